@@ -1,0 +1,29 @@
+/**
+ * Starts the whole stack once for the e2e run on free ports, and returns the teardown that stops it.
+ * Tests find it through SOTTO_E2E_* environment variables.
+ */
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { freeTcpPort, freeUdpPort, startStack } from '../scripts/stack/index.ts';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+
+export default async function globalSetup(): Promise<() => Promise<void>> {
+  const t0 = performance.now();
+  const stack = await startStack({
+    root,
+    runDir: join(root, 'test-results', 'stack'),
+    livekitPort: await freeTcpPort(),
+    rtcPort: await freeUdpPort(),
+    demoPort: await freeTcpPort(),
+  });
+  process.env.SOTTO_E2E_DEMO_URL = stack.demo.url;
+  process.env.SOTTO_E2E_LIVEKIT_URL = stack.livekit.url;
+  process.env.SOTTO_E2E_RUN_DIR = stack.runDir;
+  console.log(`[e2e] stack up in ${((performance.now() - t0) / 1000).toFixed(1)} s at ${stack.demo.url}`);
+  const stop = async (): Promise<void> => {
+    await stack.stop();
+  };
+  // Playwright runs the teardown on normal ends and on Ctrl-C; a hard kill is covered by the pid files.
+  return stop;
+}

@@ -1,0 +1,87 @@
+// Test fixtures: WAV files synthesised with espeak-ng and assembled with sox. Node built-ins only.
+//
+// Each fixture is a list of segments (silence or spoken text) rendered at 48 kHz, mono, 16-bit PCM —
+// the format Chromium's fake microphone accepts. A sidecar manifest records, for each fixture, where
+// every spoken segment sits in the file (sample ranges), which later stages use as ground truth.
+import { execFileSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+
+export const FIXTURE_RATE = 48_000;
+
+/** @typedef {{ silence: number } | { say: string, voice?: string, speed?: number }} Segment */
+
+/** @type {Record<string, Segment[]>} */
+export const FIXTURES = {
+  // One spoken sentence after a second of silence, then a long silence: the skeleton's turn.
+  hello: [{ silence: 1.0 }, { say: 'Hello Sotto. What is the weather like today?' }, { silence: 6.0 }],
+};
+
+function recipeHash(espeakVersion) {
+  return createHash('sha256')
+    .update(JSON.stringify({ FIXTURES, FIXTURE_RATE, espeakVersion, v: 1 }))
+    .digest('hex')
+    .slice(0, 16);
+}
+
+function run(cmd, args) {
+  execFileSync(cmd, args, { stdio: ['ignore', 'ignore', 'pipe'] });
+}
+
+/** Number of samples in a 16-bit mono WAV written by sox (canonical 44-byte header). */
+function wavSamples(path) {
+  return (statSync(path).size - 44) / 2;
+}
+
+function renderSegment(seg, path) {
+  if ('silence' in seg) {
+    run('sox', ['-n', '-r', String(FIXTURE_RATE), '-c', '1', '-b', '16', path, 'trim', '0', String(seg.silence)]);
+    return;
+  }
+  const raw = `${path}.raw.wav`;
+  run('espeak-ng', ['-v', seg.voice ?? 'en-us', '-s', String(seg.speed ?? 150), '-w', raw, seg.say]);
+  run('sox', [raw, '-r', String(FIXTURE_RATE), '-c', '1', '-b', '16', path]);
+  rmSync(raw);
+}
+
+/**
+ * Builds every fixture into `dir` unless the recipe is unchanged. Returns true when it built anything.
+ * @param {string} dir
+ * @param {{ log: (msg: string) => void }} opts
+ */
+export function buildFixtures(dir, { log }) {
+  const espeakVersion = execFileSync('espeak-ng', ['--version'], { encoding: 'utf8' }).trim();
+  const hash = recipeHash(espeakVersion);
+  const manifestPath = join(dir, 'manifest.json');
+  if (existsSync(manifestPath)) {
+    const old = JSON.parse(readFileSync(manifestPath, 'utf8'));
+    if (old.hash === hash && Object.keys(FIXTURES).every((n) => existsSync(join(dir, `${n}.wav`)))) return false;
+  }
+  log(`generating ${Object.keys(FIXTURES).length} fixture(s) with espeak-ng + sox`);
+  const tmp = join(dir, '.partial');
+  rmSync(tmp, { recursive: true, force: true });
+  mkdirSync(tmp, { recursive: true });
+  const manifest = { hash, rate: FIXTURE_RATE, fixtures: {} };
+  for (const [name, segments] of Object.entries(FIXTURES)) {
+    const parts = [];
+    const speech = [];
+    let at = 0;
+    segments.forEach((seg, i) => {
+      const p = join(tmp, `${name}.${i}.wav`);
+      renderSegment(seg, p);
+      const n = wavSamples(p);
+      if ('say' in seg) speech.push({ text: seg.say, startSample: at, endSample: at + n });
+      at += n;
+      parts.push(p);
+    });
+    const out = join(tmp, `${name}.wav`);
+    run('sox', [...parts, out]);
+    for (const p of parts) rmSync(p);
+    manifest.fixtures[name] = { file: `${name}.wav`, samples: at, speech };
+  }
+  for (const name of Object.keys(FIXTURES)) renameSync(join(tmp, `${name}.wav`), join(dir, `${name}.wav`));
+  writeFileSync(manifestPath, JSON.stringify(manifest, null, 2));
+  rmSync(tmp, { recursive: true, force: true });
+  return true;
+}

@@ -1,0 +1,133 @@
+#!/usr/bin/env node
+// Idempotent set-up for `npm start` and `npm test`. Node built-ins only: it runs before node_modules exists.
+//
+// Steps, each skipped when already done:
+//   1. Node version check.
+//   2. `npm ci` when node_modules is missing or older than package-lock.json (hash stamp).
+//   3. Debian packages chromium, espeak-ng, sox (apt-get when root, else the exact command to run).
+//   4. livekit-server v1.13.5: one on PATH, else `go install` into .tools/ (cached by version).
+//   5. Test fixtures (WAV) generated into .fixtures/ (cached by a hash of their recipe).
+//
+// Exit code 0 when everything is ready; 1 with a message that says what is missing and how to fix it.
+import { execFileSync, spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { buildFixtures } from './fixtures.mjs';
+import { LIVEKIT_VERSION, livekitBinaryPath, whichSync } from './tools.mjs';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const started = Date.now();
+const quiet = process.argv.includes('--quiet');
+
+function log(msg) {
+  if (!quiet) console.log(`[setup] ${msg}`);
+}
+
+class SetupError extends Error {
+  name = 'SetupError';
+}
+
+function sha256(text) {
+  return createHash('sha256').update(text).digest('hex');
+}
+
+function checkNode() {
+  const [major, minor] = process.versions.node.split('.').map(Number);
+  if (major < 20 || (major === 20 && minor < 10)) {
+    throw new SetupError(`Node ${process.versions.node} is too old: Sotto needs Node >= 20.10 (install it from nodejs.org or your package manager).`);
+  }
+}
+
+function ensureNodeModules() {
+  const lock = join(root, 'package-lock.json');
+  const stamp = join(root, 'node_modules', '.sotto-lock-hash');
+  const want = sha256(readFileSync(lock, 'utf8'));
+  if (existsSync(stamp) && readFileSync(stamp, 'utf8') === want) return false;
+  log('node_modules missing or stale: npm ci');
+  const r = spawnSync('npm', ['ci', '--no-audit', '--no-fund'], { cwd: root, stdio: 'inherit' });
+  if (r.status !== 0) throw new SetupError('`npm ci` failed (see above). Check that the npm registry is reachable.');
+  writeFileSync(stamp, want);
+  return true;
+}
+
+const APT_PACKAGES = [
+  { bin: 'chromium', pkg: 'chromium', path: '/usr/bin/chromium' },
+  { bin: 'espeak-ng', pkg: 'espeak-ng' },
+  { bin: 'sox', pkg: 'sox' },
+];
+
+function ensureAptPackages() {
+  const missing = APT_PACKAGES.filter((p) => !(p.path && existsSync(p.path)) && !whichSync(p.bin));
+  if (missing.length === 0) return false;
+  const pkgs = missing.map((p) => p.pkg);
+  const cmd = `apt-get update && apt-get install -y ${pkgs.join(' ')}`;
+  if (typeof process.getuid !== 'function' || process.getuid() !== 0) {
+    throw new SetupError(`Missing ${pkgs.join(', ')}. Install them with:\n  sudo sh -c '${cmd}'`);
+  }
+  if (!whichSync('apt-get')) {
+    throw new SetupError(`Missing ${pkgs.join(', ')} and this is not a Debian/Ubuntu machine: install them with your package manager.`);
+  }
+  log(`installing ${pkgs.join(' ')} (apt-get)`);
+  const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
+  for (const args of [['update', '-qq'], ['install', '-y', '-qq', '--no-install-recommends', ...pkgs]]) {
+    const r = spawnSync('apt-get', args, { stdio: 'inherit', env });
+    if (r.status !== 0) throw new SetupError(`apt-get ${args.join(' ')} failed. Run by hand:\n  ${cmd}`);
+  }
+  return true;
+}
+
+function ensureLivekit() {
+  const found = livekitBinaryPath(root);
+  if (found) {
+    log(`livekit-server: ${found}`);
+    return false;
+  }
+  const go = whichSync('go');
+  if (!go) {
+    throw new SetupError(
+      `livekit-server ${LIVEKIT_VERSION} is not on PATH and Go is not installed to build it.\n` +
+        `  Install Go >= 1.24 (https://go.dev/doc/install or 'apt-get install golang'), or put livekit-server on PATH\n` +
+        `  (e.g. 'curl -sSL https://get.livekit.io | bash'), then run again.`,
+    );
+  }
+  const dir = join(root, '.tools', `livekit-server-${LIVEKIT_VERSION}`);
+  const bin = join(dir, 'bin');
+  mkdirSync(bin, { recursive: true });
+  log(`building livekit-server v${LIVEKIT_VERSION} with go install (cold: ~2 min)`);
+  const r = spawnSync(go, ['install', `github.com/livekit/livekit-server/cmd/server@v${LIVEKIT_VERSION}`], {
+    stdio: 'inherit',
+    env: { ...process.env, GOTOOLCHAIN: 'local', CGO_ENABLED: '0', GOBIN: bin, GOFLAGS: '' },
+  });
+  if (r.status !== 0) throw new SetupError(`go install of livekit-server v${LIVEKIT_VERSION} failed (see above).`);
+  renameSync(join(bin, 'server'), join(bin, 'livekit-server'));
+  const v = execFileSync(join(bin, 'livekit-server'), ['--version'], { encoding: 'utf8' }).trim();
+  log(`built ${v}`);
+  return true;
+}
+
+function ensureFixtures() {
+  const dir = join(root, '.fixtures');
+  const made = buildFixtures(dir, { log });
+  return made;
+}
+
+try {
+  checkNode();
+  const did = [];
+  if (ensureNodeModules()) did.push('npm ci');
+  if (ensureAptPackages()) did.push('apt');
+  if (ensureLivekit()) did.push('livekit-server');
+  if (ensureFixtures()) did.push('fixtures');
+  log(`${did.length ? `done (${did.join(', ')})` : 'nothing to do'} in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+} catch (e) {
+  if (e instanceof SetupError) {
+    console.error(`[setup] ERROR: ${e.message}`);
+    process.exit(1);
+  }
+  throw e;
+} finally {
+  // A failed fixture build must not leave half-written files that a later run would trust.
+  rmSync(join(root, '.fixtures', '.partial'), { recursive: true, force: true });
+}

@@ -1,0 +1,43 @@
+/** Starts the Sotto agent worker (server/main.ts) and waits until it has registered with LiveKit. */
+import { join } from 'node:path';
+import { waitForHttp } from './livekit.ts';
+import { freeTcpPort, StackError } from './ports.ts';
+import { startChild, tailLog, type ChildHandle } from './processes.ts';
+
+export interface AgentOptions {
+  root: string;
+  runDir: string;
+  livekitUrl: string;
+  apiKey: string;
+  apiSecret: string;
+  brain?: string;
+  echo?: boolean;
+}
+
+export async function startAgent(opts: AgentOptions): Promise<ChildHandle> {
+  const httpPort = await freeTcpPort();
+  const child = startChild({
+    name: 'agent',
+    command: process.execPath,
+    args: ['--import', 'tsx', join(opts.root, 'server', 'main.ts')],
+    cwd: opts.root,
+    env: {
+      ...process.env,
+      LIVEKIT_URL: opts.livekitUrl,
+      LIVEKIT_API_KEY: opts.apiKey,
+      LIVEKIT_API_SECRET: opts.apiSecret,
+      SOTTO_BRAIN: opts.brain ?? 'echo',
+      SOTTO_AGENT_HTTP_PORT: String(httpPort),
+    },
+    runDir: opts.runDir,
+    echo: opts.echo ?? false,
+  });
+  try {
+    // The worker's health endpoint answers 200 only once it is registered with the LiveKit server.
+    await waitForHttp(`http://127.0.0.1:${httpPort}/`, 60_000, child.exited);
+  } catch (e) {
+    await child.stop();
+    throw new StackError(`agent worker did not register: ${(e as Error).message}\n${tailLog(opts.runDir, 'agent')}`);
+  }
+  return child;
+}

@@ -1,0 +1,39 @@
+/** Runs the demo page (Vite dev server, in this process) with the token endpoint wired to LiveKit. */
+import { join } from 'node:path';
+import { createServer, type ViteDevServer } from 'vite';
+import { StackError } from './ports.ts';
+
+export interface DemoOptions {
+  root: string;
+  port: number;
+  livekitUrl: string;
+  apiKey: string;
+  apiSecret: string;
+}
+
+export interface DemoHandle {
+  url: string;
+  stop(): Promise<void>;
+}
+
+export async function startDemo(opts: DemoOptions): Promise<DemoHandle> {
+  // The token endpoint plugin in vite.config.ts reads these; they stay in this Node process.
+  process.env.LIVEKIT_API_KEY = opts.apiKey;
+  process.env.LIVEKIT_API_SECRET = opts.apiSecret;
+  process.env.SOTTO_TOKEN_LIVEKIT_URL = opts.livekitUrl;
+  let server: ViteDevServer;
+  try {
+    server = await createServer({
+      configFile: join(opts.root, 'vite.config.ts'),
+      server: { port: opts.port, strictPort: true, host: '127.0.0.1' },
+      logLevel: 'warn',
+    });
+    await server.listen();
+  } catch (e) {
+    throw new StackError(`demo server did not start on port ${opts.port}: ${(e as Error).message}`);
+  }
+  return {
+    url: `http://127.0.0.1:${opts.port}/`,
+    stop: () => server.close(),
+  };
+}

@@ -1,0 +1,52 @@
+/**
+ * The whole dev stack — livekit-server, the agent worker, the demo page — started in order and stopped
+ * in reverse. Used by `npm start` and by the e2e harness.
+ */
+import { join } from 'node:path';
+import { startAgent } from './agent.ts';
+import { startDemo, type DemoHandle } from './demo.ts';
+import { startLivekit, type LivekitHandle } from './livekit.ts';
+import type { ChildHandle } from './processes.ts';
+
+export { StackError, envPort, freeTcpPort, freeUdpPort, requirePort } from './ports.ts';
+
+export interface StackOptions {
+  root: string;
+  /** Folder for logs, pid files and the generated LiveKit config. */
+  runDir?: string;
+  livekitPort: number;
+  rtcPort: number;
+  demoPort: number;
+  brain?: string;
+  echo?: boolean;
+}
+
+export interface Stack {
+  livekit: LivekitHandle;
+  agent: ChildHandle;
+  demo: DemoHandle;
+  runDir: string;
+  stop(): Promise<void>;
+}
+
+export async function startStack(opts: StackOptions): Promise<Stack> {
+  const runDir = opts.runDir ?? join(opts.root, '.tools', 'run');
+  const started: { stop(): Promise<void> }[] = [];
+  const stopAll = async (): Promise<void> => {
+    for (const s of started.reverse()) await s.stop().catch(() => undefined);
+    started.length = 0;
+  };
+  try {
+    const livekit = await startLivekit({ root: opts.root, runDir, port: opts.livekitPort, rtcPort: opts.rtcPort, ...(opts.echo === undefined ? {} : { echo: opts.echo }) });
+    started.push(livekit);
+    const keys = { livekitUrl: livekit.url, apiKey: livekit.apiKey, apiSecret: livekit.apiSecret };
+    const agent = await startAgent({ root: opts.root, runDir, ...keys, ...(opts.brain ? { brain: opts.brain } : {}), ...(opts.echo === undefined ? {} : { echo: opts.echo }) });
+    started.push(agent);
+    const demo = await startDemo({ root: opts.root, port: opts.demoPort, ...keys });
+    started.push(demo);
+    return { livekit, agent, demo, runDir, stop: stopAll };
+  } catch (e) {
+    await stopAll();
+    throw e;
+  }
+}

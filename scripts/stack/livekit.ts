@@ -1,0 +1,83 @@
+/** Starts livekit-server on loopback with a generated key pair, and waits until it answers HTTP. */
+import { randomBytes } from 'node:crypto';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { livekitBinaryPath } from '../tools.mjs';
+import { StackError } from './ports.ts';
+import { startChild, tailLog, type ChildHandle } from './processes.ts';
+
+export interface LivekitOptions {
+  root: string;
+  runDir: string;
+  /** HTTP/WebSocket port (signal). */
+  port: number;
+  /** Single UDP port for WebRTC media (ICE/UDP mux). */
+  rtcPort: number;
+  echo?: boolean;
+}
+
+export interface LivekitHandle extends ChildHandle {
+  url: string;
+  apiKey: string;
+  apiSecret: string;
+}
+
+/** The loopback-only config: binds 127.0.0.1, advertises 127.0.0.1, no TCP ICE, no STUN look-ups. */
+export function livekitConfig(port: number, rtcPort: number, apiKey: string, apiSecret: string): string {
+  return [
+    `port: ${port}`,
+    'bind_addresses: [127.0.0.1]',
+    'keys:',
+    `  ${apiKey}: ${apiSecret}`,
+    'rtc:',
+    `  udp_port: ${rtcPort}`,
+    '  tcp_port: 0',
+    '  node_ip: 127.0.0.1',
+    '  use_external_ip: false',
+    '  enable_loopback_candidate: true',
+    'logging:',
+    '  level: info',
+    '',
+  ].join('\n');
+}
+
+export async function waitForHttp(url: string, timeoutMs: number, exited?: Promise<string>): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  let gone: string | null = null;
+  void exited?.then((why) => (gone = why));
+  while (Date.now() < deadline) {
+    if (gone !== null) throw new StackError(`process exited (${gone}) before ${url} answered`);
+    try {
+      const r = await fetch(url, { signal: AbortSignal.timeout(1000) });
+      if (r.ok) return;
+    } catch {
+      /* not yet */
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new StackError(`${url} did not answer within ${timeoutMs} ms`);
+}
+
+export async function startLivekit(opts: LivekitOptions): Promise<LivekitHandle> {
+  const bin = livekitBinaryPath(opts.root);
+  if (!bin) throw new StackError('livekit-server not found: run `npm run setup` (it builds it with go install).');
+  const apiKey = `sotto${randomBytes(4).toString('hex')}`;
+  const apiSecret = randomBytes(24).toString('hex');
+  mkdirSync(opts.runDir, { recursive: true });
+  const configPath = join(opts.runDir, 'livekit.yaml');
+  writeFileSync(configPath, livekitConfig(opts.port, opts.rtcPort, apiKey, apiSecret), { mode: 0o600 });
+  const child = startChild({
+    name: 'livekit',
+    command: bin,
+    args: ['--config', configPath],
+    runDir: opts.runDir,
+    echo: opts.echo ?? false,
+  });
+  try {
+    await waitForHttp(`http://127.0.0.1:${opts.port}/`, 15_000, child.exited);
+  } catch (e) {
+    await child.stop();
+    throw new StackError(`livekit-server did not start: ${(e as Error).message}\n${tailLog(opts.runDir, 'livekit')}`);
+  }
+  return { ...child, url: `ws://127.0.0.1:${opts.port}`, apiKey, apiSecret };
+}

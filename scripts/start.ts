@@ -1,0 +1,70 @@
+/**
+ * `npm start`: the demo stack on loopback — livekit-server, the agent worker (echo brain) and the demo
+ * page. Ports: SOTTO_LIVEKIT_PORT (7880), SOTTO_LIVEKIT_RTC_PORT (UDP, 7882), SOTTO_DEMO_PORT (5173);
+ * SOTTO_BRAIN picks the brain (echo). Ctrl-C or SIGTERM stops every child.
+ */
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { envPort, requirePort, StackError, startStack, type Stack } from './stack/index.ts';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+
+async function main(): Promise<void> {
+  const livekitPort = envPort('SOTTO_LIVEKIT_PORT', 7880);
+  const rtcPort = envPort('SOTTO_LIVEKIT_RTC_PORT', 7882);
+  const demoPort = envPort('SOTTO_DEMO_PORT', 5173);
+  await requirePort(livekitPort, 'LiveKit signal', 'SOTTO_LIVEKIT_PORT');
+  await requirePort(rtcPort, 'LiveKit RTC/UDP', 'SOTTO_LIVEKIT_RTC_PORT', true);
+  await requirePort(demoPort, 'demo page', 'SOTTO_DEMO_PORT');
+
+  let stack: Stack | null = null;
+  let stopping = false;
+  const shutdown = (why: string, code: number): void => {
+    if (stopping) return;
+    stopping = true;
+    console.log(`\n[sotto] ${why}: stopping the stack…`);
+    void (stack?.stop() ?? Promise.resolve()).finally(() => process.exit(code));
+  };
+  process.on('SIGINT', () => {
+    shutdown('SIGINT', 0);
+  });
+  process.on('SIGTERM', () => {
+    shutdown('SIGTERM', 0);
+  });
+
+  const t0 = performance.now();
+  stack = await startStack({
+    root,
+    livekitPort,
+    rtcPort,
+    demoPort,
+    ...(process.env.SOTTO_BRAIN ? { brain: process.env.SOTTO_BRAIN } : {}),
+    echo: process.env.SOTTO_VERBOSE === '1',
+  });
+  if (stopping) {
+    await stack.stop();
+    return;
+  }
+  const s = stack;
+  console.log(`[sotto] stack up in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
+  console.log(`[sotto]   livekit-server  ${s.livekit.url}  (pid ${s.livekit.pid})`);
+  console.log(`[sotto]   agent worker    brain=${process.env.SOTTO_BRAIN ?? 'echo'}  (pid ${s.agent.pid})`);
+  console.log(`[sotto]   logs            ${s.runDir}`);
+  console.log(`\n  Demo: ${s.demo.url}\n\n  Ctrl-C stops everything.`);
+  // A child that dies takes the stack down with a clear message instead of leaving half a stack.
+  void Promise.race([
+    s.livekit.exited.then((w) => `livekit-server exited (${w})`),
+    s.agent.exited.then((w) => `agent worker exited (${w})`),
+  ]).then((why) => {
+    if (!stopping) shutdown(`${why}; see ${s.runDir}`, 1);
+  });
+}
+
+main().catch((e: unknown) => {
+  if (e instanceof StackError) {
+    console.error(`[sotto] ERROR: ${e.message}`);
+    process.exit(1);
+  }
+  console.error(e);
+  process.exit(1);
+});

@@ -1,0 +1,34 @@
+import { describe, expect, it } from 'vitest';
+import { InputAudioBuffer } from './input-audio-buffer.ts';
+
+const ramp = (from: number, n: number): Int16Array => Int16Array.from({ length: n }, (_, i) => from + i);
+
+describe('InputAudioBuffer', () => {
+  it('returns appended audio in order and empties itself', () => {
+    const b = new InputAudioBuffer(1000);
+    b.append(ramp(0, 3));
+    b.append(new Int16Array(0));
+    b.append(ramp(3, 4));
+    expect(b.samples).toBe(7);
+    expect(Array.from(b.take())).toEqual([0, 1, 2, 3, 4, 5, 6]);
+    expect(b.samples).toBe(0);
+    expect(b.take().length).toBe(0);
+  });
+
+  it('copies appended data so the caller may reuse its array', () => {
+    const b = new InputAudioBuffer(1000);
+    const a = ramp(10, 2);
+    b.append(a);
+    a[0] = 99;
+    expect(Array.from(b.take())).toEqual([10, 11]);
+  });
+
+  it('drops and counts the oldest audio beyond maxMs', () => {
+    const b = new InputAudioBuffer(1000, 5); // 5 samples
+    b.append(ramp(0, 4));
+    b.append(ramp(4, 4));
+    expect(b.samples).toBe(5);
+    expect(b.dropped).toBe(3);
+    expect(Array.from(b.take())).toEqual([3, 4, 5, 6, 7]);
+  });
+});

@@ -1,0 +1,41 @@
+/** Every error code the SDK reports, in a thrown {@link SottoError} or an `error` event. */
+export type SottoErrorCode =
+  /** The LiveKit server could not be reached (network, DNS, refused, or it closed the socket). */
+  | 'server_unreachable'
+  /** The server refused the access token (expired, wrong key or secret, missing grants). */
+  | 'token_rejected'
+  /** Connecting took longer than `connectTimeoutMs`. */
+  | 'connect_timeout'
+  /** The user or the browser denied microphone access. */
+  | 'mic_permission_denied'
+  /** No microphone is present, or the one asked for does not exist. */
+  | 'no_microphone'
+  /** A required browser feature is missing (getUserMedia, WebRTC, AudioContext). */
+  | 'unsupported_browser'
+  /** The call needs a connected session. */
+  | 'not_connected'
+  /** The server sent an event that is not valid Realtime protocol; the event was dropped. */
+  | 'protocol_error'
+  /** The server reported an error with an `error` event. */
+  | 'server_error'
+  /** Anything else; `cause` holds the original. */
+  | 'internal';
+
+/**
+ * The one error class of the SDK. `name` is a literal so it survives minification; `code` is stable and
+ * meant for programs; `cause` keeps the underlying error.
+ */
+export class SottoError extends Error {
+  override readonly name = 'SottoError';
+  readonly code: SottoErrorCode;
+
+  constructor(code: SottoErrorCode, message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.code = code;
+  }
+}
+
+/** Type guard that also narrows on a code. */
+export function isSottoError(e: unknown, code?: SottoErrorCode): e is SottoError {
+  return e instanceof SottoError && (code === undefined || e.code === code);
+}

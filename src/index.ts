@@ -1,0 +1,15 @@
+/** Sotto: low-latency voice AI in the browser. */
+export { VoiceSession } from './session/voice-session.ts';
+export type { ConnectOptions } from './session/options.ts';
+export type { SessionState, VoiceSessionEvents } from './session/events.ts';
+export type { MicrophoneOptions } from './audio/microphone.ts';
+export type { OutputTapStats } from './audio/output-tap.ts';
+export { SottoError, isSottoError, type SottoErrorCode } from './errors.ts';
+
+import type { ConnectOptions } from './session/options.ts';
+import { VoiceSession } from './session/voice-session.ts';
+
+/** Connects a {@link VoiceSession}; same as `VoiceSession.connect(options)`. */
+export function connect(options: ConnectOptions): Promise<VoiceSession> {
+  return VoiceSession.connect(options);
+}

@@ -1,0 +1,41 @@
+import type { ClientEvent, ServerEvent } from './events.ts';
+
+/** Largest event we accept on the data channel, in bytes (LiveKit's reliable packets are ~15 KiB). */
+export const MAX_EVENT_BYTES = 15 * 1024;
+
+export type DecodeErrorCode = 'event_too_large' | 'invalid_json' | 'invalid_event';
+
+/** Result of decoding one data-channel message: the event, or why it was rejected. */
+export type Decoded<T> = { ok: true; event: T } | { ok: false; code: DecodeErrorCode; message: string };
+
+const encoder = new TextEncoder();
+const decoder = new TextDecoder('utf-8', { fatal: true });
+
+/** Encodes an event as UTF-8 JSON. */
+export function encodeEvent(event: ClientEvent | ServerEvent): Uint8Array<ArrayBuffer> {
+  return encoder.encode(JSON.stringify(event));
+}
+
+/**
+ * Decodes one message into an object with a string `type`. Shape checks per event type belong to the
+ * caller's validator; this only guarantees size, UTF-8, JSON and a `type` string.
+ */
+export function decodeEnvelope(bytes: Uint8Array): Decoded<{ type: string } & Record<string, unknown>> {
+  if (bytes.byteLength > MAX_EVENT_BYTES) {
+    return { ok: false, code: 'event_too_large', message: `event of ${bytes.byteLength} bytes exceeds ${MAX_EVENT_BYTES}` };
+  }
+  let value: unknown;
+  try {
+    value = JSON.parse(decoder.decode(bytes));
+  } catch (e) {
+    return { ok: false, code: 'invalid_json', message: e instanceof Error ? e.message : String(e) };
+  }
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    return { ok: false, code: 'invalid_event', message: 'event is not a JSON object' };
+  }
+  const type = (value as Record<string, unknown>).type;
+  if (typeof type !== 'string' || type.length === 0 || type.length > 64) {
+    return { ok: false, code: 'invalid_event', message: 'event has no valid "type"' };
+  }
+  return { ok: true, event: value as { type: string } & Record<string, unknown> };
+}

@@ -1,0 +1,3 @@
+export * from './events.ts';
+export { encodeEvent, decodeEnvelope, MAX_EVENT_BYTES, type Decoded, type DecodeErrorCode } from './codec.ts';
+export { parseClientEvent, parseServerEvent } from './validate.ts';
