@@ -5,6 +5,6 @@ export default defineConfig({
   test: {
     include: ['src/**/*.test.ts', 'server/**/*.test.ts', 'scripts/**/*.test.ts'],
     environment: 'node',
-    onConsoleLog: () => false,
+    setupFiles: ['./vitest.setup.ts'],
   },
 });

@@ -17,18 +17,18 @@ interface Turn {
   serverMs?: number;
 }
 
-const $ = <T extends HTMLElement>(id: string): T => {
+function $(id: string): HTMLElement {
   const el = document.getElementById(id);
   if (!el) throw new Error(`#${id} missing`);
-  return el as T;
-};
+  return el;
+}
 
 const ui = {
   state: $('state'),
-  connect: $<HTMLButtonElement>('connect'),
-  commit: $<HTMLButtonElement>('commit'),
-  disconnect: $<HTMLButtonElement>('disconnect'),
-  level: $<HTMLMeterElement>('agent-level'),
+  connect: $('connect') as HTMLButtonElement,
+  commit: $('commit') as HTMLButtonElement,
+  disconnect: $('disconnect') as HTMLButtonElement,
+  level: $('agent-level') as HTMLMeterElement,
   stats: $('agent-stats'),
   turns: $('turns'),
   log: $('log'),
@@ -45,7 +45,7 @@ const demo = {
 
 function log(line: string): void {
   const t = (performance.now() / 1000).toFixed(3);
-  ui.log.textContent = `${t}  ${line}\n${ui.log.textContent ?? ''}`.slice(0, 20_000);
+  ui.log.textContent = `${t}  ${line}\n${ui.log.textContent}`.slice(0, 20_000);
 }
 
 function setState(state: string): void {

@@ -23,6 +23,10 @@ export interface LaunchOptions {
   loop?: boolean;
   /** Extra Chromium flags. */
   args?: string[];
+  /** Leave out the fake permission UI (so permission prompts are not auto-accepted). */
+  noFakeUi?: boolean;
+  /** Leave out the fake capture device (so there is no microphone). */
+  noFakeDevice?: boolean;
 }
 
 export function launchChromium(opts: LaunchOptions = {}): Promise<Browser> {
@@ -37,8 +41,8 @@ export function launchChromium(opts: LaunchOptions = {}): Promise<Browser> {
     '--disable-domain-reliability',
     '--metrics-recording-only',
     '--autoplay-policy=no-user-gesture-required',
-    '--use-fake-ui-for-media-stream',
-    '--use-fake-device-for-media-stream',
+    ...(opts.noFakeUi ? [] : ['--use-fake-ui-for-media-stream']),
+    ...(opts.noFakeDevice ? [] : ['--use-fake-device-for-media-stream']),
     '--allow-loopback-in-peer-connection',
     ...(opts.wav ? [`--use-file-for-fake-audio-capture=${opts.wav}${opts.loop ? '' : '%noloop'}`] : []),
     ...(opts.args ?? []),

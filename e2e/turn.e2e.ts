@@ -50,7 +50,9 @@ test('a spoken turn gets an audible reply from the agent', async () => {
     expect(result.audio).not.toBeNull();
     // The echo reply carries the ~3.4 s sentence plus a 120 ms chirp: well over a second is audible.
     const audibleSeconds = (result.audio?.audibleFrames ?? 0) / 48_000;
-    console.log(`agent audio: ${audibleSeconds.toFixed(2)} s audible, peak ${result.audio?.peak.toFixed(3)}, server commit->first audio ${result.turn?.serverMs} ms`);
+    console.log(
+      `agent audio: ${audibleSeconds.toFixed(2)} s audible, peak ${result.audio?.peak.toFixed(3)}, server commit->first audio ${result.turn?.serverMs} ms`,
+    );
     expect(audibleSeconds).toBeGreaterThan(1.5);
     expect(result.audio?.peak).toBeGreaterThan(0.05);
     expect(consoleErrors).toEqual([]);

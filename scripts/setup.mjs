@@ -36,7 +36,9 @@ function sha256(text) {
 function checkNode() {
   const [major, minor] = process.versions.node.split('.').map(Number);
   if (major < 20 || (major === 20 && minor < 10)) {
-    throw new SetupError(`Node ${process.versions.node} is too old: Sotto needs Node >= 20.10 (install it from nodejs.org or your package manager).`);
+    throw new SetupError(
+      `Node ${process.versions.node} is too old: Sotto needs Node >= 20.10 (install it from nodejs.org or your package manager).`,
+    );
   }
 }
 
@@ -67,11 +69,16 @@ function ensureAptPackages() {
     throw new SetupError(`Missing ${pkgs.join(', ')}. Install them with:\n  sudo sh -c '${cmd}'`);
   }
   if (!whichSync('apt-get')) {
-    throw new SetupError(`Missing ${pkgs.join(', ')} and this is not a Debian/Ubuntu machine: install them with your package manager.`);
+    throw new SetupError(
+      `Missing ${pkgs.join(', ')} and this is not a Debian/Ubuntu machine: install them with your package manager.`,
+    );
   }
   log(`installing ${pkgs.join(' ')} (apt-get)`);
   const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
-  for (const args of [['update', '-qq'], ['install', '-y', '-qq', '--no-install-recommends', ...pkgs]]) {
+  for (const args of [
+    ['update', '-qq'],
+    ['install', '-y', '-qq', '--no-install-recommends', ...pkgs],
+  ]) {
     const r = spawnSync('apt-get', args, { stdio: 'inherit', env });
     if (r.status !== 0) throw new SetupError(`apt-get ${args.join(' ')} failed. Run by hand:\n  ${cmd}`);
   }
@@ -120,7 +127,9 @@ try {
   if (ensureAptPackages()) did.push('apt');
   if (ensureLivekit()) did.push('livekit-server');
   if (ensureFixtures()) did.push('fixtures');
-  log(`${did.length ? `done (${did.join(', ')})` : 'nothing to do'} in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+  log(
+    `${did.length ? `done (${did.join(', ')})` : 'nothing to do'} in ${((Date.now() - started) / 1000).toFixed(1)} s`,
+  );
 } catch (e) {
   if (e instanceof SetupError) {
     console.error(`[setup] ERROR: ${e.message}`);

@@ -18,10 +18,10 @@ async function main(): Promise<void> {
   await requirePort(demoPort, 'demo page', 'SOTTO_DEMO_PORT');
 
   let stack: Stack | null = null;
-  let stopping = false;
+  const flags = { stopping: false };
   const shutdown = (why: string, code: number): void => {
-    if (stopping) return;
-    stopping = true;
+    if (flags.stopping) return;
+    flags.stopping = true;
     console.log(`\n[sotto] ${why}: stopping the stack…`);
     void (stack?.stop() ?? Promise.resolve()).finally(() => process.exit(code));
   };
@@ -41,7 +41,7 @@ async function main(): Promise<void> {
     ...(process.env.SOTTO_BRAIN ? { brain: process.env.SOTTO_BRAIN } : {}),
     echo: process.env.SOTTO_VERBOSE === '1',
   });
-  if (stopping) {
+  if (flags.stopping) {
     await stack.stop();
     return;
   }
@@ -56,7 +56,7 @@ async function main(): Promise<void> {
     s.livekit.exited.then((w) => `livekit-server exited (${w})`),
     s.agent.exited.then((w) => `agent worker exited (${w})`),
   ]).then((why) => {
-    if (!stopping) shutdown(`${why}; see ${s.runDir}`, 1);
+    if (!flags.stopping) shutdown(`${why}; see ${s.runDir}`, 1);
   });
 }
 

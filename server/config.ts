@@ -12,6 +12,11 @@ export interface AgentConfig {
   httpPort: number;
   /** Job processes kept warm so a new room starts without a process spawn. Env `SOTTO_IDLE_PROCESSES`, default 1. */
   idleProcesses: number;
+  /**
+   * Rooms one worker serves at once. The worker reports its load as activeJobs / maxJobs, and the LiveKit
+   * server stops dispatching to it near its target load (0.7 by default). Env `SOTTO_MAX_JOBS`, default 16.
+   */
+  maxJobs: number;
   /** Log level of the agent framework. Env `SOTTO_LOG_LEVEL`, default `info`. */
   logLevel: string;
 }
@@ -41,6 +46,7 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): AgentConfig {
     brain: env.SOTTO_BRAIN ?? 'echo',
     httpPort: int(env, 'SOTTO_AGENT_HTTP_PORT', 0),
     idleProcesses: int(env, 'SOTTO_IDLE_PROCESSES', 1),
+    maxJobs: Math.max(1, int(env, 'SOTTO_MAX_JOBS', 16)),
     logLevel: env.SOTTO_LOG_LEVEL ?? 'info',
   };
 }

@@ -29,6 +29,10 @@ async function main(): Promise<void> {
       host: '127.0.0.1',
       port: config.httpPort,
       numIdleProcesses: config.idleProcesses,
+      // Load = share of job slots in use, not machine CPU: a busy neighbour (a browser, a build) must not
+      // make the worker look full and leave rooms without an agent.
+      loadFunc: (worker) => Promise.resolve(worker.activeJobs.length / config.maxJobs),
+      loadThreshold: 1,
       logLevel: config.logLevel,
       maxRetry: 30,
     }),

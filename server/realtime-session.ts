@@ -5,6 +5,7 @@ import {
   type RemoteParticipant,
   type RemoteTrack,
   type RemoteTrackPublication,
+  type Track,
   type Room,
 } from '@livekit/rtc-node';
 import {
@@ -64,7 +65,7 @@ export class RealtimeSession {
     for (const p of this.#room.remoteParticipants.values()) {
       this.#onParticipant(p);
       for (const pub of p.trackPublications.values()) {
-        if (pub.track) this.#onTrack(pub.track, pub, p);
+        if (pub.track?.kind === TrackKind.KIND_AUDIO) this.#readTrack(pub.track, p.identity);
       }
     }
   }
@@ -86,10 +87,13 @@ export class RealtimeSession {
   };
 
   readonly #onTrack = (track: RemoteTrack, _pub: RemoteTrackPublication, p: RemoteParticipant): void => {
-    if (track.kind !== TrackKind.KIND_AUDIO) return;
-    this.#log('reading user audio', { participant: p.identity });
-    void this.#readAudio(new AudioStream(track, { sampleRate: INPUT_RATE, numChannels: 1 }));
+    if (track.kind === TrackKind.KIND_AUDIO) this.#readTrack(track, p.identity);
   };
+
+  #readTrack(track: Track, identity: string): void {
+    this.#log('reading user audio', { participant: identity });
+    void this.#readAudio(new AudioStream(track, { sampleRate: INPUT_RATE, numChannels: 1 }));
+  }
 
   async #readAudio(stream: AudioStream): Promise<void> {
     try {
@@ -102,12 +106,7 @@ export class RealtimeSession {
     }
   }
 
-  readonly #onData = (
-    payload: Uint8Array,
-    participant?: RemoteParticipant,
-    _kind?: unknown,
-    topic?: string,
-  ): void => {
+  readonly #onData = (payload: Uint8Array, participant?: RemoteParticipant, _kind?: unknown, topic?: string): void => {
     if (topic !== REALTIME_TOPIC || !participant) return;
     const parsed = parseClientEvent(payload);
     if (!parsed.ok) {
@@ -193,7 +192,12 @@ export class RealtimeSession {
     this.#send(
       {
         type: 'error',
-        error: { type: 'invalid_request_error', code, message, ...(eventId === undefined ? {} : { event_id: eventId }) },
+        error: {
+          type: 'invalid_request_error',
+          code,
+          message,
+          ...(eventId === undefined ? {} : { event_id: eventId }),
+        },
       },
       [to],
     );
@@ -202,7 +206,7 @@ export class RealtimeSession {
   #send(event: Outgoing, to: string[]): void {
     const local = this.#room.localParticipant;
     if (this.#closed || !local) return;
-    const full = { event_id: newId('event'), ...event } as ServerEvent;
+    const full = { event_id: newId('event'), ...event };
     local
       .publishData(encodeEvent(full), { reliable: true, topic: REALTIME_TOPIC, destination_identities: to })
       .catch((e: unknown) => {

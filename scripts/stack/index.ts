@@ -37,10 +37,22 @@ export async function startStack(opts: StackOptions): Promise<Stack> {
     started.length = 0;
   };
   try {
-    const livekit = await startLivekit({ root: opts.root, runDir, port: opts.livekitPort, rtcPort: opts.rtcPort, ...(opts.echo === undefined ? {} : { echo: opts.echo }) });
+    const livekit = await startLivekit({
+      root: opts.root,
+      runDir,
+      port: opts.livekitPort,
+      rtcPort: opts.rtcPort,
+      ...(opts.echo === undefined ? {} : { echo: opts.echo }),
+    });
     started.push(livekit);
     const keys = { livekitUrl: livekit.url, apiKey: livekit.apiKey, apiSecret: livekit.apiSecret };
-    const agent = await startAgent({ root: opts.root, runDir, ...keys, ...(opts.brain ? { brain: opts.brain } : {}), ...(opts.echo === undefined ? {} : { echo: opts.echo }) });
+    const agent = await startAgent({
+      root: opts.root,
+      runDir,
+      ...keys,
+      ...(opts.brain ? { brain: opts.brain } : {}),
+      ...(opts.echo === undefined ? {} : { echo: opts.echo }),
+    });
     started.push(agent);
     const demo = await startDemo({ root: opts.root, port: opts.demoPort, ...keys });
     started.push(demo);

@@ -43,10 +43,12 @@ export function livekitConfig(port: number, rtcPort: number, apiKey: string, api
 
 export async function waitForHttp(url: string, timeoutMs: number, exited?: Promise<string>): Promise<void> {
   const deadline = Date.now() + timeoutMs;
-  let gone: string | null = null;
-  void exited?.then((why) => (gone = why));
+  const state: { gone: string | null } = { gone: null };
+  void exited?.then((why) => {
+    state.gone = why;
+  });
   while (Date.now() < deadline) {
-    if (gone !== null) throw new StackError(`process exited (${gone}) before ${url} answered`);
+    if (state.gone !== null) throw new StackError(`process exited (${state.gone}) before ${url} answered`);
     try {
       const r = await fetch(url, { signal: AbortSignal.timeout(1000) });
       if (r.ok) return;

@@ -83,7 +83,9 @@ export function startChild(opts: StartOptions): ChildHandle {
     });
   });
   let done = false;
-  void exited.then(() => (done = true));
+  void exited.then(() => {
+    done = true;
+  });
   const killGroup = (sig: NodeJS.Signals): void => {
     try {
       process.kill(-pid, sig);
@@ -98,7 +100,11 @@ export function startChild(opts: StartOptions): ChildHandle {
     async stop(graceMs = 5_000) {
       if (!done) {
         killGroup('SIGTERM');
-        const timer = new Promise<'timeout'>((r) => setTimeout(() => r('timeout'), graceMs).unref());
+        const timer = new Promise<'timeout'>((r) => {
+          setTimeout(() => {
+            r('timeout');
+          }, graceMs).unref();
+        });
         if ((await Promise.race([exited, timer])) === 'timeout') killGroup('SIGKILL');
         await exited;
       }

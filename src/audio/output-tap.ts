@@ -38,7 +38,12 @@ export class OutputTap {
   readonly #node: AudioWorkletNode;
   readonly #stats: Float64Array;
 
-  private constructor(ctx: AudioContext, source: MediaStreamAudioSourceNode, node: AudioWorkletNode, stats: Float64Array) {
+  private constructor(
+    ctx: AudioContext,
+    source: MediaStreamAudioSourceNode,
+    node: AudioWorkletNode,
+    stats: Float64Array,
+  ) {
     this.#ctx = ctx;
     this.#source = source;
     this.#node = node;

@@ -22,7 +22,11 @@ export function encodeEvent(event: ClientEvent | ServerEvent): Uint8Array<ArrayB
  */
 export function decodeEnvelope(bytes: Uint8Array): Decoded<{ type: string } & Record<string, unknown>> {
   if (bytes.byteLength > MAX_EVENT_BYTES) {
-    return { ok: false, code: 'event_too_large', message: `event of ${bytes.byteLength} bytes exceeds ${MAX_EVENT_BYTES}` };
+    return {
+      ok: false,
+      code: 'event_too_large',
+      message: `event of ${bytes.byteLength} bytes exceeds ${MAX_EVENT_BYTES}`,
+    };
   }
   let value: unknown;
   try {

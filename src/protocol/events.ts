@@ -29,10 +29,7 @@ export interface ResponseCancelEvent extends ClientEventBase {
 }
 
 export type ClientEvent =
-  | InputAudioBufferCommitEvent
-  | InputAudioBufferClearEvent
-  | ResponseCreateEvent
-  | ResponseCancelEvent;
+  InputAudioBufferCommitEvent | InputAudioBufferClearEvent | ResponseCreateEvent | ResponseCancelEvent;
 
 export type ClientEventType = ClientEvent['type'];
 

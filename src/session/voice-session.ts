@@ -1,10 +1,4 @@
-import {
-  RoomEvent,
-  Track,
-  type RemoteParticipant,
-  type RemoteTrack,
-  type Room,
-} from 'livekit-client';
+import { RoomEvent, Track, type RemoteParticipant, type RemoteTrack, type Room } from 'livekit-client';
 import { openMicrophone } from '../audio/microphone.ts';
 import { OutputTap, type OutputTapStats } from '../audio/output-tap.ts';
 import { SottoError } from '../errors.ts';
@@ -72,7 +66,7 @@ export class VoiceSession extends TypedEmitter<VoiceSessionEvents> {
       return session;
     } catch (e) {
       await room.disconnect();
-      if (!opts.mediaStream) mic?.getTracks().forEach((t) => t.stop());
+      if (!opts.mediaStream) for (const t of mic?.getTracks() ?? []) t.stop();
       if (!opts.audioContext) await ctx.close().catch(() => undefined);
       throw e;
     }
@@ -163,7 +157,10 @@ export class VoiceSession extends TypedEmitter<VoiceSessionEvents> {
   #onData(payload: Uint8Array, from: RemoteParticipant | undefined): void {
     const parsed = parseServerEvent(payload);
     if (!parsed.ok) {
-      this.emit('error', new SottoError('protocol_error', `dropped a bad server event (${parsed.code}): ${parsed.message}`));
+      this.emit(
+        'error',
+        new SottoError('protocol_error', `dropped a bad server event (${parsed.code}): ${parsed.message}`),
+      );
       return;
     }
     const event = parsed.event;
@@ -185,7 +182,10 @@ export class VoiceSession extends TypedEmitter<VoiceSessionEvents> {
         this.emit('response_done', event.response satisfies ResponseInfo);
         return;
       case 'error':
-        this.emit('error', new SottoError('server_error', `${event.error.code}: ${event.error.message}`, { cause: event.error }));
+        this.emit(
+          'error',
+          new SottoError('server_error', `${event.error.code}: ${event.error.message}`, { cause: event.error }),
+        );
         return;
       default:
         return;
@@ -197,7 +197,7 @@ export class VoiceSession extends TypedEmitter<VoiceSessionEvents> {
     this.#tap = null;
     this.#audioEl?.remove();
     this.#audioEl = null;
-    if (this.#ownsMic) this.#mic.getTracks().forEach((t) => t.stop());
+    if (this.#ownsMic) for (const t of this.#mic.getTracks()) t.stop();
   }
 
   #setState(state: SessionState): void {

@@ -1,0 +1,72 @@
+#!/usr/bin/env node
+// `npm test` after setup: typecheck, lint (ESLint + Prettier), unit tests (Vitest), e2e (Playwright).
+// Every stage runs even when an earlier one failed, so one run shows every problem; the exit code is
+// non-zero when any stage failed. The last line is the plain summary "N passed, N failed".
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const bin = (name) => join(root, 'node_modules', '.bin', name);
+const results = join(root, 'test-results');
+mkdirSync(results, { recursive: true });
+
+const only = process.argv.slice(2);
+const stages = [
+  { name: 'typecheck', cmd: bin('tsc'), args: ['-p', 'tsconfig.json', '--noEmit'] },
+  { name: 'eslint', cmd: bin('eslint'), args: ['.', '--max-warnings', '0'] },
+  { name: 'prettier', cmd: bin('prettier'), args: ['--check', '.', '--log-level', 'warn'] },
+  {
+    name: 'unit',
+    cmd: bin('vitest'),
+    args: ['run', '--reporter=default', '--reporter=json', `--outputFile=${join(results, 'unit.json')}`],
+    counts: () => countVitest(join(results, 'unit.json')),
+  },
+  { name: 'e2e', cmd: bin('playwright'), args: ['test'], counts: () => countPlaywright(join(results, 'e2e.json')) },
+].filter((s) => only.length === 0 || only.includes(s.name));
+
+function readJson(path) {
+  return existsSync(path) ? JSON.parse(readFileSync(path, 'utf8')) : null;
+}
+
+function countVitest(path) {
+  const r = readJson(path);
+  return r ? { passed: r.numPassedTests, failed: r.numFailedTests, skipped: r.numPendingTests + r.numTodoTests } : null;
+}
+
+function countPlaywright(path) {
+  const r = readJson(path);
+  if (!r) return null;
+  const s = r.stats;
+  return { passed: s.expected + s.flaky, failed: s.unexpected, skipped: s.skipped };
+}
+
+const summary = [];
+let failedStages = 0;
+const totals = { passed: 0, failed: 0, skipped: 0 };
+for (const stage of stages) {
+  console.log(`\n=== ${stage.name} ===`);
+  const t0 = Date.now();
+  const r = spawnSync(stage.cmd, stage.args, { cwd: root, stdio: 'inherit', env: process.env });
+  const seconds = ((Date.now() - t0) / 1000).toFixed(1);
+  const ok = r.status === 0;
+  if (!ok) failedStages++;
+  const counts = stage.counts?.() ?? null;
+  if (counts) {
+    totals.passed += counts.passed;
+    totals.failed += counts.failed;
+    totals.skipped += counts.skipped;
+  } else {
+    // A check with no test count counts as one test.
+    totals[ok ? 'passed' : 'failed'] += 1;
+  }
+  const detail = counts ? ` (${counts.passed} passed, ${counts.failed} failed, ${counts.skipped} skipped)` : '';
+  summary.push(`${ok ? 'ok  ' : 'FAIL'} ${stage.name.padEnd(10)} ${seconds.padStart(6)} s${detail}`);
+}
+
+console.log('\n=== summary ===');
+for (const line of summary) console.log(line);
+if (failedStages > 0 && totals.failed === 0) totals.failed = failedStages;
+console.log(`\n${totals.passed} passed, ${totals.failed} failed, ${totals.skipped} skipped`);
+process.exit(failedStages > 0 ? 1 : 0);
