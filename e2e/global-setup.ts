@@ -12,7 +12,8 @@ export default async function globalSetup(): Promise<() => Promise<void>> {
   const t0 = performance.now();
   const stack = await startStack({
     root,
-    runDir: join(root, 'test-results', 'stack'),
+    // One folder per run, so two runs side by side (or a helper's run) never share logs or pid files.
+    runDir: join(root, 'test-results', `stack-${process.pid}`),
     livekitPort: await freeTcpPort(),
     rtcPort: await freeUdpPort(),
     demoPort: await freeTcpPort(),

@@ -48,7 +48,9 @@ function ensureNodeModules() {
   const want = sha256(readFileSync(lock, 'utf8'));
   if (existsSync(stamp) && readFileSync(stamp, 'utf8') === want) return false;
   log('node_modules missing or stale: npm ci');
-  const r = spawnSync('npm', ['ci', '--no-audit', '--no-fund'], { cwd: root, stdio: 'inherit' });
+  // onnxruntime-node's install script would fetch GPU binaries from outside the registry; its CPU build ships in the package.
+  const env = { ...process.env, ONNXRUNTIME_NODE_INSTALL: 'skip' };
+  const r = spawnSync('npm', ['ci', '--no-audit', '--no-fund'], { cwd: root, stdio: 'inherit', env });
   if (r.status !== 0) throw new SetupError('`npm ci` failed (see above). Check that the npm registry is reachable.');
   writeFileSync(stamp, want);
   return true;
