@@ -31,6 +31,8 @@ export default defineConfig({
   server: { host: '127.0.0.1', strictPort: true, headers: isolation, fs: { allow: ['..'] } },
   preview: { host: '127.0.0.1', strictPort: true, headers: isolation },
   worker: { format: 'es' },
-  optimizeDeps: { include: ['livekit-client'] },
+  // Pre-bundle a fixed list and never discover deps at run time: a discovery mid-test re-optimises and
+  // reloads the page ("Execution context was destroyed"), which is what a fresh clone would hit.
+  optimizeDeps: { noDiscovery: true, include: ['livekit-client', 'comlink'] },
   build: { outDir: '../dist/demo', emptyOutDir: true, target: 'es2022' },
 });

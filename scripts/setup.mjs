@@ -8,6 +8,9 @@
 //   4. livekit-server v1.13.5: one on PATH, else `go install` into .tools/ (cached by version).
 //   5. Test fixtures (WAV) generated into .fixtures/ (cached by a hash of their recipe).
 //
+// SOTTO_NO_INSTALL=1 makes every install step print what it would run and fail instead (for machines
+// where you install things yourself). SOTTO_TOOLS_DIR moves .tools/.
+//
 // Exit code 0 when everything is ready; 1 with a message that says what is missing and how to fix it.
 import { execFileSync, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
@@ -15,11 +18,12 @@ import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync 
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { buildFixtures } from './fixtures.mjs';
-import { LIVEKIT_VERSION, livekitBinaryPath, whichSync } from './tools.mjs';
+import { CHROMIUM_PATH, LIVEKIT_VERSION, livekitBinaryPath, toolsDir, whichSync } from './tools.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const started = Date.now();
 const quiet = process.argv.includes('--quiet');
+const noInstall = process.env.SOTTO_NO_INSTALL === '1';
 
 function log(msg) {
   if (!quiet) console.log(`[setup] ${msg}`);
@@ -42,11 +46,37 @@ function checkNode() {
   }
 }
 
+/**
+ * True when node_modules holds exactly the packages package-lock.json names. npm records the installed
+ * tree in node_modules/.package-lock.json; comparing versions there means an `npm install` done by hand
+ * counts as fresh and never triggers a destructive `npm ci` under running tools.
+ */
+function installedMatchesLock(lockPath, hiddenPath) {
+  if (!existsSync(hiddenPath)) return false;
+  const want = JSON.parse(readFileSync(lockPath, 'utf8')).packages ?? {};
+  const have = JSON.parse(readFileSync(hiddenPath, 'utf8')).packages ?? {};
+  for (const [path, meta] of Object.entries(want)) {
+    if (path === '' || meta.link) continue;
+    const got = have[path];
+    // npm leaves optional packages for other platforms out of the installed tree.
+    if (!got) {
+      if (meta.optional) continue;
+      return false;
+    }
+    if (got.version !== meta.version) return false;
+  }
+  return true;
+}
+
 function ensureNodeModules() {
   const lock = join(root, 'package-lock.json');
   const stamp = join(root, 'node_modules', '.sotto-lock-hash');
   const want = sha256(readFileSync(lock, 'utf8'));
   if (existsSync(stamp) && readFileSync(stamp, 'utf8') === want) return false;
+  if (installedMatchesLock(lock, join(root, 'node_modules', '.package-lock.json'))) {
+    writeFileSync(stamp, want);
+    return false;
+  }
   log('node_modules missing or stale: npm ci');
   // onnxruntime-node's install script would fetch GPU binaries from outside the registry; its CPU build ships in the package.
   const env = { ...process.env, ONNXRUNTIME_NODE_INSTALL: 'skip' };
@@ -57,7 +87,7 @@ function ensureNodeModules() {
 }
 
 const APT_PACKAGES = [
-  { bin: 'chromium', pkg: 'chromium', path: '/usr/bin/chromium' },
+  { bin: 'chromium', pkg: 'chromium', path: CHROMIUM_PATH },
   { bin: 'espeak-ng', pkg: 'espeak-ng' },
   { bin: 'sox', pkg: 'sox' },
 ];
@@ -67,7 +97,7 @@ function ensureAptPackages() {
   if (missing.length === 0) return false;
   const pkgs = missing.map((p) => p.pkg);
   const cmd = `apt-get update && apt-get install -y ${pkgs.join(' ')}`;
-  if (typeof process.getuid !== 'function' || process.getuid() !== 0) {
+  if (noInstall || typeof process.getuid !== 'function' || process.getuid() !== 0) {
     throw new SetupError(`Missing ${pkgs.join(', ')}. Install them with:\n  sudo sh -c '${cmd}'`);
   }
   if (!whichSync('apt-get')) {
@@ -94,6 +124,9 @@ function ensureLivekit() {
     return false;
   }
   const go = whichSync('go');
+  const dir = join(toolsDir(root), `livekit-server-${LIVEKIT_VERSION}`);
+  const bin = join(dir, 'bin');
+  const goInstall = `GOTOOLCHAIN=local CGO_ENABLED=0 GOBIN=${bin} go install github.com/livekit/livekit-server/cmd/server@v${LIVEKIT_VERSION} && mv ${bin}/server ${bin}/livekit-server`;
   if (!go) {
     throw new SetupError(
       `livekit-server ${LIVEKIT_VERSION} is not on PATH and Go is not installed to build it.\n` +
@@ -101,8 +134,11 @@ function ensureLivekit() {
         `  (e.g. 'curl -sSL https://get.livekit.io | bash'), then run again.`,
     );
   }
-  const dir = join(root, '.tools', `livekit-server-${LIVEKIT_VERSION}`);
-  const bin = join(dir, 'bin');
+  if (noInstall) {
+    throw new SetupError(
+      `livekit-server ${LIVEKIT_VERSION} is missing and SOTTO_NO_INSTALL=1. Build it with:\n  ${goInstall}`,
+    );
+  }
   mkdirSync(bin, { recursive: true });
   log(`building livekit-server v${LIVEKIT_VERSION} with go install (cold: ~2 min)`);
   const r = spawnSync(go, ['install', `github.com/livekit/livekit-server/cmd/server@v${LIVEKIT_VERSION}`], {

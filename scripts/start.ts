@@ -1,7 +1,8 @@
 /**
  * `npm start`: the demo stack on loopback — livekit-server, the agent worker (echo brain) and the demo
  * page. Ports: SOTTO_LIVEKIT_PORT (7880), SOTTO_LIVEKIT_RTC_PORT (UDP, 7882), SOTTO_DEMO_PORT (5173);
- * SOTTO_BRAIN picks the brain (echo). Ctrl-C or SIGTERM stops every child.
+ * SOTTO_BRAIN picks the brain (echo); SOTTO_RUN_DIR moves logs and pid files (.tools/run). Ctrl-C or
+ * SIGTERM stops every child.
  */
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -35,6 +36,7 @@ async function main(): Promise<void> {
   const t0 = performance.now();
   stack = await startStack({
     root,
+    ...(process.env.SOTTO_RUN_DIR ? { runDir: process.env.SOTTO_RUN_DIR } : {}),
     livekitPort,
     rtcPort,
     demoPort,

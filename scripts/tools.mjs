@@ -24,6 +24,11 @@ export function whichSync(name) {
   return null;
 }
 
+/** Folder for tools setup builds (git-ignored); SOTTO_TOOLS_DIR overrides it. */
+export function toolsDir(root) {
+  return process.env.SOTTO_TOOLS_DIR ?? join(root, '.tools');
+}
+
 /**
  * The livekit-server to run: SOTTO_LIVEKIT_BIN, else one on PATH, else the one setup built into .tools/.
  * Returns null when none is usable.
@@ -32,7 +37,7 @@ export function livekitBinaryPath(root) {
   const candidates = [
     process.env.SOTTO_LIVEKIT_BIN,
     whichSync('livekit-server'),
-    join(root, '.tools', `livekit-server-${LIVEKIT_VERSION}`, 'bin', 'livekit-server'),
+    join(toolsDir(root), `livekit-server-${LIVEKIT_VERSION}`, 'bin', 'livekit-server'),
   ];
   for (const c of candidates) {
     if (!c || !existsSync(c)) continue;

@@ -1,0 +1,52 @@
+/** Drives the demo page through one spoken turn and reads back what the page measured. */
+import { expect, type Page } from '@playwright/test';
+
+export interface DemoWindow {
+  sottoDemo: {
+    session: {
+      state: string;
+      agentAudio(): { audibleFrames: number; framesSeen: number; peak: number; firstAudibleTime: number | null } | null;
+    } | null;
+    turns: { status?: string; serverMs?: number }[];
+    errors: { code: string; message: string }[];
+  };
+}
+
+export interface TurnResult {
+  status: string | undefined;
+  serverMs: number | undefined;
+  audibleSeconds: number;
+  peak: number;
+  errors: { code: string; message: string }[];
+  /** Milliseconds from the Connect click to the `ready` state. */
+  readyMs: number;
+}
+
+/**
+ * Connects, lets the `hello` fixture (speech from 1.0 s to ~4.5 s after the mic opens) be said, presses
+ * "End my turn" and waits for the response to finish.
+ */
+export async function spokenTurn(page: Page, url: string): Promise<TurnResult> {
+  await page.goto(url);
+  const clickedAt = Date.now();
+  await page.click('#connect');
+  await expect(page.locator('#state')).toHaveText('ready', { timeout: 30_000 });
+  const readyMs = Date.now() - clickedAt;
+  await page.waitForTimeout(Math.max(0, 5_200 - (Date.now() - clickedAt)));
+  await page.click('#commit');
+  await page.waitForFunction(() => (window as unknown as DemoWindow).sottoDemo.turns[0]?.status !== undefined, null, {
+    timeout: 30_000,
+  });
+  const r = await page.evaluate(() => {
+    const d = (window as unknown as DemoWindow).sottoDemo;
+    return { turn: d.turns[0], audio: d.session?.agentAudio() ?? null, errors: d.errors };
+  });
+  return {
+    status: r.turn?.status,
+    serverMs: r.turn?.serverMs,
+    audibleSeconds: (r.audio?.audibleFrames ?? 0) / 48_000,
+    peak: r.audio?.peak ?? 0,
+    errors: r.errors,
+    readyMs,
+  };
+}
