@@ -5,6 +5,16 @@ export type { SessionState, VoiceSessionEvents } from './session/events.ts';
 export type { MicrophoneOptions } from './audio/microphone.ts';
 export type { OutputTapStats } from './audio/output-tap.ts';
 export { SottoError, isSottoError, type SottoErrorCode } from './errors.ts';
+export { LiveKitTransport, type LiveKitTransportOptions } from './transport/livekit/livekit-transport.ts';
+export type {
+  Transport,
+  TransportEvents,
+  TransportStartOptions,
+  TransportStatus,
+  ReconnectStep,
+} from './transport/types.ts';
+export { HEALTH_DEFAULTS, type HealthLevel, type HealthSnapshot, type HealthThresholds } from './transport/health.ts';
+export { BACKOFF_DEFAULTS, type BackoffOptions } from './transport/backoff.ts';
 
 import type { ConnectOptions } from './session/options.ts';
 import { VoiceSession } from './session/voice-session.ts';

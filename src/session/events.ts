@@ -2,10 +2,10 @@ import type { SottoError } from '../errors.ts';
 import type { ResponseInfo, ServerEvent } from '../protocol/index.ts';
 
 /**
- * Session states: `connecting` -> `connected` (in the room, mic published) -> `ready` (the agent said
- * `session.created`) -> `closed`. `ready` falls back to `connected` when the agent leaves.
+ * Session states: `connecting` -> `connected` (link up, mic published) -> `ready` (the agent said
+ * `session.created`) -> `closed`. A lost link goes `reconnecting`, then back to `connected` and `ready`.
  */
-export type SessionState = 'connecting' | 'connected' | 'ready' | 'closed';
+export type SessionState = 'connecting' | 'connected' | 'ready' | 'reconnecting' | 'closed';
 
 /** Event name -> payload of {@link VoiceSession}. */
 export interface VoiceSessionEvents {

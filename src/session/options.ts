@@ -1,10 +1,16 @@
 import type { MicrophoneOptions } from '../audio/microphone.ts';
+import type { BackoffOptions } from '../transport/backoff.ts';
+import type { HealthThresholds } from '../transport/health.ts';
+import type { Transport } from '../transport/types.ts';
 
 /** Options of {@link VoiceSession.connect}. */
 export interface ConnectOptions {
   /** LiveKit server URL, e.g. `wss://example.livekit.cloud` or `ws://127.0.0.1:7880`. */
   url: string;
-  /** An access token for the room, or a function that fetches one (called once per connect). */
+  /**
+   * An access token for the room, or a function that fetches one. A function is called again for each
+   * full rejoin after a lost connection, so prefer it with short-lived tokens.
+   */
   token: string | (() => Promise<string>);
   /** Give up connecting after this many milliseconds. Default 10000 ms. */
   connectTimeoutMs?: number;
@@ -14,4 +20,13 @@ export interface ConnectOptions {
   mediaStream?: MediaStream;
   /** Bring your own AudioContext; the session never closes it. Default: one at the device's rate. */
   audioContext?: AudioContext;
+  /** Reconnection backoff of the LiveKit transport (full rejoins after LiveKit's own resume failed). */
+  reconnect?: BackoffOptions;
+  /** When the link counts as degraded or down. */
+  health?: HealthThresholds;
+  /**
+   * Use this transport instead of LiveKit (e.g. `FakeTransport` from `sotto/testing` in unit tests);
+   * `url`, `token`, `reconnect` and `health` are then ignored. The session closes it on `close()`.
+   */
+  transport?: Transport;
 }

@@ -1,44 +1,36 @@
-import { RoomEvent, Track, type RemoteParticipant, type RemoteTrack, type Room } from 'livekit-client';
 import { openMicrophone } from '../audio/microphone.ts';
 import { OutputTap, type OutputTapStats } from '../audio/output-tap.ts';
 import { SottoError } from '../errors.ts';
 import { TypedEmitter } from '../events.ts';
-import {
-  encodeEvent,
-  parseServerEvent,
-  REALTIME_TOPIC,
-  type ClientEvent,
-  type ResponseInfo,
-  type ServerEvent,
-} from '../protocol/index.ts';
-import { connectRoom } from '../transport/livekit/connect-room.ts';
+import type { ClientEvent, ServerEvent } from '../protocol/index.ts';
+import { LiveKitTransport } from '../transport/livekit/livekit-transport.ts';
+import type { Transport, TransportStatus } from '../transport/types.ts';
 import type { SessionState, VoiceSessionEvents } from './events.ts';
 import type { ConnectOptions } from './options.ts';
 
 /**
- * A voice session with a Realtime-style agent over LiveKit: the mic goes up as a WebRTC track, the
- * agent's reply comes back as a track, and Realtime events travel on the reliable data channel.
+ * A voice session with a Realtime-style agent: the mic goes up through a {@link Transport} (LiveKit by
+ * default), the agent's reply comes back as audio, and Realtime events flow both ways.
  *
- * Create it with {@link VoiceSession.connect}. `close()` leaves the room, stops the microphone the session
- * opened (a stream the app passed in is NOT stopped), closes the AudioContext it created, and removes
- * the audio element it created.
+ * Create it with {@link VoiceSession.connect}. `close()` closes the transport, stops the microphone the
+ * session opened (a `mediaStream` the app passed in is NOT stopped), closes the AudioContext it created
+ * (one passed in is not), and removes the audio element it created.
  */
 export class VoiceSession extends TypedEmitter<VoiceSessionEvents> {
-  readonly #room: Room;
+  readonly #transport: Transport;
   readonly #mic: MediaStream;
   readonly #ownsMic: boolean;
   readonly #ctx: AudioContext;
   readonly #ownsCtx: boolean;
   #state: SessionState = 'connecting';
-  #agent: RemoteParticipant | null = null;
   #agentReady = false;
   #tap: OutputTap | null = null;
-  #audioEl: HTMLMediaElement | null = null;
+  #audioEl: HTMLAudioElement | null = null;
   #closed = false;
 
-  private constructor(room: Room, mic: MediaStream, ownsMic: boolean, ctx: AudioContext, ownsCtx: boolean) {
+  private constructor(transport: Transport, mic: MediaStream, ownsMic: boolean, ctx: AudioContext, ownsCtx: boolean) {
     super();
-    this.#room = room;
+    this.#transport = transport;
     this.#mic = mic;
     this.#ownsMic = ownsMic;
     this.#ctx = ctx;
@@ -46,26 +38,38 @@ export class VoiceSession extends TypedEmitter<VoiceSessionEvents> {
   }
 
   /**
-   * Connects to the LiveKit room, publishes the microphone and waits for nothing else: listen for
-   * `state` = `ready` (the agent has joined and said `session.created`) before committing turns.
-   * Rejects with a {@link SottoError} (`unsupported_browser`, `token_rejected`, `server_unreachable`,
-   * `connect_timeout`, `mic_permission_denied`, `no_microphone`); nothing is left open on failure.
+   * Connects, publishes the microphone and resolves; listen for `state` = `ready` (the agent has said
+   * `session.created`) before committing turns. Rejects with a {@link SottoError}
+   * (`unsupported_browser`, `token_rejected`, `server_unreachable`, `connect_timeout`,
+   * `mic_permission_denied`, `no_microphone`); nothing is left open on failure.
    */
   static async connect(opts: ConnectOptions): Promise<VoiceSession> {
     if (typeof RTCPeerConnection === 'undefined' || typeof AudioContext === 'undefined') {
       throw new SottoError('unsupported_browser', 'this browser lacks WebRTC or Web Audio');
     }
-    const token = typeof opts.token === 'function' ? await opts.token() : opts.token;
-    const room = await connectRoom({ url: opts.url, token, timeoutMs: opts.connectTimeoutMs ?? 10_000 });
+    const transport =
+      opts.transport ??
+      new LiveKitTransport({
+        url: opts.url,
+        token: opts.token,
+        ...(opts.connectTimeoutMs === undefined ? {} : { connectTimeoutMs: opts.connectTimeoutMs }),
+        ...(opts.reconnect ? { backoff: opts.reconnect } : {}),
+        ...(opts.health ? { health: opts.health } : {}),
+      });
     let mic: MediaStream | undefined;
     const ctx = opts.audioContext ?? new AudioContext({ latencyHint: 'interactive' });
     try {
       mic = opts.mediaStream ?? (await openMicrophone(opts.microphone));
-      const session = new VoiceSession(room, mic, !opts.mediaStream, ctx, !opts.audioContext);
-      await session.#start();
+      const [micTrack] = mic.getAudioTracks();
+      if (!micTrack) throw new SottoError('no_microphone', 'the media stream has no audio track');
+      const session = new VoiceSession(transport, mic, !opts.mediaStream, ctx, !opts.audioContext);
+      session.#listen();
+      await transport.connect({ micTrack });
+      if (ctx.state === 'suspended') void ctx.resume();
+      session.#setState(session.#agentReady ? 'ready' : 'connected');
       return session;
     } catch (e) {
-      await room.disconnect();
+      await transport.close();
       if (!opts.mediaStream) for (const t of mic?.getTracks() ?? []) t.stop();
       if (!opts.audioContext) await ctx.close().catch(() => undefined);
       throw e;
@@ -82,7 +86,12 @@ export class VoiceSession extends TypedEmitter<VoiceSessionEvents> {
     return this.#ctx;
   }
 
-  /** What the agent's track has delivered so far (null before the agent's track arrives). */
+  /** The active transport (LiveKit, or the one passed in). */
+  get transport(): Transport {
+    return this.#transport;
+  }
+
+  /** What the agent's audio has delivered so far (null before the agent's audio arrives). */
   agentAudio(): OutputTapStats | null {
     return this.#tap?.stats() ?? null;
   }
@@ -96,90 +105,77 @@ export class VoiceSession extends TypedEmitter<VoiceSessionEvents> {
     await this.send({ type: 'response.create' });
   }
 
-  /** Sends one Realtime client event on the reliable data channel. */
+  /** Sends one Realtime client event. Rejects with `not_connected` before the agent is ready. */
   async send(event: ClientEvent): Promise<void> {
     if (this.#closed || !this.#agentReady) {
       throw new SottoError('not_connected', `cannot send ${event.type}: the agent is not ready`);
     }
-    await this.#room.localParticipant.publishData(encodeEvent(event), { reliable: true, topic: REALTIME_TOPIC });
+    await this.#transport.send(event);
   }
 
-  /** Leaves the room and releases what the session opened. Safe to call twice. */
+  /** Closes the transport and releases what the session opened. Safe to call twice. */
   async close(): Promise<void> {
     if (this.#closed) return;
     this.#closed = true;
-    this.#room.removeAllListeners();
-    await this.#room.disconnect();
+    await this.#transport.close();
     this.#release();
     if (this.#ownsCtx) await this.#ctx.close().catch(() => undefined);
     this.#setState('closed');
   }
 
-  async #start(): Promise<void> {
-    const room = this.#room;
-    room.on(RoomEvent.TrackSubscribed, (track: RemoteTrack, _pub, p: RemoteParticipant) => {
-      if (track.kind === Track.Kind.Audio) void this.#onAgentTrack(track, p);
+  #listen(): void {
+    const t = this.#transport;
+    t.on('agent_track', (track) => void this.#onAgentTrack(track));
+    t.on('server_event', (e) => {
+      this.#onServerEvent(e);
     });
-    room.on(RoomEvent.DataReceived, (payload, participant, _kind, topic) => {
-      if (topic === REALTIME_TOPIC) this.#onData(payload, participant);
+    t.on('error', (e) => {
+      this.emit('error', e);
     });
-    room.on(RoomEvent.ParticipantDisconnected, (p) => {
-      if (p === this.#agent) {
-        this.#agent = null;
-        this.#agentReady = false;
-        this.#setState('connected');
-      }
+    t.on('status', (s) => {
+      this.#onStatus(s);
     });
-    room.on(RoomEvent.Disconnected, () => {
-      if (this.#closed) return;
+  }
+
+  #onStatus(status: TransportStatus): void {
+    if (status === 'reconnecting') {
+      // The agent's session survives a resume; after a full rejoin it says `session.created` again.
+      this.#setState('reconnecting');
+    } else if (status === 'connected' && this.#state === 'reconnecting') {
+      this.#setState(this.#agentReady ? 'ready' : 'connected');
+    } else if (status === 'closed' && !this.#closed) {
       this.#closed = true;
       this.#release();
-      this.emit('error', new SottoError('server_unreachable', 'disconnected from the LiveKit server'));
       this.#setState('closed');
-    });
-    const [micTrack] = this.#mic.getAudioTracks();
-    if (!micTrack) throw new SottoError('no_microphone', 'the media stream has no audio track');
-    // A MediaStreamTrack passed in is wrapped as user-provided: LiveKit will not stop it on unpublish.
-    await room.localParticipant.publishTrack(micTrack, { source: Track.Source.Microphone, dtx: false, red: true });
-    if (this.#ctx.state === 'suspended') void this.#ctx.resume();
-    this.#setState('connected');
+    }
   }
 
-  async #onAgentTrack(track: RemoteTrack, p: RemoteParticipant): Promise<void> {
-    this.#agent = p;
+  async #onAgentTrack(track: MediaStreamTrack): Promise<void> {
     // Play through a media element: the path Chrome's echo canceller sees, so the agent does not hear itself.
     this.#audioEl?.remove();
-    this.#audioEl = track.attach();
+    const el = document.createElement('audio');
+    el.autoplay = true;
+    el.srcObject = new MediaStream([track]);
+    this.#audioEl = el;
+    el.play().catch((e: unknown) => {
+      this.emit('error', new SottoError('internal', `agent audio did not start playing: ${String(e)}`, { cause: e }));
+    });
     this.#tap?.close();
-    this.#tap = await OutputTap.create(this.#ctx, track.mediaStreamTrack);
+    this.#tap = await OutputTap.create(this.#ctx, track);
   }
 
-  #onData(payload: Uint8Array, from: RemoteParticipant | undefined): void {
-    const parsed = parseServerEvent(payload);
-    if (!parsed.ok) {
-      this.emit(
-        'error',
-        new SottoError('protocol_error', `dropped a bad server event (${parsed.code}): ${parsed.message}`),
-      );
-      return;
-    }
-    const event = parsed.event;
+  #onServerEvent(event: ServerEvent): void {
     this.emit('server_event', event);
-    this.#dispatch(event, from);
-  }
-
-  #dispatch(event: ServerEvent, from: RemoteParticipant | undefined): void {
     switch (event.type) {
       case 'session.created':
-        this.#agent = from ?? this.#agent;
         this.#agentReady = true;
-        this.#setState('ready');
+        if (this.#state !== 'connecting') this.#setState('ready');
         return;
       case 'response.created':
         this.emit('response_created', event.response);
         return;
       case 'response.done':
-        this.emit('response_done', event.response satisfies ResponseInfo);
+        this.emit('response_done', event.response);
         return;
       case 'error':
         this.emit(
@@ -195,7 +191,10 @@ export class VoiceSession extends TypedEmitter<VoiceSessionEvents> {
   #release(): void {
     this.#tap?.close();
     this.#tap = null;
-    this.#audioEl?.remove();
+    if (this.#audioEl) {
+      this.#audioEl.srcObject = null;
+      this.#audioEl.remove();
+    }
     this.#audioEl = null;
     if (this.#ownsMic) for (const t of this.#mic.getTracks()) t.stop();
   }

@@ -1,0 +1,63 @@
+import type { TypedEmitter } from '../events.ts';
+import type { SottoError } from '../errors.ts';
+import type { ClientEvent, ServerEvent } from '../protocol/index.ts';
+import type { HealthSnapshot } from './health.ts';
+
+/**
+ * Link status, the same for every transport:
+ * `idle` -> `connecting` -> `connected` <-> `reconnecting` -> `closed`.
+ * `reconnecting` carries on until the link is back or the transport gives up (then `closed` with an
+ * `error` event).
+ */
+export type TransportStatus = 'idle' | 'connecting' | 'connected' | 'reconnecting' | 'closed';
+
+/** One step of the reconnection state machine, for observers (UI, metrics, fallback policy). */
+export interface ReconnectStep {
+  /** `resume`: the same session, ICE restart / signal resume. `rejoin`: a new connection with a new token. */
+  phase: 'resume' | 'rejoin';
+  /** 1-based attempt within the phase. */
+  attempt: number;
+  /** Milliseconds until this attempt starts (0 for the first resume). */
+  delayMs: number;
+}
+
+/** Event name -> payload of every {@link Transport}. */
+export interface TransportEvents {
+  status: TransportStatus;
+  /** Every valid event from the agent. */
+  server_event: ServerEvent;
+  /** The agent's reply audio as a WebRTC track (remote transports). Play it; the transport owns it. */
+  agent_track: MediaStreamTrack;
+  /** The link's health changed (see {@link HealthSnapshot}). */
+  health: HealthSnapshot;
+  /** A reconnection step begins. */
+  reconnect: ReconnectStep;
+  /** Recoverable problems; never thrown. */
+  error: SottoError;
+}
+
+/** What a transport needs to start. */
+export interface TransportStartOptions {
+  /** The microphone track to send. The transport never stops it. */
+  micTrack: MediaStreamTrack;
+}
+
+/**
+ * A connection to an agent: LiveKit (remote) or the on-device engine (local). The session talks to
+ * whichever is active through this interface only.
+ */
+export interface Transport extends Pick<TypedEmitter<TransportEvents>, 'on' | 'once' | 'next'> {
+  /** Which implementation this is. */
+  readonly kind: 'livekit' | 'local' | 'fake';
+  readonly status: TransportStatus;
+  /** Latest health snapshot. */
+  readonly health: HealthSnapshot;
+  /** Connects and starts sending the mic. Rejects with a SottoError; nothing stays open on failure. */
+  connect(options: TransportStartOptions): Promise<void>;
+  /** Sends one client event. Rejects with `not_connected` when the link is not up. */
+  send(event: ClientEvent): Promise<void>;
+  /** Stops or resumes sending mic audio (mute). While off, no audio leaves the device. */
+  setMicEnabled(enabled: boolean): Promise<void>;
+  /** Closes the link; releases what the transport opened. Idempotent. */
+  close(): Promise<void>;
+}
