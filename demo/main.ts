@@ -40,6 +40,8 @@ const demo = {
   session: null as VoiceSession | null,
   turns: [] as Turn[],
   errors: [] as { code: string; message: string }[],
+  states: [] as string[],
+  reconnects: [] as { phase: string; attempt: number; delayMs: number }[],
 };
 (window as unknown as { sottoDemo: typeof demo }).sottoDemo = demo;
 
@@ -81,7 +83,12 @@ async function onConnect(): Promise<void> {
     log(`joining room ${room}`);
     const session = await connect({ url, token, microphone: { autoGainControl: false } });
     demo.session = session;
+    session.transport.on('reconnect', (step) => {
+      demo.reconnects.push(step);
+      log(`reconnect: ${step.phase} attempt ${step.attempt} in ${step.delayMs} ms`);
+    });
     session.on('state', (s) => {
+      demo.states.push(s);
       setState(s);
       log(`state ${s}`);
       ui.commit.disabled = s !== 'ready';

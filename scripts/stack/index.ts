@@ -9,6 +9,7 @@ import { startLivekit, type LivekitHandle } from './livekit.ts';
 import type { ChildHandle } from './processes.ts';
 
 export { StackError, envPort, freeTcpPort, freeUdpPort, requirePort } from './ports.ts';
+export { startLivekit, type LivekitHandle } from './livekit.ts';
 
 export interface StackOptions {
   root: string;

@@ -14,6 +14,8 @@ export interface LivekitOptions {
   /** Single UDP port for WebRTC media (ICE/UDP mux). */
   rtcPort: number;
   echo?: boolean;
+  /** Reuse these keys (e.g. to restart a server that clients and agents already hold tokens for). */
+  keys?: { apiKey: string; apiSecret: string };
 }
 
 export interface LivekitHandle extends ChildHandle {
@@ -63,8 +65,8 @@ export async function waitForHttp(url: string, timeoutMs: number, exited?: Promi
 export async function startLivekit(opts: LivekitOptions): Promise<LivekitHandle> {
   const bin = livekitBinaryPath(opts.root);
   if (!bin) throw new StackError('livekit-server not found: run `npm run setup` (it builds it with go install).');
-  const apiKey = `sotto${randomBytes(4).toString('hex')}`;
-  const apiSecret = randomBytes(24).toString('hex');
+  const apiKey = opts.keys?.apiKey ?? `sotto${randomBytes(4).toString('hex')}`;
+  const apiSecret = opts.keys?.apiSecret ?? randomBytes(24).toString('hex');
   mkdirSync(opts.runDir, { recursive: true });
   const configPath = join(opts.runDir, 'livekit.yaml');
   writeFileSync(configPath, livekitConfig(opts.port, opts.rtcPort, apiKey, apiSecret), { mode: 0o600 });

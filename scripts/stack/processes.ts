@@ -13,6 +13,8 @@ export interface ChildHandle {
   /** Resolves with the exit code (or signal) when the process has exited. */
   readonly exited: Promise<string>;
   stop(graceMs?: number): Promise<void>;
+  /** Sends a signal to the whole process group at once (a crash, for fault tests) and waits for exit. */
+  kill(signal?: NodeJS.Signals): Promise<void>;
 }
 
 export interface StartOptions {
@@ -97,6 +99,10 @@ export function startChild(opts: StartOptions): ChildHandle {
     name: opts.name,
     pid,
     exited,
+    async kill(signal: NodeJS.Signals = 'SIGKILL') {
+      killGroup(signal);
+      await exited;
+    },
     async stop(graceMs = 5_000) {
       if (!done) {
         killGroup('SIGTERM');

@@ -1,12 +1,17 @@
-import type { ClientEvent, ServerEvent } from './events.ts';
+import type { ClientEvent } from './client-events.ts';
+import type { ServerEvent } from './server-events.ts';
 
 /** Largest event we accept on the data channel, in bytes (LiveKit's reliable packets are ~15 KiB). */
 export const MAX_EVENT_BYTES = 15 * 1024;
 
-export type DecodeErrorCode = 'event_too_large' | 'invalid_json' | 'invalid_event';
+export type DecodeErrorCode = 'event_too_large' | 'invalid_json' | 'invalid_event' | 'unknown_event';
 
-/** Result of decoding one data-channel message: the event, or why it was rejected. */
-export type Decoded<T> = { ok: true; event: T } | { ok: false; code: DecodeErrorCode; message: string };
+/**
+ * Result of decoding one data-channel message: the event, or why it was rejected (with the event's
+ * `event_id` when one could be read, so an `error` event can point at it).
+ */
+export type Decoded<T> =
+  { ok: true; event: T } | { ok: false; code: DecodeErrorCode; message: string; eventId?: string };
 
 const encoder = new TextEncoder();
 const decoder = new TextDecoder('utf-8', { fatal: true });
@@ -37,9 +42,11 @@ export function decodeEnvelope(bytes: Uint8Array): Decoded<{ type: string } & Re
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
     return { ok: false, code: 'invalid_event', message: 'event is not a JSON object' };
   }
-  const type = (value as Record<string, unknown>).type;
+  const obj = value as Record<string, unknown>;
+  const eventId = typeof obj.event_id === 'string' && obj.event_id.length <= 128 ? obj.event_id : undefined;
+  const type = obj.type;
   if (typeof type !== 'string' || type.length === 0 || type.length > 64) {
-    return { ok: false, code: 'invalid_event', message: 'event has no valid "type"' };
+    return { ok: false, code: 'invalid_event', message: 'event has no valid "type"', ...(eventId ? { eventId } : {}) };
   }
   return { ok: true, event: value as { type: string } & Record<string, unknown> };
 }

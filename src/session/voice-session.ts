@@ -135,6 +135,10 @@ export class VoiceSession extends TypedEmitter<VoiceSessionEvents> {
     t.on('status', (s) => {
       this.#onStatus(s);
     });
+    t.on('reconnect', (step) => {
+      // A full rejoin is a new connection: the agent must say `session.created` again before turns.
+      if (step.phase === 'rejoin') this.#agentReady = false;
+    });
   }
 
   #onStatus(status: TransportStatus): void {

@@ -28,11 +28,18 @@ export interface LiveKitTransportOptions {
   connectTimeoutMs?: number;
   /** Full-rejoin backoff after LiveKit's own resume failed. */
   backoff?: BackoffOptions;
+  /**
+   * Delays (ms) of LiveKit's own resume attempts (ICE restart / signal resume, same session) before the
+   * transport gives up on resuming and rejoins with a fresh token. Default [0, 300, 1000, 2000]: about
+   * 3.3 s of resuming, long enough for a Wi-Fi hand-over, short enough that a dead server is noticed.
+   */
+  resumeDelaysMs?: readonly number[];
   /** When the link counts as degraded or down. */
   health?: HealthThresholds;
 }
 
 const HEALTH_TICK_MS = 500;
+const RESUME_DELAYS_MS = [0, 300, 1000, 2000] as const;
 
 /**
  * The remote transport: a LiveKit room. The mic goes up as an Opus track (20 ms frames, in-band FEC and
@@ -126,10 +133,22 @@ export class LiveKitTransport extends TypedEmitter<TransportEvents> implements T
   async #join(): Promise<void> {
     const mic = this.#mic;
     if (!mic) throw new SottoError('internal', 'no microphone track');
+    const resumeDelays = this.#opts.resumeDelaysMs ?? RESUME_DELAYS_MS;
     const room = await connectRoom({
       url: this.#opts.url,
       token: await this.#token(),
       timeoutMs: this.#opts.connectTimeoutMs ?? 10_000,
+      roomOptions: {
+        reconnectPolicy: {
+          // LiveKit asks before each resume attempt; report it, and stop after the configured ones.
+          nextRetryDelayInMs: ({ retryCount }) => {
+            const delayMs = resumeDelays[retryCount];
+            if (delayMs === undefined) return null;
+            this.emit('reconnect', { phase: 'resume', attempt: retryCount + 1, delayMs });
+            return delayMs;
+          },
+        },
+      },
     });
     if (this.#closing) {
       await room.disconnect();
@@ -169,11 +188,13 @@ export class LiveKitTransport extends TypedEmitter<TransportEvents> implements T
           new SottoError('protocol_error', `dropped a bad server event (${parsed.code}): ${parsed.message}`),
         );
     });
-    room.on(RoomEvent.Reconnecting, () => {
+    const onReconnecting = (): void => {
       this.#setStatus('reconnecting');
-      this.emit('reconnect', { phase: 'resume', attempt: 1, delayMs: 0 });
       this.#updateHealth();
-    });
+    };
+    // The signal socket and the media path reconnect separately; either one means the link is not usable.
+    room.on(RoomEvent.SignalReconnecting, onReconnecting);
+    room.on(RoomEvent.Reconnecting, onReconnecting);
     room.on(RoomEvent.Reconnected, () => {
       this.#setStatus('connected');
       this.#updateHealth();

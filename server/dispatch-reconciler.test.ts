@@ -1,0 +1,41 @@
+import { describe, expect, it } from 'vitest';
+import { roomsToDispatch } from './dispatch-reconciler.ts';
+
+const user = { kind: 0 } as const;
+const agent = { kind: 4 } as const;
+const egress = { kind: 2 } as const;
+
+describe('roomsToDispatch', () => {
+  it('dispatches a room that has lacked an agent for the grace period, once per backoff', () => {
+    const seen = new Map<string, number>();
+    const sent = new Map<string, number>();
+    const rooms = [{ name: 'r1', participants: [user] }];
+    expect(roomsToDispatch(rooms, seen, sent, 0, 3000, 15000)).toEqual([]);
+    expect(roomsToDispatch(rooms, seen, sent, 2999, 3000, 15000)).toEqual([]);
+    expect(roomsToDispatch(rooms, seen, sent, 3000, 3000, 15000)).toEqual(['r1']);
+    sent.set('r1', 3000);
+    expect(roomsToDispatch(rooms, seen, sent, 10000, 3000, 15000)).toEqual([]);
+    expect(roomsToDispatch(rooms, seen, sent, 18000, 3000, 15000)).toEqual(['r1']);
+  });
+
+  it('leaves rooms with an agent, or with no user, alone and forgets them', () => {
+    const seen = new Map<string, number>([['r1', 0]]);
+    const sent = new Map<string, number>([['r3', 0]]);
+    const rooms = [
+      { name: 'r1', participants: [user, agent] },
+      { name: 'r2', participants: [egress] },
+    ];
+    expect(roomsToDispatch(rooms, seen, sent, 99999, 3000, 15000)).toEqual([]);
+    expect(seen.size).toBe(0);
+    expect(sent.size).toBe(0);
+  });
+
+  it('restarts the grace period when an agent came and went', () => {
+    const seen = new Map<string, number>();
+    const sent = new Map<string, number>();
+    roomsToDispatch([{ name: 'r', participants: [user] }], seen, sent, 0, 3000, 15000);
+    roomsToDispatch([{ name: 'r', participants: [user, agent] }], seen, sent, 2000, 3000, 15000);
+    expect(roomsToDispatch([{ name: 'r', participants: [user] }], seen, sent, 4000, 3000, 15000)).toEqual([]);
+    expect(roomsToDispatch([{ name: 'r', participants: [user] }], seen, sent, 7000, 3000, 15000)).toEqual(['r']);
+  });
+});

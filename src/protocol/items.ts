@@ -1,0 +1,56 @@
+/** Conversation items and their content parts (OpenAI Realtime GA shapes). */
+
+/** User audio; `transcript` is filled when input transcription runs. */
+export interface InputAudioContent {
+  type: 'input_audio';
+  /** Base64 PCM; only in `conversation.item.create` from a client, never echoed back by the server. */
+  audio?: string;
+  transcript?: string | null;
+}
+export interface InputTextContent {
+  type: 'input_text';
+  text: string;
+}
+/** Assistant audio; the audio itself travels on the agent's WebRTC track. */
+export interface OutputAudioContent {
+  type: 'output_audio';
+  transcript?: string | null;
+}
+export interface OutputTextContent {
+  type: 'output_text';
+  text: string;
+}
+
+export type ContentPart = InputAudioContent | InputTextContent | OutputAudioContent | OutputTextContent;
+
+export type ItemStatus = 'completed' | 'incomplete' | 'in_progress';
+export type ItemRole = 'user' | 'assistant' | 'system';
+
+interface ItemBase {
+  id?: string;
+  object?: 'realtime.item';
+  status?: ItemStatus;
+}
+
+export interface MessageItem extends ItemBase {
+  type: 'message';
+  role: ItemRole;
+  content: ContentPart[];
+}
+export interface FunctionCallItem extends ItemBase {
+  type: 'function_call';
+  call_id: string;
+  name: string;
+  arguments: string;
+}
+export interface FunctionCallOutputItem extends ItemBase {
+  type: 'function_call_output';
+  call_id: string;
+  output: string;
+}
+
+/** An item as a client creates it (`id` optional) or as the server reports it (`id` always set). */
+export type ConversationItem = MessageItem | FunctionCallItem | FunctionCallOutputItem;
+
+/** An item as the server reports it: the id is always present. */
+export type ServerItem = ConversationItem & { id: string };

@@ -1,0 +1,497 @@
+/**
+ * The VAD on the main thread: starts the worker, forwards audio when the source needs it, re-emits the
+ * worker's events, and recovers from a crashed worker. All inference happens in the worker.
+ */
+import { proxy, transfer, wrap, type Remote } from 'comlink';
+import { TypedEmitter } from '../events.ts';
+import { DEFAULT_VAD_ASSETS } from './assets.ts';
+import type { VadBackend } from './backend.ts';
+import { resolveEndpointerOptions } from './endpointer-options.ts';
+import type { EndpointerEvent, SpeechStartEvent, TurnEndEvent } from './events.ts';
+import { fromVadErrorData, VadError } from './errors.ts';
+import { SILERO_FRAME_SAMPLES, SILERO_SAMPLE_RATE } from './silero.ts';
+import type {
+  PortMessage,
+  SampleChunk,
+  VadClientEvents,
+  VadFault,
+  VadOptions,
+  VadReadyInfo,
+  VadSource,
+  VadStats,
+  VadStatus,
+  VadWorkerApi,
+  VadWorkerConfig,
+  VadWorkerEvent,
+  WorkerResult,
+} from './types.ts';
+
+/** A worker that sends nothing for this long (while stats are on) is considered hung, in ms. */
+const WATCHDOG_MIN_MS = 5000;
+
+interface Generation {
+  readonly n: number;
+  readonly worker: Worker;
+  readonly api: Remote<VadWorkerApi>;
+  /** Client -> worker samples (port and push sources), once attached. */
+  data: MessagePort | null;
+  ready: boolean;
+  attached: boolean;
+}
+
+/** A chunk kept for replay after a worker restart. */
+interface KeptChunk {
+  readonly samples: Float32Array;
+  readonly position: number;
+  readonly time: number;
+}
+
+/**
+ * Voice activity detection and turn endpointing in a Web Worker (Silero v5 on onnxruntime-web).
+ *
+ * ```ts
+ * const vad = new VadClient({ endpointer: { silenceMs: 500 } });
+ * vad.on('speech_start', (e) => …);
+ * vad.on('turn_end', (e) => …); // e.startSample..e.endSample is the turn's audio in the ring
+ * vad.on('error', (e) => console.warn(e.code, e.message));
+ * vad.start({ type: 'ring', storage }); // the capture ring (SharedArrayBuffer, 16 kHz)
+ * ```
+ *
+ * The constructor never throws for runtime problems (only a `RangeError` for a bad option): a missing or
+ * corrupt model, a lost GPU, a crashed worker all arrive as `error` events with a {@link VadError} code, and
+ * {@link ready} rejects when the VAD cannot start. Ownership: the client owns its worker and its ports;
+ * `close()` ends them. It never stops or frees the ring or the producer of a `port` source.
+ */
+export class VadClient extends TypedEmitter<VadClientEvents> {
+  readonly #options: VadOptions;
+  readonly #config: Omit<VadWorkerConfig, 'generation' | 'backend' | 'progress'>;
+  readonly #workerUrl: string | URL;
+  readonly #progress: Float64Array | null;
+  readonly #t0 = performance.now();
+  #status: VadStatus = 'loading';
+  #gen: Generation | null = null;
+  #source: VadSource | null = null;
+  #portChannel: MessageChannel | null = null;
+  /** Audio of `port`/`push` sources kept for replay (oldest first), and its length in samples. */
+  #history: KeptChunk[] | null = null;
+  #historySamples = 0;
+  #historyLimit = 0;
+  #tail: number | null = null;
+  #pushPos = 0;
+  #backend: VadBackend | null = null;
+  #readyInfo: VadReadyInfo | null = null;
+  #resolveReady!: (info: VadReadyInfo) => void;
+  #rejectReady!: (e: VadError) => void;
+  readonly #ready: Promise<VadReadyInfo>;
+  #openTurn: SpeechStartEvent | null = null;
+  #turnOffset = 0;
+  #maxTurnId = 0;
+  #lastPos = 0;
+  #lastTime = Number.NaN;
+  #lastHeard = performance.now();
+  #watchdog: ReturnType<typeof setInterval> | null = null;
+
+  /** Starts the worker and loads the model. Throws a `RangeError` for an invalid endpointer option. */
+  constructor(options: VadOptions = {}) {
+    super();
+    this.#options = options;
+    resolveEndpointerOptions({
+      ...options.endpointer,
+      sampleRate: SILERO_SAMPLE_RATE,
+      frameSamples: SILERO_FRAME_SAMPLES,
+    });
+    const abs = (u: string): string => new URL(u, globalThis.location.href).href;
+    this.#config = {
+      modelUrl: abs(options.modelUrl ?? DEFAULT_VAD_ASSETS.modelUrl),
+      wasmUrl: abs(options.wasmUrl ?? DEFAULT_VAD_ASSETS.wasmUrl),
+      webgpuWasmUrl: abs(options.webgpuWasmUrl ?? DEFAULT_VAD_ASSETS.webgpuWasmUrl),
+      allowSoftwareAdapter: options.allowSoftwareAdapter ?? false,
+      benchmarkFrames: options.benchmarkFrames ?? 24,
+      endpointer: { ...options.endpointer },
+      modelCache: options.modelCache ?? 'sotto-vad-v1',
+      frameEvents: options.frameEvents ?? false,
+      statsIntervalMs: options.statsIntervalMs ?? 1000,
+      maxLagMs: options.maxLagMs ?? 500,
+    };
+    this.#workerUrl = options.workerUrl ?? DEFAULT_VAD_ASSETS.workerUrl;
+    this.#progress =
+      typeof SharedArrayBuffer !== 'undefined' && globalThis.crossOriginIsolated
+        ? new Float64Array(new SharedArrayBuffer(16))
+        : null;
+    this.#ready = new Promise<VadReadyInfo>((resolve, reject) => {
+      this.#resolveReady = resolve;
+      this.#rejectReady = reject;
+    });
+    this.#ready.catch(() => undefined); // reported as an `error` event too; ready() is optional
+    this.#spawn(1);
+  }
+
+  /** Lifecycle: `loading` -> `running` (-> `recovering` -> `running`) -> `closed`, or `failed`. */
+  get status(): VadStatus {
+    return this.#status;
+  }
+
+  /** The backend in use, or null before `ready`. */
+  get backend(): VadBackend | null {
+    return this.#backend;
+  }
+
+  /** Resolves at the first `ready`; rejects with the {@link VadError} that stopped the VAD from starting. */
+  ready(): Promise<VadReadyInfo> {
+    return this.#ready;
+  }
+
+  /**
+   * Starts analysing a source (once). Before `ready`, audio of `port`/`push` sources is kept (up to
+   * `historySeconds`) and analysed as soon as the model is loaded; a `ring` keeps its own history.
+   * For a `port` source, returns the port the producer posts {@link PortMessage}s on (transfer it to the
+   * capture worklet); otherwise null.
+   */
+  start(source: { readonly type: 'port' }): MessagePort;
+  start(source: VadSource): MessagePort | null;
+  start(source: VadSource): MessagePort | null {
+    if (this.#status === 'closed' || this.#status === 'failed') {
+      throw new VadError('closed', `start() on a VAD that is ${this.#status}`);
+    }
+    if (this.#source) throw new VadError('invalid_source', 'a source is already attached');
+    this.#source = source;
+    let port: MessagePort | null = null;
+    if (source.type !== 'ring') {
+      this.#history = [];
+      this.#historyLimit = Math.round((this.#options.historySeconds ?? 10) * SILERO_SAMPLE_RATE);
+    }
+    if (source.type === 'port') {
+      this.#portChannel = new MessageChannel();
+      this.#portChannel.port2.onmessage = (m: MessageEvent<PortMessage>) => {
+        if (m.data.type === 'samples') this.#ingest(m.data.samples, m.data.position, m.data.time);
+        else this.flush();
+      };
+      port = this.#portChannel.port1;
+    }
+    const gen = this.#gen;
+    if (gen?.ready) void this.#attach(gen);
+    return port;
+  }
+
+  /**
+   * Adds 16 kHz mono samples to a `push` source (copied; `samples` stays yours). `position` defaults to
+   * right after the previous push; `time` is the AudioContext time of `samples[0]` (NaN when unknown).
+   */
+  push(samples: Float32Array, position: number = this.#pushPos, time = Number.NaN): void {
+    if (this.#source?.type !== 'push') throw new VadError('invalid_source', 'push() needs start({ type: "push" })');
+    this.#ingest(samples.slice(), position, time);
+  }
+
+  /** Closes the current turn now (`turn_end` with reason `flush`, or `misfire`): mic muted, file ended. */
+  flush(): void {
+    const gen = this.#gen;
+    if (!gen?.attached) return;
+    if (gen.data) gen.data.postMessage({ type: 'end' } satisfies PortMessage);
+    else void gen.api.flush().catch(() => undefined);
+  }
+
+  /** Forgets the endpointer and model state (a new conversation); no event for a turn in progress. */
+  reset(): void {
+    void this.#gen?.api.reset().catch(() => undefined);
+    this.#openTurn = null;
+  }
+
+  /** Current counters from the worker. */
+  async stats(): Promise<VadStats> {
+    const gen = this.#gen;
+    if (!gen) throw new VadError('closed', 'the VAD is closed');
+    return gen.api.stats();
+  }
+
+  /** @internal Injects a fault into the worker (tests of the recovery paths). */
+  simulateFault(fault: VadFault): void {
+    void this.#gen?.api.simulate(fault).catch(() => undefined);
+  }
+
+  /** Stops the worker and releases the model. Idempotent. Does not touch the ring or a port's producer. */
+  async close(): Promise<void> {
+    if (this.#status === 'closed') return;
+    const gen = this.#gen;
+    this.#gen = null;
+    this.#setStatus('closed');
+    this.#stopWatchdog();
+    this.#portChannel?.port2.close();
+    if (!this.#readyInfo) this.#rejectReady(new VadError('closed', 'the VAD was closed before it was ready'));
+    if (gen) await this.#stop(gen);
+  }
+
+  #spawn(n: number): void {
+    const worker = new Worker(this.#workerUrl, { type: 'module', name: `sotto-vad-${n}` });
+    const api = wrap<VadWorkerApi>(worker);
+    const gen: Generation = { n, worker, api, data: null, ready: false, attached: false };
+    this.#gen = gen;
+    this.#lastHeard = performance.now();
+    worker.addEventListener('error', (e: ErrorEvent) => {
+      e.preventDefault();
+      this.#onCrash(gen, e.message || 'the worker script failed to load');
+    });
+    worker.addEventListener('messageerror', () => {
+      this.#onCrash(gen, 'a message from the worker could not be read');
+    });
+    const config: VadWorkerConfig = {
+      ...this.#config,
+      backend: n === 1 ? (this.#options.backend ?? 'auto') : 'wasm',
+      generation: n,
+      progress: this.#progress ? (this.#progress.buffer as SharedArrayBuffer) : null,
+    };
+    const onEvent = (e: VadWorkerEvent): void => {
+      if (this.#gen === gen) this.#onWorkerEvent(e);
+    };
+    void this.#init(gen, config, onEvent);
+  }
+
+  async #init(gen: Generation, config: VadWorkerConfig, onEvent: (e: VadWorkerEvent) => void): Promise<void> {
+    let result: Awaited<ReturnType<VadWorkerApi['init']>>;
+    try {
+      result = await gen.api.init(config, proxy(onEvent));
+    } catch (e) {
+      result = { ok: false, error: { code: 'internal', message: `the VAD failed to start: ${String(e)}`, recoverable: false } };
+    }
+    if (this.#gen !== gen) return;
+    if (!result.ok) {
+      this.#fatal(fromVadErrorData(result.error));
+      return;
+    }
+    gen.ready = true;
+    const ready: VadReadyInfo = { ...result.value, initMs: performance.now() - this.#t0 };
+    this.#readyInfo = ready;
+    this.#backend = ready.backend;
+    if (this.#source) await this.#attach(gen);
+    if (this.#gen !== gen) return;
+    this.#startWatchdog();
+    this.#setStatus('running');
+    this.emit('ready', ready);
+    this.#resolveReady(ready);
+  }
+
+  async #attach(gen: Generation): Promise<void> {
+    const source = this.#source;
+    if (!source || gen.attached) return;
+    gen.attached = true;
+    let result: WorkerResult<null>;
+    let channel: MessageChannel | null = null;
+    try {
+      if (source.type === 'ring') {
+        const startAt = gen.n === 1 ? (source.startAt ?? 'now') : this.#resumePosition();
+        result = await gen.api.attach({ type: 'ring', storage: source.storage, startAt });
+      } else {
+        channel = new MessageChannel();
+        result = await gen.api.attach(transfer({ type: 'push', port: channel.port2 }, [channel.port2]));
+      }
+    } catch (e) {
+      result = { ok: false, error: { code: 'invalid_source', message: `the source was refused: ${String(e)}`, recoverable: false } };
+    }
+    if (this.#gen !== gen) return;
+    if (!result.ok) {
+      this.#fatal(fromVadErrorData(result.error));
+      return;
+    }
+    if (channel) {
+      gen.data = channel.port1;
+      this.#replay(gen, gen.n === 1 ? null : this.#resumePosition());
+    }
+  }
+
+  /** Sends the kept audio from `from` (default: all of it) to the worker. */
+  #replay(gen: Generation, from: number | null): void {
+    const data = gen.data;
+    if (!this.#history || !data) return;
+    for (const c of this.#history) {
+      const skip = from === null ? 0 : Math.max(0, Math.min(c.samples.length, from - c.position));
+      if (skip === c.samples.length) continue;
+      const samples = c.samples.slice(skip);
+      const chunk: SampleChunk = {
+        type: 'samples',
+        samples,
+        position: c.position + skip,
+        time: c.time + skip / SILERO_SAMPLE_RATE,
+      };
+      data.postMessage(chunk, [samples.buffer]);
+    }
+  }
+
+  #ingest(samples: Float32Array, position: number, time: number): void {
+    const history = this.#history;
+    if (!history || this.#status === 'closed' || this.#status === 'failed') return;
+    let s = samples;
+    let pos = position;
+    let t = time;
+    if (this.#tail !== null && pos < this.#tail) {
+      // Overlap with what was already given: keep only the new part.
+      const skip = Math.min(s.length, this.#tail - pos);
+      s = s.subarray(skip);
+      pos += skip;
+      t += skip / SILERO_SAMPLE_RATE;
+    }
+    if (s.length === 0) return;
+    this.#tail = pos + s.length;
+    this.#pushPos = this.#tail;
+    history.push({ samples: s.slice(), position: pos, time: t });
+    this.#historySamples += s.length;
+    while (this.#historySamples > this.#historyLimit && history.length > 1) {
+      this.#historySamples -= history.shift()?.samples.length ?? 0;
+    }
+    const gen = this.#gen;
+    if (gen?.data) {
+      const copy = s.byteOffset === 0 && s.length * 4 === s.buffer.byteLength ? s : s.slice();
+      const chunk: SampleChunk = { type: 'samples', samples: copy, position: pos, time: t };
+      gen.data.postMessage(chunk, [copy.buffer]);
+    }
+  }
+
+  #onWorkerEvent(e: VadWorkerEvent): void {
+    this.#lastHeard = performance.now();
+    switch (e.type) {
+      case 'endpointer':
+        this.#onEndpointer(e.event);
+        return;
+      case 'frame': {
+        this.#lastPos = e.position + SILERO_FRAME_SAMPLES;
+        this.#lastTime = e.time + SILERO_FRAME_SAMPLES / SILERO_SAMPLE_RATE;
+        const { type: _type, ...frame } = e;
+        this.emit('frame', frame);
+        return;
+      }
+      case 'stats':
+        this.#lastPos = Math.max(this.#lastPos, e.stats.position);
+        this.emit('stats', e.stats);
+        return;
+      case 'backend':
+        this.#backend = e.change.backend;
+        this.emit('backend', e.change);
+        return;
+      case 'error':
+        this.emit('error', fromVadErrorData(e.error));
+        return;
+    }
+  }
+
+  #onEndpointer(raw: EndpointerEvent): void {
+    const ev = this.#turnOffset === 0 ? raw : { ...raw, turnId: raw.turnId + this.#turnOffset };
+    this.#maxTurnId = Math.max(this.#maxTurnId, ev.turnId);
+    this.#lastPos = Math.max(this.#lastPos, ev.decisionSample);
+    if (ev.type === 'speech_start') this.#openTurn = ev;
+    else if (ev.type === 'turn_end' || ev.type === 'misfire') this.#openTurn = null;
+    // One emit per member of the union keeps the payload type exact.
+    switch (ev.type) {
+      case 'speech_start':
+        this.emit('speech_start', ev);
+        break;
+      case 'turn_ending':
+        this.emit('turn_ending', ev);
+        break;
+      case 'turn_resumed':
+        this.emit('turn_resumed', ev);
+        break;
+      case 'turn_end':
+        this.emit('turn_end', ev);
+        break;
+      case 'misfire':
+        this.emit('misfire', ev);
+        break;
+    }
+  }
+
+  /** Where a restarted worker goes on: the next frame the dead one would have analysed. */
+  #resumePosition(): number {
+    const p = this.#progress;
+    return p ? Math.max(p[0] ?? 0, this.#lastPos) : this.#lastPos;
+  }
+
+  #onCrash(gen: Generation, message: string): void {
+    if (this.#gen !== gen || this.#status === 'closed' || this.#status === 'failed') return;
+    this.#gen = null;
+    gen.worker.terminate();
+    gen.data?.close();
+    this.#stopWatchdog();
+    this.#closeOpenTurn();
+    const restart = (this.#options.restartOnCrash ?? true) && gen.n === 1;
+    const error = new VadError(
+      'worker_crashed',
+      restart ? `the VAD worker crashed (${message}); restarting it on wasm` : `the VAD worker crashed (${message})`,
+      { recoverable: restart },
+    );
+    this.emit('error', error);
+    if (!restart) {
+      this.#fail(error);
+      return;
+    }
+    this.#turnOffset = this.#maxTurnId;
+    this.#setStatus('recovering');
+    this.#spawn(gen.n + 1);
+  }
+
+  /** A turn open when the worker died is closed here, at the last analysed position. */
+  #closeOpenTurn(): void {
+    const start = this.#openTurn;
+    if (!start) return;
+    this.#openTurn = null;
+    const p = this.#progress;
+    const endSample = Math.max(start.decisionSample, p ? (p[0] ?? 0) : this.#lastPos);
+    const endTime = p && Number.isFinite(p[1]) ? (p[1] ?? Number.NaN) : this.#lastTime;
+    const ev: TurnEndEvent = {
+      type: 'turn_end',
+      turnId: start.turnId,
+      decisionSample: endSample,
+      decisionTime: endTime,
+      reason: 'flush',
+      onsetTime: start.onsetTime,
+      onsetSample: start.onsetSample,
+      startSample: start.startSample,
+      startTime: start.startTime,
+      endSample,
+      endTime,
+      // Approximate: the frame classes died with the worker.
+      speechMs: ((endSample - start.onsetSample) * 1000) / SILERO_SAMPLE_RATE,
+    };
+    this.emit('turn_end', ev);
+  }
+
+  #fatal(error: VadError): void {
+    this.emit('error', error);
+    this.#fail(error);
+  }
+
+  #fail(error: VadError): void {
+    const gen = this.#gen;
+    this.#gen = null;
+    this.#setStatus('failed');
+    if (!this.#readyInfo) this.#rejectReady(error);
+    if (gen) void this.#stop(gen);
+  }
+
+  async #stop(gen: Generation): Promise<void> {
+    gen.data?.close();
+    const timeout = new Promise<void>((resolve) => setTimeout(resolve, 1000));
+    await Promise.race([gen.api.dispose().catch(() => undefined), timeout]);
+    gen.worker.terminate();
+  }
+
+  #startWatchdog(): void {
+    const interval = this.#config.statsIntervalMs;
+    if (interval <= 0 || this.#watchdog !== null) return;
+    const limit = Math.max(WATCHDOG_MIN_MS, 5 * interval);
+    this.#watchdog = setInterval(() => {
+      const gen = this.#gen;
+      if (gen && this.#status === 'running' && performance.now() - this.#lastHeard > limit) {
+        this.#onCrash(gen, `no message for ${limit} ms`);
+      }
+    }, interval);
+  }
+
+  #stopWatchdog(): void {
+    if (this.#watchdog !== null) clearInterval(this.#watchdog);
+    this.#watchdog = null;
+  }
+
+  #setStatus(s: VadStatus): void {
+    if (this.#status === s) return;
+    this.#status = s;
+    this.emit('status', s);
+  }
+}
