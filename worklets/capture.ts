@@ -5,7 +5,7 @@
  * cross-origin isolated there is no shared memory: it then posts a batch every `batchFrames` samples
  * (20 ms by default), which allocates one small array per batch — the only allocation, on that path only.
  */
-import { CAPTURE_PROCESSOR, type CaptureProcessorOptions } from '../src/audio/capture-protocol.ts';
+import { CAPTURE_PROCESSOR, CaptureProbe, type CaptureProcessorOptions } from '../src/audio/capture-protocol.ts';
 import { RingWriter } from '../src/audio/ring-buffer.ts';
 import { downmix, Resampler } from '../src/audio/resampler.ts';
 
@@ -20,6 +20,8 @@ class CaptureProcessor extends AudioWorkletProcessor {
   #batchLength = 0;
   #batchTime = 0;
   #nonFinite = 0;
+  readonly #probeSeq: Int32Array | null;
+  readonly #probe: Float64Array | null;
 
   constructor(options: AudioWorkletNodeOptions) {
     super(options);
@@ -28,6 +30,8 @@ class CaptureProcessor extends AudioWorkletProcessor {
     this.#out = new Float32Array(this.#resampler.maxOutputFrames(QUANTUM));
     this.#writer = opts.storage ? new RingWriter(opts.storage) : null;
     this.#batch = opts.storage ? null : new Float32Array(opts.batchFrames + this.#out.length);
+    this.#probeSeq = opts.probe ? new Int32Array(opts.probe, 0, 1) : null;
+    this.#probe = opts.probe ? new Float64Array(opts.probe) : null;
   }
 
   process(inputs: Float32Array[][]): boolean {
@@ -41,6 +45,12 @@ class CaptureProcessor extends AudioWorkletProcessor {
     if (this.#writer) {
       this.#writer.markTime(t);
       this.#writer.write(this.#out, 0, n);
+      if (this.#probe && this.#probeSeq) {
+        this.#probe[CaptureProbe.position] = this.#writer.position;
+        this.#probe[CaptureProbe.wallMs] = Date.now();
+        Atomics.add(this.#probeSeq, CaptureProbe.seq, 1);
+        Atomics.notify(this.#probeSeq, CaptureProbe.seq);
+      }
       return true;
     }
     const batch = this.#batch;

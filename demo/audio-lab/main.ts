@@ -3,6 +3,7 @@
  * audio benchmark (`window.audioLab`). Not part of the SDK.
  */
 import { CaptureNode } from '../../src/audio/capture-node.ts';
+import { CaptureProbe } from '../../src/audio/capture-protocol.ts';
 import { PlaybackNode } from '../../src/audio/playback-node.ts';
 
 interface CaptureRun {
@@ -197,4 +198,30 @@ async function badInput(): Promise<{ rateError: string | null; nonFiniteStillPla
   return { rateError, nonFiniteStillPlays };
 }
 
-(window as unknown as { audioLab: unknown }).audioLab = { capture, playTone, flushTone, badInput };
+/** Capture-to-consumer latency: ms from the worklet's ring write to a worker reading it. */
+async function captureLatency(opts: { seconds: number }): Promise<{ latencies: number[]; missing: number }> {
+  const ctx = new AudioContext();
+  await ctx.resume();
+  const probe = new SharedArrayBuffer(CaptureProbe.bytes);
+  const cap = await CaptureNode.create(ctx, { probe });
+  const { stream } = await openMic(ctx);
+  ctx.createMediaStreamSource(stream).connect(cap.input);
+  const worker = new Worker(new URL('./latency-worker.ts', import.meta.url), { type: 'module' });
+  const result = new Promise<{ latencies: number[]; missing: number }>((resolve, reject) => {
+    worker.onmessage = (e: MessageEvent<{ latencies: number[]; missing: number }>) => {
+      resolve(e.data);
+    };
+    worker.onerror = (e) => {
+      reject(new Error(e.message));
+    };
+  });
+  worker.postMessage({ storage: cap.storage, probe, seconds: opts.seconds });
+  const r = await result;
+  worker.terminate();
+  for (const t of stream.getTracks()) t.stop();
+  cap.close();
+  await ctx.close();
+  return r;
+}
+
+(window as unknown as { audioLab: unknown }).audioLab = { capture, captureLatency, playTone, flushTone, badInput };

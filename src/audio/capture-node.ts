@@ -17,6 +17,8 @@ export interface CaptureOptions {
   forceMessagePort?: boolean;
   /** MessagePort path: milliseconds per posted batch. Default 20 ms. */
   batchMs?: number;
+  /** Latency measurement hook (`CaptureProbe` layout); only on the shared path. Default none. */
+  probe?: SharedArrayBuffer;
 }
 
 /** Event name -> payload of {@link CaptureNode}. */
@@ -87,6 +89,7 @@ export class CaptureNode extends TypedEmitter<CaptureEvents> {
       targetRate: sampleRate,
       batchFrames: Math.round((sampleRate * (opts.batchMs ?? 20)) / 1000),
       ...(shared ? { storage: storage as SharedArrayBuffer } : {}),
+      ...(shared && opts.probe ? { probe: opts.probe } : {}),
     };
     const node = new AudioWorkletNode(ctx, CAPTURE_PROCESSOR, {
       numberOfInputs: 1,

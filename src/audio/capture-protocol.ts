@@ -10,7 +10,25 @@ export interface CaptureProcessorOptions {
   targetRate: number;
   /** MessagePort path: samples (at `targetRate`) per posted chunk. */
   batchFrames: number;
+  /** Measurement hook (see {@link CaptureProbe}); shared path only. */
+  probe?: SharedArrayBuffer;
 }
+
+/**
+ * Layout of the optional capture probe, for latency measurement: after each ring write the worklet stores
+ * the ring's write position and `Date.now()` (ms; the only clock an AudioWorklet has that a worker can
+ * compare with), then bumps a sequence word and `Atomics.notify`s it, so a consumer worker can wake on
+ * new audio instead of polling.
+ */
+export const CaptureProbe = {
+  /** Int32 index of the sequence word. */
+  seq: 0,
+  /** Float64 index of the write position. */
+  position: 1,
+  /** Float64 index of the wall-clock time of the write, ms. */
+  wallMs: 2,
+  bytes: 24,
+} as const;
 
 /** Worklet -> main thread, MessagePort path only: one batch of resampled samples. */
 export interface CaptureChunkMessage {
