@@ -219,12 +219,16 @@ export type VadWorkerEvent =
 export type VadFault = 'crash' | 'backend_lost' | 'stall';
 
 /** Outcome of a worker call that can fail with a {@link VadError} (errors cross threads as data). */
-export type WorkerResult<T> = { readonly ok: true; readonly value: T } | { readonly ok: false; readonly error: VadErrorData };
+export type WorkerResult<T> =
+  { readonly ok: true; readonly value: T } | { readonly ok: false; readonly error: VadErrorData };
 
 /** The worker's API (comlink). */
 export interface VadWorkerApi {
   /** Loads ORT and the model, chooses the backend. */
-  init(config: VadWorkerConfig, onEvent: (e: VadWorkerEvent) => void): Promise<WorkerResult<Omit<VadReadyInfo, 'initMs'>>>;
+  init(
+    config: VadWorkerConfig,
+    onEvent: (e: VadWorkerEvent) => void,
+  ): Promise<WorkerResult<Omit<VadReadyInfo, 'initMs'>>>;
   /** Starts analysing a source. */
   attach(source: WorkerSource): WorkerResult<null>;
   /** Closes the current turn (`turn_end` with reason `flush`, or `misfire`). */

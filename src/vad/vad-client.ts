@@ -250,7 +250,10 @@ export class VadClient extends TypedEmitter<VadClientEvents> {
     try {
       result = await gen.api.init(config, proxy(onEvent));
     } catch (e) {
-      result = { ok: false, error: { code: 'internal', message: `the VAD failed to start: ${String(e)}`, recoverable: false } };
+      result = {
+        ok: false,
+        error: { code: 'internal', message: `the VAD failed to start: ${String(e)}`, recoverable: false },
+      };
     }
     if (this.#gen !== gen) return;
     if (!result.ok) {
@@ -284,7 +287,10 @@ export class VadClient extends TypedEmitter<VadClientEvents> {
         result = await gen.api.attach(transfer({ type: 'push', port: channel.port2 }, [channel.port2]));
       }
     } catch (e) {
-      result = { ok: false, error: { code: 'invalid_source', message: `the source was refused: ${String(e)}`, recoverable: false } };
+      result = {
+        ok: false,
+        error: { code: 'invalid_source', message: `the source was refused: ${String(e)}`, recoverable: false },
+      };
     }
     if (this.#gen !== gen) return;
     if (!result.ok) {
