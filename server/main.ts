@@ -7,6 +7,7 @@
 import { fileURLToPath } from 'node:url';
 import { AgentServer, initializeLogger, ServerOptions } from '@livekit/agents';
 import { ConfigError, readConfig } from './config.ts';
+import { DispatchReconciler } from './dispatch-reconciler.ts';
 
 async function main(): Promise<void> {
   let config;
@@ -29,6 +30,9 @@ async function main(): Promise<void> {
       host: '127.0.0.1',
       port: config.httpPort,
       numIdleProcesses: config.idleProcesses,
+      // A burst of rooms on a small machine starts many job processes at once (each loads the TTS and
+      // the VAD model); the framework's 10 s default then kills some before they are ready.
+      initializeProcessTimeout: 30_000,
       // Load = share of job slots in use, not machine CPU: a busy neighbour (a browser, a build) must not
       // make the worker look full and leave rooms without an agent.
       loadFunc: (worker) => Promise.resolve(worker.activeJobs.length / config.maxJobs),
@@ -55,7 +59,25 @@ async function main(): Promise<void> {
   process.on('SIGTERM', () => {
     stop('SIGTERM');
   });
-  await server.run();
+  // Rooms that LiveKit could not dispatch (no worker registered at the time) get an agent anyway.
+  // SOTTO_RECONCILE=0 turns it off (run it in one worker per deployment).
+  const reconciler =
+    process.env.SOTTO_RECONCILE === '0'
+      ? null
+      : new DispatchReconciler({
+          url: config.livekitUrl,
+          apiKey: config.apiKey,
+          apiSecret: config.apiSecret,
+          log: (msg, extra) => {
+            console.error(`[agent] ${msg} ${JSON.stringify(extra ?? {})}`);
+          },
+        });
+  reconciler?.start();
+  try {
+    await server.run();
+  } finally {
+    reconciler?.stop();
+  }
 }
 
 main().catch((e: unknown) => {
