@@ -14,16 +14,10 @@ import { chromium } from '@playwright/test';
 import { createServer } from 'vite';
 import { freeTcpPort } from '../scripts/stack/ports.ts';
 import { CHROMIUM_PATH } from '../scripts/tools.mjs';
+import { percentile } from '../src/metrics/percentile.ts';
 import { runAudioCoresBench } from './audio-cores.ts';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
-
-function percentile(values: number[], p: number): number {
-  if (values.length === 0) return Number.NaN;
-  const s = [...values].sort((a, b) => a - b);
-  const i = Math.min(s.length - 1, Math.max(0, Math.ceil((p / 100) * s.length) - 1));
-  return Math.round((s[i] ?? Number.NaN) * 1000) / 1000;
-}
 
 interface LabApi {
   audioLab: {
