@@ -6,7 +6,7 @@
 //   2. `npm ci` when node_modules is missing or older than package-lock.json (hash stamp).
 //   3. Debian packages chromium, espeak-ng, sox (apt-get when root, else the exact command to run).
 //   4. livekit-server v1.13.5: one on PATH, else `go install` into .tools/ (cached by version).
-//   5. Test fixtures (WAV) generated into .fixtures/ (cached by a hash of their recipe).
+//   5. Test fixtures (WAV) generated into .fixtures/ and .fixtures/vad/ (cached by a hash of their recipe).
 //
 // SOTTO_NO_INSTALL=1 makes every install step print what it would run and fail instead (for machines
 // where you install things yourself). SOTTO_TOOLS_DIR moves .tools/.
@@ -18,6 +18,7 @@ import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync 
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { buildFixtures } from './fixtures.mjs';
+import { buildVadFixtures } from './vad-fixtures.mjs';
 import { CHROMIUM_PATH, LIVEKIT_VERSION, livekitBinaryPath, toolsDir, whichSync } from './tools.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
@@ -155,7 +156,9 @@ function ensureLivekit() {
 function ensureFixtures() {
   const dir = join(root, '.fixtures');
   const made = buildFixtures(dir, { log });
-  return made;
+  // VAD fixtures: synthetic voices, noise, pauses, clicks, and clips of real speech from ../shared/audio.
+  const madeVad = buildVadFixtures(join(dir, 'vad'), { log });
+  return made || madeVad;
 }
 
 try {

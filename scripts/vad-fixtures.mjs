@@ -295,13 +295,14 @@ export function writeWav16(path, samples, rate) {
 
 /**
  * Speech segments of a clean signal from its energy: windows of `windowMs` whose RMS is within
- * `belowPeakDb` of the loudest window and above `floorDb` (and 12 dB above the 10th-percentile window, for
- * recordings with a noise floor); gaps shorter than `bridgeMs` are bridged, then segments shorter than
- * `minMs` dropped (a lone blip in a recording). Returns sample ranges [start, end).
+ * `belowPeakDb` of the loudest window and above `floorDb`; for a recording (`noisy`), also 15 dB above its
+ * noise floor (the quietest 100 ms that is not digital silence). Gaps shorter than `bridgeMs` are bridged,
+ * then segments shorter than `minMs` dropped (a lone blip in a recording). Returns sample ranges [start, end).
  * @param {Float32Array} x
  * @param {number} rate
+ * @param {boolean} [noisy]
  */
-export function energySegments(x, rate, opts = TRUTH) {
+export function energySegments(x, rate, noisy = false, opts = TRUTH) {
   const win = Math.round((opts.windowMs * rate) / 1000);
   const n = Math.floor(x.length / win);
   const db = new Float64Array(n);
@@ -310,10 +311,24 @@ export function energySegments(x, rate, opts = TRUTH) {
     for (let i = w * win; i < (w + 1) * win; i++) s += x[i] * x[i];
     db[w] = 10 * Math.log10(s / win + 1e-20);
   }
-  const sorted = Array.from(db).sort((a, b) => a - b);
-  const peak = sorted[n - 1] ?? -200;
-  const floor = sorted[Math.floor(n * 0.1)] ?? -200;
-  const thr = Math.max(peak - opts.belowPeakDb, opts.floorDb, floor + 12);
+  let peak = -200;
+  for (const d of db) peak = Math.max(peak, d);
+  let thr = Math.max(peak - opts.belowPeakDb, opts.floorDb);
+  if (noisy) {
+    // Noise floor: the quietest 100 ms run of windows that are not digital silence.
+    const run = Math.round(100 / opts.windowMs);
+    let floor = Infinity;
+    for (let w = 0; w + run <= n; w++) {
+      let sum = 0;
+      let ok = true;
+      for (let k = w; k < w + run; k++) {
+        if (db[k] < -150) ok = false;
+        sum += db[k];
+      }
+      if (ok) floor = Math.min(floor, sum / run);
+    }
+    if (Number.isFinite(floor)) thr = Math.max(thr, floor + 15);
+  }
   const segs = [];
   for (let w = 0; w < n; w++) {
     if (db[w] < thr) continue;
@@ -377,7 +392,8 @@ function say(tmp, text, voice, speed, tag) {
   const raw = join(tmp, `${tag}.raw.wav`);
   const out = join(tmp, `${tag}.wav`);
   run('espeak-ng', ['-v', voice, '-s', String(speed), '-w', raw, text]);
-  run('sox', [raw, '-r', String(VAD_FIXTURE_RATE), '-c', '1', '-b', '16', out]);
+  // -D: no dither (sox dithers with a random seed by default), so the fixtures are the same on every build.
+  run('sox', ['-D', raw, '-r', String(VAD_FIXTURE_RATE), '-c', '1', '-b', '16', out]);
   const { samples } = readWav16(out);
   rmSync(raw);
   rmSync(out);
@@ -439,8 +455,12 @@ function buildOne(spec, tmp) {
   const turns = [];
   let clean;
   if (spec.real) {
+    const src = join(SHARED_AUDIO, spec.real);
+    if (!existsSync(src)) {
+      throw new Error(`real-speech clip ${src} is missing (set SOTTO_SHARED_AUDIO to the folder of ../shared/audio)`);
+    }
     const p = join(tmp, `${spec.name}.real.wav`);
-    run('sox', [join(SHARED_AUDIO, spec.real), '-r', String(VAD_FIXTURE_RATE), '-c', '1', '-b', '16', p]);
+    run('sox', ['-D', src, '-r', String(VAD_FIXTURE_RATE), '-c', '1', '-b', '16', p]);
     const { samples } = readWav16(p);
     rmSync(p);
     clean = concat([new Float32Array(sec(lead)), samples, new Float32Array(sec(trail))]);
@@ -465,7 +485,7 @@ function buildOne(spec, tmp) {
   }
 
   // Ground truth on the clean speech, at its final level.
-  let speech = clean.some((v) => v !== 0) ? energySegments(clean, VAD_FIXTURE_RATE) : [];
+  let speech = clean.some((v) => v !== 0) ? energySegments(clean, VAD_FIXTURE_RATE, Boolean(spec.real)) : [];
   if (!spec.real && speech.length > 0) {
     let s = 0;
     let n = 0;

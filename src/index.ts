@@ -16,6 +16,26 @@ export type {
 export { HEALTH_DEFAULTS, type HealthLevel, type HealthSnapshot, type HealthThresholds } from './transport/health.ts';
 export { BACKOFF_DEFAULTS, type BackoffOptions } from './transport/backoff.ts';
 
+export { VadClient, VAD_ENDPOINTER_DEFAULTS } from './vad/vad-client.ts';
+export type { VadBackendPreference } from './vad/backend.ts';
+export { VadError, isVadError, type VadErrorCode } from './vad/errors.ts';
+export type {
+  VadOptions,
+  VadSource,
+  VadClientEvents,
+  VadReadyInfo,
+  VadStats,
+  VadFrame,
+  VadStatus,
+} from './vad/types.ts';
+export { Endpointer } from './vad/endpointer.ts';
+export type { EndpointerOptions } from './vad/endpointer-options.ts';
+export type { EndpointerEvent } from './vad/events.ts';
+export { CaptureNode, type CaptureOptions, type CaptureStats } from './audio/capture-node.ts';
+export { PlaybackNode, type PlaybackEvents, type PlayedCount } from './audio/playback-node.ts';
+export { MetricsCollector, type SessionStats } from './metrics/collector.ts';
+export type { TurnMarks, TurnMetrics, TurnStages, StageName } from './metrics/timeline.ts';
+
 import type { ConnectOptions } from './session/options.ts';
 import { VoiceSession } from './session/voice-session.ts';
 

@@ -13,51 +13,15 @@
  * kept as the warm fallback. One build per worker, one thread, no proxy worker.
  */
 import type * as OrtTypes from 'onnxruntime-web';
-import {
-  pickAfterBenchmark,
-  probeAdapter,
-  webgpuCandidacy,
-  type AdapterFacts,
-  type AdapterProbe,
-  type VadBackend,
-} from './backend.ts';
+import { pickAfterBenchmark, probeAdapter, webgpuCandidacy, type AdapterProbe, type VadBackend } from './backend.ts';
 import { VadError } from './errors.ts';
-import { SILERO_FRAME_SAMPLES, SileroVad, type SileroTensorFactory } from './silero.ts';
+import { SILERO_FRAME_SAMPLES, SileroVad, type SileroTensorFactory, type VadModel } from './silero.ts';
 import type { VadWorkerConfig } from './types.ts';
+import type { LoadedModels, ModelHandle, VadRuntime } from './runtime.ts';
 import { percentile } from './timing.ts';
 
 type Ort = typeof OrtTypes;
 type Tensor = OrtTypes.Tensor;
-
-/** A loaded model on one backend. */
-export interface ModelHandle {
-  readonly backend: VadBackend;
-  readonly model: SileroVad<Tensor>;
-  /** Resolves with a reason when the backend is lost (WebGPU device lost); never for wasm. */
-  readonly lost: Promise<string> | null;
-  /** Destroys the GPU device as if it were lost (tests); no-op on wasm. */
-  loseDevice(): void;
-  /** Releases the session (and the GPU device). */
-  release(): Promise<void>;
-}
-
-/** The result of loading: the model on its chosen backend, the warm wasm fallback, and why. */
-export interface LoadedModels {
-  readonly primary: ModelHandle;
-  /** A wasm model kept ready when the primary runs on WebGPU. */
-  readonly fallback: ModelHandle | null;
-  readonly reason: string;
-  readonly adapter: AdapterFacts | null;
-  readonly benchmark: { readonly webgpuMs: number; readonly wasmMs: number } | null;
-  readonly fromCache: boolean;
-  readonly loadMs: number;
-}
-
-/** What the engine needs from a runtime: loading, and a fresh wasm model for a fallback. */
-export interface VadRuntime {
-  load(): Promise<LoadedModels>;
-  createWasm(): Promise<ModelHandle>;
-}
 
 /** Fetches the model, network first, then the Cache Storage copy when the network fails. */
 export async function fetchModel(
@@ -124,6 +88,8 @@ async function createModel(ort: Ort, bytes: Uint8Array, device: GPUDevice | null
     session = await ort.InferenceSession.create(bytes, {
       executionProviders: [device ? { name: 'webgpu', device } : 'wasm'],
       graphOptimizationLevel: 'all',
+      // 3 = errors only: node-placement warnings on WebGPU are expected for this model.
+      logSeverityLevel: 3,
     });
   } catch (e) {
     throw sessionError(e, backend);
@@ -151,8 +117,23 @@ async function createModel(ort: Ort, bytes: Uint8Array, device: GPUDevice | null
   };
 }
 
+/**
+ * A device with the adapter's full limits (onnxruntime's kernels need more storage buffers per stage than
+ * the WebGPU defaults) and the optional features it can use.
+ */
+async function requestFullDevice(adapter: GPUAdapter): Promise<GPUDevice> {
+  const requiredLimits: Record<string, number> = {};
+  const limits = adapter.limits as unknown as Record<string, unknown>;
+  for (const key in limits) {
+    const v = limits[key];
+    if (typeof v === 'number') requiredLimits[key] = v;
+  }
+  const wanted: GPUFeatureName[] = ['shader-f16', 'subgroups', 'timestamp-query'];
+  return adapter.requestDevice({ requiredLimits, requiredFeatures: wanted.filter((f) => adapter.features.has(f)) });
+}
+
 /** Median per-frame time of `frames` runs after 3 warm-up runs, in ms; the model state is reset after. */
-async function timeModel(model: SileroVad<Tensor>, frames: number): Promise<number> {
+async function timeModel(model: VadModel, frames: number): Promise<number> {
   const frame = new Float32Array(SILERO_FRAME_SAMPLES);
   for (let i = 0; i < frame.length; i++) frame[i] = 0.1 * Math.sin(i * 0.07) + 0.01 * Math.sin(i * 1.3);
   const times: number[] = [];
@@ -187,7 +168,7 @@ export function createOrtRuntime(config: VadWorkerConfig, gpu: GPU | undefined):
       const probe: AdapterProbe =
         config.backend === 'wasm' ? { adapter: null, facts: null, reason: 'wasm requested' } : await probeAdapter(gpu);
       const candidacy = webgpuCandidacy(config.backend, probe.facts, config.allowSoftwareAdapter);
-      const base = { adapter: probe.facts, fromCache: model.fromCache };
+      const base = { adapter: probe.facts, fromCache: model.fromCache, webgpuFailure: null };
       if (!candidacy.candidate || !probe.adapter) {
         ort = await importOrt('wasm', config.wasmUrl);
         const primary = await wasmModel();
@@ -199,11 +180,19 @@ export function createOrtRuntime(config: VadWorkerConfig, gpu: GPU | undefined):
       const wasm = await wasmModel();
       let gpuModel: ModelHandle;
       try {
-        const device = await probe.adapter.requestDevice();
+        const device = await requestFullDevice(probe.adapter);
         gpuModel = await createModel(ort, bytes, device);
       } catch (e) {
         const reason = `WebGPU session failed, using wasm: ${String(e)}`;
-        return { ...base, primary: wasm, fallback: null, reason, benchmark: null, loadMs: performance.now() - t0 };
+        return {
+          ...base,
+          primary: wasm,
+          fallback: null,
+          reason,
+          benchmark: null,
+          loadMs: performance.now() - t0,
+          webgpuFailure: String(e),
+        };
       }
       if (!candidacy.benchmark) {
         return {

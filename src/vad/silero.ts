@@ -39,6 +39,15 @@ export interface SileroState {
   readonly context: Float32Array;
 }
 
+/** What the VAD loop needs from a model (so that it does not depend on one onnxruntime flavour). */
+export interface VadModel {
+  process(frame: Float32Array): Promise<number>;
+  reset(): void;
+  exportState(): SileroState;
+  importState(s: SileroState): void;
+  release(): Promise<void>;
+}
+
 /**
  * Silero VAD v5/v6 over an onnxruntime session: one call per 512-sample frame at 16 kHz, the 64-sample
  * context of the previous frame prepended (576 samples in), the recurrent state carried from one frame to
@@ -47,7 +56,7 @@ export interface SileroState {
  * Allocation per frame is what onnxruntime does for its outputs; the input buffer and its tensor are made
  * once and reused (onnxruntime copies inputs into its own memory on every run).
  */
-export class SileroVad<T extends SileroTensor> {
+export class SileroVad<T extends SileroTensor> implements VadModel {
   readonly #session: SileroSession<T>;
   readonly #tensors: SileroTensorFactory<T>;
   readonly #input = new Float32Array(SILERO_CONTEXT_SAMPLES + SILERO_FRAME_SAMPLES);

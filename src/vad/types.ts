@@ -34,7 +34,11 @@ export interface VadOptions extends VadAssetUrls {
   allowSoftwareAdapter?: boolean;
   /** Frames timed per backend in the WebGPU start-up benchmark (after 3 warm-up frames). Default `24`. */
   benchmarkFrames?: number;
-  /** Endpointing thresholds (`silenceMs`, `minSpeechFrames`, …); `sampleRate`/`frameSamples` are fixed (16000/512). */
+  /**
+   * Endpointing thresholds (`silenceMs`, `minSpeechFrames`, …) with the endpointer's defaults, except
+   * `minSpeechFrames`, which defaults to `1` here (Silero rejects clicks itself; see
+   * `VAD_ENDPOINTER_DEFAULTS`). `sampleRate`/`frameSamples` are fixed (16000 Hz / 512 samples).
+   */
   endpointer?: Omit<EndpointerOptions, 'sampleRate' | 'frameSamples'>;
   /**
    * Cache Storage name used to keep the model for offline use (network first, the cached copy when the
@@ -62,7 +66,8 @@ export interface VadOptions extends VadAssetUrls {
  * - `ring`: the capture ring (`src/audio/ring-buffer.ts`) on a SharedArrayBuffer; the worker reads it
  *   directly (no main-thread hop). Needs cross-origin isolation.
  * - `port`: for pages that are not cross-origin isolated: the producer (e.g. the capture worklet) posts
- *   {@link SampleChunk} messages on {@link VadClient.port}.
+ *   {@link PortMessage}s (or the capture worklet's own `{ type: 'chunk' }` batches, taken as contiguous) on
+ *   the port `start()` returns.
  * - `push`: the app calls {@link VadClient.push} (tests, files, custom pipelines).
  */
 export type VadSource =
@@ -130,7 +135,7 @@ export interface VadReadyInfo {
   readonly reason: string;
   /** The WebGPU adapter considered, if any. */
   readonly adapter: AdapterFacts | null;
-  /** Worker start to model ready (fetch, session, warm-up), in milliseconds, measured by the client. */
+  /** This worker's start to model ready (script, ORT, fetch, session, warm-up), in ms, measured by the client. */
   readonly initMs: number;
   /** Inside the worker: model fetch, session creation (both backends when benchmarked), in milliseconds. */
   readonly loadMs: number;
@@ -204,8 +209,12 @@ export interface VadWorkerConfig {
 /** Where the worker reads frames from. */
 export type WorkerSource =
   | { readonly type: 'ring'; readonly storage: SharedArrayBuffer; readonly startAt: 'now' | 'oldest' | number }
-  /** Chunks ({@link PortMessage}) arrive on `port` (the client forwards `port` and `push` sources). */
-  | { readonly type: 'push'; readonly port: MessagePort };
+  /**
+   * Chunks ({@link PortMessage}) arrive on `port` (the client forwards `port` and `push` sources). `backlog`
+   * is what the client queued on the port before attaching (audio kept while the model loaded), in samples:
+   * catching up on it is not "falling behind".
+   */
+  | { readonly type: 'push'; readonly port: MessagePort; readonly backlog: number };
 
 /** Messages from the worker to the client (through one callback). */
 export type VadWorkerEvent =

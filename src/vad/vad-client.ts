@@ -3,6 +3,7 @@
  * worker's events, and recovers from a crashed worker. All inference happens in the worker.
  */
 import { proxy, transfer, wrap, type Remote } from 'comlink';
+import type { CaptureChunkMessage } from '../audio/capture-protocol.ts';
 import { TypedEmitter } from '../events.ts';
 import { DEFAULT_VAD_ASSETS } from './assets.ts';
 import type { VadBackend } from './backend.ts';
@@ -26,11 +27,21 @@ import type {
   WorkerResult,
 } from './types.ts';
 
+/**
+ * Where the VAD departs from the endpointer's model-agnostic defaults. `minSpeechFrames: 1`: Silero v5
+ * rejects clicks, knocks and noise bursts by itself (at most 0.07 on the click fixtures, 0.5 is the
+ * threshold), so one speech frame confirms an onset, ~64 ms sooner than the generic 3 (see
+ * bench/results/vad.json: onset, false starts).
+ */
+export const VAD_ENDPOINTER_DEFAULTS = Object.freeze({ minSpeechFrames: 1 });
+
 /** A worker that sends nothing for this long (while stats are on) is considered hung, in ms. */
 const WATCHDOG_MIN_MS = 5000;
 
 interface Generation {
   readonly n: number;
+  /** performance.now() when this worker was started. */
+  readonly spawnedAt: number;
   readonly worker: Worker;
   readonly api: Remote<VadWorkerApi>;
   /** Client -> worker samples (port and push sources), once attached. */
@@ -67,7 +78,6 @@ export class VadClient extends TypedEmitter<VadClientEvents> {
   readonly #config: Omit<VadWorkerConfig, 'generation' | 'backend' | 'progress'>;
   readonly #workerUrl: string | URL;
   readonly #progress: Float64Array | null;
-  readonly #t0 = performance.now();
   #status: VadStatus = 'loading';
   #gen: Generation | null = null;
   #source: VadSource | null = null;
@@ -95,11 +105,8 @@ export class VadClient extends TypedEmitter<VadClientEvents> {
   constructor(options: VadOptions = {}) {
     super();
     this.#options = options;
-    resolveEndpointerOptions({
-      ...options.endpointer,
-      sampleRate: SILERO_SAMPLE_RATE,
-      frameSamples: SILERO_FRAME_SAMPLES,
-    });
+    const endpointer = { ...VAD_ENDPOINTER_DEFAULTS, ...options.endpointer };
+    resolveEndpointerOptions({ ...endpointer, sampleRate: SILERO_SAMPLE_RATE, frameSamples: SILERO_FRAME_SAMPLES });
     const abs = (u: string): string => new URL(u, globalThis.location.href).href;
     this.#config = {
       modelUrl: abs(options.modelUrl ?? DEFAULT_VAD_ASSETS.modelUrl),
@@ -107,7 +114,7 @@ export class VadClient extends TypedEmitter<VadClientEvents> {
       webgpuWasmUrl: abs(options.webgpuWasmUrl ?? DEFAULT_VAD_ASSETS.webgpuWasmUrl),
       allowSoftwareAdapter: options.allowSoftwareAdapter ?? false,
       benchmarkFrames: options.benchmarkFrames ?? 24,
-      endpointer: { ...options.endpointer },
+      endpointer,
       modelCache: options.modelCache ?? 'sotto-vad-v1',
       frameEvents: options.frameEvents ?? false,
       statsIntervalMs: options.statsIntervalMs ?? 1000,
@@ -162,8 +169,11 @@ export class VadClient extends TypedEmitter<VadClientEvents> {
     }
     if (source.type === 'port') {
       this.#portChannel = new MessageChannel();
-      this.#portChannel.port2.onmessage = (m: MessageEvent<PortMessage>) => {
-        if (m.data.type === 'samples') this.#ingest(m.data.samples, m.data.position, m.data.time);
+      this.#portChannel.port2.onmessage = (m: MessageEvent<PortMessage | CaptureChunkMessage>) => {
+        const d = m.data;
+        if (d.type === 'samples') this.#ingest(d.samples, d.position, d.time);
+        // The capture worklet's own batches (src/audio/capture-protocol.ts) carry no position: contiguous.
+        else if (d.type === 'chunk') this.#ingest(d.samples, this.#pushPos, d.time);
         else this.flush();
       };
       port = this.#portChannel.port1;
@@ -223,7 +233,7 @@ export class VadClient extends TypedEmitter<VadClientEvents> {
   #spawn(n: number): void {
     const worker = new Worker(this.#workerUrl, { type: 'module', name: `sotto-vad-${n}` });
     const api = wrap<VadWorkerApi>(worker);
-    const gen: Generation = { n, worker, api, data: null, ready: false, attached: false };
+    const gen: Generation = { n, spawnedAt: performance.now(), worker, api, data: null, ready: false, attached: false };
     this.#gen = gen;
     this.#lastHeard = performance.now();
     worker.addEventListener('error', (e: ErrorEvent) => {
@@ -261,7 +271,7 @@ export class VadClient extends TypedEmitter<VadClientEvents> {
       return;
     }
     gen.ready = true;
-    const ready: VadReadyInfo = { ...result.value, initMs: performance.now() - this.#t0 };
+    const ready: VadReadyInfo = { ...result.value, initMs: performance.now() - gen.spawnedAt };
     this.#readyInfo = ready;
     this.#backend = ready.backend;
     if (this.#source) await this.#attach(gen);
@@ -277,14 +287,17 @@ export class VadClient extends TypedEmitter<VadClientEvents> {
     if (!source || gen.attached) return;
     gen.attached = true;
     let result: WorkerResult<null>;
-    let channel: MessageChannel | null = null;
     try {
       if (source.type === 'ring') {
         const startAt = gen.n === 1 ? (source.startAt ?? 'now') : this.#resumePosition();
         result = await gen.api.attach({ type: 'ring', storage: source.storage, startAt });
       } else {
-        channel = new MessageChannel();
-        result = await gen.api.attach(transfer({ type: 'push', port: channel.port2 }, [channel.port2]));
+        // The kept audio is queued on the port first (delivered as soon as the worker listens), so the
+        // worker knows its backlog from the start.
+        const channel = new MessageChannel();
+        const backlog = this.#replay(channel.port1, gen.n === 1 ? null : this.#resumePosition());
+        gen.data = channel.port1;
+        result = await gen.api.attach(transfer({ type: 'push', port: channel.port2, backlog }, [channel.port2]));
       }
     } catch (e) {
       result = {
@@ -293,21 +306,13 @@ export class VadClient extends TypedEmitter<VadClientEvents> {
       };
     }
     if (this.#gen !== gen) return;
-    if (!result.ok) {
-      this.#fatal(fromVadErrorData(result.error));
-      return;
-    }
-    if (channel) {
-      gen.data = channel.port1;
-      this.#replay(gen, gen.n === 1 ? null : this.#resumePosition());
-    }
+    if (!result.ok) this.#fatal(fromVadErrorData(result.error));
   }
 
-  /** Sends the kept audio from `from` (default: all of it) to the worker. */
-  #replay(gen: Generation, from: number | null): void {
-    const data = gen.data;
-    if (!this.#history || !data) return;
-    for (const c of this.#history) {
+  /** Posts the kept audio from `from` (default: all of it) on `port`; returns the samples posted. */
+  #replay(port: MessagePort, from: number | null): number {
+    let total = 0;
+    for (const c of this.#history ?? []) {
       const skip = from === null ? 0 : Math.max(0, Math.min(c.samples.length, from - c.position));
       if (skip === c.samples.length) continue;
       const samples = c.samples.slice(skip);
@@ -317,8 +322,10 @@ export class VadClient extends TypedEmitter<VadClientEvents> {
         position: c.position + skip,
         time: c.time + skip / SILERO_SAMPLE_RATE,
       };
-      data.postMessage(chunk, [samples.buffer]);
+      total += samples.length; // before the transfer detaches it
+      port.postMessage(chunk, [samples.buffer]);
     }
+    return total;
   }
 
   #ingest(samples: Float32Array, position: number, time: number): void {
@@ -481,6 +488,7 @@ export class VadClient extends TypedEmitter<VadClientEvents> {
   #startWatchdog(): void {
     const interval = this.#config.statsIntervalMs;
     if (interval <= 0 || this.#watchdog !== null) return;
+    this.#lastHeard = performance.now();
     const limit = Math.max(WATCHDOG_MIN_MS, 5 * interval);
     this.#watchdog = setInterval(() => {
       const gen = this.#gen;

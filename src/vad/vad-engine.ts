@@ -6,7 +6,7 @@
 import { Endpointer } from './endpointer.ts';
 import { toVadErrorData, VadError } from './errors.ts';
 import { ChunkFrameReader, RingFrameReader, type FrameInfo, type FrameReader } from './frame-reader.ts';
-import type { LoadedModels, ModelHandle, VadRuntime } from './ort-runtime.ts';
+import type { LoadedModels, ModelHandle, VadRuntime } from './runtime.ts';
 import { SILERO_FRAME_SAMPLES, SILERO_SAMPLE_RATE } from './silero.ts';
 import { TimingWindow } from './timing.ts';
 import type {
@@ -46,6 +46,10 @@ export class VadEngine {
   #pumping = false;
   #disposed = false;
   #lagging = false;
+  /** Backlog at attach time (audio kept while the model loaded), in samples, and frames analysed since. */
+  #initialBehind = 0;
+  #framesAtAttach = 0;
+  #caughtUp = false;
   #frames = 0;
   #maxBehind = 0;
   #failNextRun = false;
@@ -92,6 +96,16 @@ export class VadEngine {
     this.#model = loaded.primary;
     this.#fallback = loaded.fallback;
     this.#watchLoss(loaded.primary);
+    if (loaded.webgpuFailure !== null) {
+      const error = new VadError(
+        'backend_lost',
+        `WebGPU failed at start-up; running on wasm: ${loaded.webgpuFailure}`,
+        {
+          recoverable: true,
+        },
+      );
+      this.#emit({ type: 'error', error: toVadErrorData(error) });
+    }
     if (this.#config.statsIntervalMs > 0) {
       this.#statsTimer = setInterval(() => {
         this.#emit({ type: 'stats', stats: this.stats() });
@@ -124,6 +138,8 @@ export class VadEngine {
       this.#chunks = new ChunkFrameReader(SILERO_SAMPLE_RATE, 30);
       this.#reader = this.#chunks;
     }
+    this.#initialBehind = source.type === 'push' ? source.backlog : this.#reader.behind();
+    this.#framesAtAttach = this.#frames;
     this.#writeProgress();
     this.#schedule(0);
   }
@@ -227,6 +243,7 @@ export class VadEngine {
     this.#frames++;
     const ev = this.#endpointer.process(p, info.position, info.time);
     this.#writeProgress();
+    this.#checkLag(reader);
     if (ev) this.#emit({ type: 'endpointer', event: ev });
     if (this.#config.frameEvents) {
       this.#emit({
@@ -310,7 +327,12 @@ export class VadEngine {
   #checkLag(reader: FrameReader): void {
     const behind = reader.behind();
     if (behind > this.#maxBehind) this.#maxBehind = behind;
-    if (!this.#lagging && behind > this.#maxLagSamples) {
+    // A backlog present at attach time (audio kept while the model loaded) is caught up, not fallen into:
+    // until the first catch-up, only growth beyond it counts.
+    const done = (this.#frames - this.#framesAtAttach) * SILERO_FRAME_SAMPLES;
+    if (behind <= this.#maxLagSamples / 2 && done >= this.#initialBehind) this.#caughtUp = true;
+    const limit = this.#caughtUp ? this.#maxLagSamples : this.#initialBehind + this.#maxLagSamples;
+    if (!this.#lagging && behind > limit) {
       this.#lagging = true;
       const ms = (behind * 1000) / SILERO_SAMPLE_RATE;
       const error = new VadError(
