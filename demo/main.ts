@@ -81,7 +81,8 @@ async function onConnect(): Promise<void> {
   try {
     const { url, token, room } = await fetchToken();
     log(`joining room ${room}`);
-    const session = await connect({ url, token, microphone: { autoGainControl: false } });
+    const endpointing = new URLSearchParams(location.search).get('endpointing') === 'manual' ? 'manual' : 'client';
+    const session = await connect({ url, token, endpointing, microphone: { autoGainControl: false } });
     demo.session = session;
     session.transport.on('reconnect', (step) => {
       demo.reconnects.push(step);
@@ -99,6 +100,14 @@ async function onConnect(): Promise<void> {
     });
     session.on('server_event', (e) => {
       log(`← ${e.type}`);
+    });
+    session.on('speech_start', () => {
+      log('speech started');
+    });
+    session.on('turn_end', (t) => {
+      log(`turn end (${t.speechMs.toFixed(0)} ms of speech) → commit + response.create`);
+      demo.turns.push({ committedAt: session.audioContext.currentTime });
+      renderTurns();
     });
     session.on('response_created', (r) => {
       const turn = demo.turns.at(-1);

@@ -23,17 +23,26 @@ export interface TurnResult {
 }
 
 /**
- * Connects, lets the `hello` fixture (speech from 1.0 s to ~4.5 s after the mic opens) be said, presses
- * "End my turn" and waits for the response to finish.
+ * Connects, lets the `hello` fixture (speech from 1.0 s to ~4.5 s after the mic opens) be said, and waits
+ * for the response to finish. With client endpointing (the default) the page ends the turn itself; with
+ * `manual`, it presses "End my turn" once the sentence has been said.
  */
-export async function spokenTurn(page: Page, url: string): Promise<TurnResult> {
-  await page.goto(url);
+export async function spokenTurn(
+  page: Page,
+  url: string,
+  endpointing: 'client' | 'manual' = 'client',
+): Promise<TurnResult> {
+  const u = new URL(url);
+  if (endpointing === 'manual') u.searchParams.set('endpointing', 'manual');
+  await page.goto(u.toString());
   const clickedAt = Date.now();
   await page.click('#connect');
   await expect(page.locator('#state')).toHaveText('ready', { timeout: 30_000 });
   const readyMs = Date.now() - clickedAt;
-  await page.waitForTimeout(Math.max(0, 5_200 - (Date.now() - clickedAt)));
-  await page.click('#commit');
+  if (endpointing === 'manual') {
+    await page.waitForTimeout(Math.max(0, 5_200 - (Date.now() - clickedAt)));
+    await page.click('#commit');
+  }
   await page.waitForFunction(() => (window as unknown as DemoWindow).sottoDemo.turns[0]?.status !== undefined, null, {
     timeout: 30_000,
   });

@@ -7,29 +7,30 @@ import { expect, test } from '@playwright/test';
 import { demoUrl, fixture, launchChromium } from './browser.ts';
 import { spokenTurn } from './demo-page.ts';
 
-test('a spoken turn gets an audible reply from the agent', async () => {
-  const browser = await launchChromium({ wav: fixture('hello') });
-  try {
-    const page = await browser.newPage();
-    const consoleErrors: string[] = [];
-    page.on('console', (m) => {
-      if (m.type() === 'error') consoleErrors.push(m.text());
-    });
-    page.on('pageerror', (e) => consoleErrors.push(String(e)));
-    const r = await spokenTurn(page, demoUrl());
-    expect(await page.evaluate(() => crossOriginIsolated)).toBe(true);
-    console.log(
-      `ready in ${r.readyMs} ms; agent audio ${r.audibleSeconds.toFixed(2)} s audible, peak ${r.peak.toFixed(3)}; server commit->first audio ${r.serverMs} ms`,
-    );
-    expect(r.errors).toEqual([]);
-    expect(r.status).toBe('completed');
-    expect(r.serverMs).toBeGreaterThan(0);
-    // The echo reply carries the ~3.4 s sentence plus a 120 ms chirp: well over a second is audible.
-    expect(r.audibleSeconds).toBeGreaterThan(1.5);
-    expect(r.peak).toBeGreaterThan(0.05);
-    expect(consoleErrors).toEqual([]);
-    await page.screenshot({ path: 'test-results/demo-after-turn.png', fullPage: true });
-  } finally {
-    await browser.close();
-  }
-});
+for (const endpointing of ['client', 'manual'] as const)
+  test(`a spoken turn gets an audible reply from the agent (${endpointing} endpointing)`, async () => {
+    const browser = await launchChromium({ wav: fixture('hello') });
+    try {
+      const page = await browser.newPage();
+      const consoleErrors: string[] = [];
+      page.on('console', (m) => {
+        if (m.type() === 'error') consoleErrors.push(m.text());
+      });
+      page.on('pageerror', (e) => consoleErrors.push(String(e)));
+      const r = await spokenTurn(page, demoUrl(), endpointing);
+      expect(await page.evaluate(() => crossOriginIsolated)).toBe(true);
+      console.log(
+        `ready in ${r.readyMs} ms; agent audio ${r.audibleSeconds.toFixed(2)} s audible, peak ${r.peak.toFixed(3)}; server commit->first audio ${r.serverMs} ms`,
+      );
+      expect(r.errors).toEqual([]);
+      expect(r.status).toBe('completed');
+      expect(r.serverMs).toBeGreaterThan(0);
+      // The echo reply carries the ~3.4 s sentence plus a 120 ms chirp: well over a second is audible.
+      expect(r.audibleSeconds).toBeGreaterThan(1.5);
+      expect(r.peak).toBeGreaterThan(0.05);
+      expect(consoleErrors).toEqual([]);
+      await page.screenshot({ path: `test-results/demo-after-turn-${endpointing}.png`, fullPage: true });
+    } finally {
+      await browser.close();
+    }
+  });

@@ -18,6 +18,8 @@ export type SottoErrorCode =
   | 'protocol_error'
   /** The server reported an error with an `error` event. */
   | 'server_error'
+  /** The on-device VAD failed (model, backend, worker); `cause` is the `VadError`. */
+  | 'vad_error'
   /** Anything else; `cause` holds the original. */
   | 'internal';
 

@@ -2,6 +2,7 @@ import type { MicrophoneOptions } from '../audio/microphone.ts';
 import type { BackoffOptions } from '../transport/backoff.ts';
 import type { HealthThresholds } from '../transport/health.ts';
 import type { Transport } from '../transport/types.ts';
+import type { VadOptions } from '../vad/types.ts';
 
 /** Options of {@link VoiceSession.connect}. */
 export interface ConnectOptions {
@@ -24,6 +25,14 @@ export interface ConnectOptions {
   reconnect?: BackoffOptions;
   /** When the link counts as degraded or down. */
   health?: HealthThresholds;
+  /**
+   * Who ends the user's turn. `'client'` (default): the on-device VAD and endpointer; at `turn_end` the
+   * session sends `input_audio_buffer.commit` + `response.create` itself. `'manual'`: the app calls
+   * `commit()` (push-to-talk, or a button).
+   */
+  endpointing?: 'client' | 'manual';
+  /** On-device VAD options (thresholds such as `endpointer.silenceMs`, asset URLs for self-hosting). */
+  vad?: VadOptions;
   /**
    * Use this transport instead of LiveKit (e.g. `FakeTransport` from `sotto/testing` in unit tests);
    * `url`, `token`, `reconnect` and `health` are then ignored. The session closes it on `close()`.

@@ -1,3 +1,4 @@
+import { CaptureNode } from '../audio/capture-node.ts';
 import { openMicrophone } from '../audio/microphone.ts';
 import { OutputTap, type OutputTapStats } from '../audio/output-tap.ts';
 import { SottoError } from '../errors.ts';
@@ -6,6 +7,8 @@ import type { ClientEvent, ServerEvent } from '../protocol/index.ts';
 import { LiveKitTransport } from '../transport/livekit/livekit-transport.ts';
 import type { Transport, TransportStatus } from '../transport/types.ts';
 import type { SessionState, VoiceSessionEvents } from './events.ts';
+import { VadClient } from '../vad/vad-client.ts';
+import type { VadOptions } from '../vad/types.ts';
 import type { ConnectOptions } from './options.ts';
 
 /**
@@ -26,6 +29,9 @@ export class VoiceSession extends TypedEmitter<VoiceSessionEvents> {
   #agentReady = false;
   #tap: OutputTap | null = null;
   #audioEl: HTMLAudioElement | null = null;
+  #capture: CaptureNode | null = null;
+  #micSource: MediaStreamAudioSourceNode | null = null;
+  #vad: VadClient | null = null;
   #closed = false;
 
   private constructor(transport: Transport, mic: MediaStream, ownsMic: boolean, ctx: AudioContext, ownsCtx: boolean) {
@@ -57,18 +63,21 @@ export class VoiceSession extends TypedEmitter<VoiceSessionEvents> {
         ...(opts.health ? { health: opts.health } : {}),
       });
     let mic: MediaStream | undefined;
+    let session: VoiceSession | undefined;
     const ctx = opts.audioContext ?? new AudioContext({ latencyHint: 'interactive' });
     try {
       mic = opts.mediaStream ?? (await openMicrophone(opts.microphone));
       const [micTrack] = mic.getAudioTracks();
       if (!micTrack) throw new SottoError('no_microphone', 'the media stream has no audio track');
-      const session = new VoiceSession(transport, mic, !opts.mediaStream, ctx, !opts.audioContext);
+      session = new VoiceSession(transport, mic, !opts.mediaStream, ctx, !opts.audioContext);
       session.#listen();
       await transport.connect({ micTrack });
       if (ctx.state === 'suspended') void ctx.resume();
+      if ((opts.endpointing ?? 'client') === 'client') await session.#startEndpointing(opts.vad ?? {});
       session.#setState(session.#agentReady ? 'ready' : 'connected');
       return session;
     } catch (e) {
+      if (session) await session.#stopEndpointing();
       await transport.close();
       if (!opts.mediaStream) for (const t of mic?.getTracks() ?? []) t.stop();
       if (!opts.audioContext) await ctx.close().catch(() => undefined);
@@ -118,9 +127,62 @@ export class VoiceSession extends TypedEmitter<VoiceSessionEvents> {
     if (this.#closed) return;
     this.#closed = true;
     await this.#transport.close();
+    await this.#stopEndpointing();
     this.#release();
     if (this.#ownsCtx) await this.#ctx.close().catch(() => undefined);
     this.#setState('closed');
+  }
+
+  /**
+   * Client endpointing: the mic goes through the capture worklet into the 16 kHz ring, the VAD worker
+   * reads the ring (shared memory) or the capture's batches (MessagePort), and `turn_end` commits the turn.
+   */
+  async #startEndpointing(options: VadOptions): Promise<void> {
+    const capture = await CaptureNode.create(this.#ctx);
+    const source = this.#ctx.createMediaStreamSource(this.#mic);
+    source.connect(capture.input);
+    this.#capture = capture;
+    this.#micSource = source;
+    const vad = new VadClient(options);
+    this.#vad = vad;
+    vad.on('error', (e) => {
+      this.emit('error', new SottoError('vad_error', `voice activity detection: ${e.message}`, { cause: e }));
+    });
+    vad.on('speech_start', (e) => {
+      this.emit('speech_start', e);
+    });
+    vad.on('turn_ending', (e) => {
+      this.emit('turn_ending', e);
+    });
+    vad.on('turn_end', (e) => {
+      this.emit('turn_end', e);
+      if (!this.#agentReady) return;
+      this.commit().catch((err: unknown) => {
+        this.emit(
+          'error',
+          new SottoError('not_connected', `could not commit the turn: ${String(err)}`, { cause: err }),
+        );
+      });
+    });
+    if (capture.storage instanceof SharedArrayBuffer) {
+      // From the first captured sample: the model loads for ~1 s and must not miss the start of the first turn.
+      vad.start({ type: 'ring', storage: capture.storage, startAt: 'oldest' });
+    } else {
+      const port = vad.start({ type: 'port' });
+      capture.on('chunk', (c) => {
+        port.postMessage({ type: 'samples', samples: c.samples, position: c.position, time: c.time });
+      });
+    }
+  }
+
+  async #stopEndpointing(): Promise<void> {
+    const vad = this.#vad;
+    this.#vad = null;
+    this.#micSource?.disconnect();
+    this.#micSource = null;
+    this.#capture?.close();
+    this.#capture = null;
+    await vad?.close();
   }
 
   #listen(): void {
@@ -149,6 +211,7 @@ export class VoiceSession extends TypedEmitter<VoiceSessionEvents> {
       this.#setState(this.#agentReady ? 'ready' : 'connected');
     } else if (status === 'closed' && !this.#closed) {
       this.#closed = true;
+      void this.#stopEndpointing();
       this.#release();
       this.#setState('closed');
     }
