@@ -1,5 +1,6 @@
 #!/usr/bin/env node
-// `npm test` after setup: typecheck, lint (ESLint + Prettier), unit tests (Vitest), e2e (Playwright).
+// `npm test` after setup: typecheck, lint (ESLint + Prettier), unit tests (Vitest), Node integration tests
+// against a real livekit-server (Vitest), e2e (Playwright).
 // Every stage runs even when an earlier one failed, so one run shows every problem; the exit code is
 // non-zero when any stage failed. The last line is the plain summary "N passed, N failed".
 import { spawnSync } from 'node:child_process';
@@ -22,6 +23,19 @@ const stages = [
     cmd: bin('vitest'),
     args: ['run', '--reporter=default', '--reporter=json', `--outputFile=${join(results, 'unit.json')}`],
     counts: () => countVitest(join(results, 'unit.json')),
+  },
+  {
+    name: 'integration',
+    cmd: bin('vitest'),
+    args: [
+      'run',
+      '-c',
+      'vitest.integration.config.ts',
+      '--reporter=default',
+      '--reporter=json',
+      `--outputFile=${join(results, 'integration.json')}`,
+    ],
+    counts: () => countVitest(join(results, 'integration.json')),
   },
   { name: 'e2e', cmd: bin('playwright'), args: ['test'], counts: () => countPlaywright(join(results, 'e2e.json')) },
 ].filter((s) => only.length === 0 || only.includes(s.name));

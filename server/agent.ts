@@ -1,26 +1,75 @@
 /**
  * The job entry of the agent worker: the LiveKit agent framework runs this in a job process for each
- * room dispatched to this worker. One RealtimeSession per room.
+ * room dispatched to this worker. One RealtimeSession per room. `prewarm` runs in each job process
+ * before it gets a room (one is kept idle), so the brain (TTS) and the VAD model are loaded by then.
  */
-import { AutoSubscribe, defineAgent, log, type JobContext } from '@livekit/agents';
+import { AutoSubscribe, defineAgent, log, type JobContext, type JobProcess } from '@livekit/agents';
 import { RoomEvent } from '@livekit/rtc-node';
-import { createBrain } from './brains/index.ts';
-import { RealtimeSession } from './realtime-session.ts';
+import { SERVER_VAD_DEFAULTS } from '../src/protocol/index.ts';
+import { createBrain, type Brain, type BrainOptions } from './brains/index.ts';
+import { ConfigError, readConfig, type AgentConfig } from './config.ts';
+import { LivekitSession } from './livekit-session.ts';
+import { SileroModel, loadSileroSession } from './vad/silero-model.ts';
 
-export default defineAgent({
-  entry: async (ctx: JobContext) => {
+interface ProcData extends Record<string, unknown> {
+  config?: AgentConfig;
+  brain?: Brain;
+}
+
+function agentConfig(): AgentConfig {
+  // The job process inherits the worker's environment; keys are not needed here, only the options.
+  try {
+    return readConfig({ LIVEKIT_API_KEY: '-', LIVEKIT_API_SECRET: '-', ...process.env });
+  } catch (e) {
+    if (e instanceof ConfigError) log().error(e.message);
+    throw e;
+  }
+}
+
+const brainOptions = (c: AgentConfig): BrainOptions => ({
+  echoMode: c.echoMode,
+  localModelDir: c.localModelDir,
+  openaiApiKey: process.env.OPENAI_API_KEY,
+  openaiUrl: process.env.SOTTO_OPENAI_URL,
+});
+
+export default defineAgent<ProcData>({
+  prewarm: async (proc: JobProcess<ProcData>) => {
+    const config = agentConfig();
+    proc.userData.config = config;
+    proc.userData.brain = await createBrain(config.brain, brainOptions(config));
+    // Load the Silero session now so turning server VAD on costs nothing later (~20 ms, one per process).
+    await loadSileroSession();
+  },
+  entry: async (ctx: JobContext<ProcData>) => {
     const logger = log().child({ room: ctx.job.room?.name });
+    const config = ctx.proc.userData.config ?? agentConfig();
+    const brain = ctx.proc.userData.brain ?? (await createBrain(config.brain, brainOptions(config)));
     await ctx.connect(undefined, AutoSubscribe.AUDIO_ONLY);
-    const session = new RealtimeSession(ctx.room, createBrain(process.env.SOTTO_BRAIN ?? 'echo'), (msg, extra) => {
-      logger.info(extra ?? {}, msg);
+    const session = new LivekitSession(ctx.room, brain, {
+      log: (msg, extra) => {
+        logger.info(extra ?? {}, msg);
+      },
+      loadVadModel: () => SileroModel.load(),
+      turnDetection: config.turnDetection === 'server_vad' ? { type: 'server_vad', ...SERVER_VAD_DEFAULTS } : null,
     });
     ctx.addShutdownCallback(() => session.close());
-    // One session per room: when the last user leaves, end the job now rather than when LiveKit closes
-    // the empty room (20 s later), so the worker's slot is free for the next room.
+    // One session per room. When the last user leaves, keep the session for `rejoinGraceMs` (a client
+    // that rejoins after a network change finds its conversation), then end the job rather than wait
+    // for LiveKit to close the empty room, so the worker's slot is free for the next room.
+    let leaving: NodeJS.Timeout | null = null;
     ctx.room.on(RoomEvent.ParticipantDisconnected, () => {
-      if (ctx.room.remoteParticipants.size === 0) ctx.shutdown('last user left');
+      if (ctx.room.remoteParticipants.size > 0 || leaving) return;
+      leaving = setTimeout(() => {
+        if (ctx.room.remoteParticipants.size === 0) ctx.shutdown('last user left');
+        leaving = null;
+      }, config.rejoinGraceMs);
+    });
+    ctx.room.on(RoomEvent.ParticipantConnected, () => {
+      if (leaving) clearTimeout(leaving);
+      leaving = null;
     });
     await session.start();
-    logger.info({ session: session.id }, 'realtime session started');
+    logger.info({ session: session.id, brain: brain.name }, 'realtime session started');
   },
 });

@@ -6,21 +6,14 @@ import {
   TrackSource,
   type LocalParticipant,
 } from '@livekit/rtc-node';
-
-/** What one reply playout did. */
-export interface PlayoutResult {
-  /** `performance.now()` when the first frame was handed to WebRTC, or null if none was. */
-  firstFrameAt: number | null;
-  /** Samples handed to WebRTC. */
-  samples: number;
-  cancelled: boolean;
-}
+import type { AudioSink } from './audio-sink.ts';
 
 /**
- * The agent's one audio track. Reply audio is pushed frame by frame as the brain produces it; `cancel`
- * drops whatever is queued, so output stops within one frame.
+ * The agent's one audio track, as an {@link AudioSink}: reply audio is pushed chunk by chunk as the
+ * brain produces it into an `AudioSource` with a short queue (`queueMs`); `clear()` drops the queue so
+ * output stops within one frame.
  */
-export class AudioOutput {
+export class AudioOutput implements AudioSink {
   readonly sampleRate: number;
   readonly #source: AudioSource;
   readonly #track: LocalAudioTrack;
@@ -37,30 +30,20 @@ export class AudioOutput {
     await participant.publishTrack(this.#track, opts);
   }
 
-  /** Plays `chunks` (mono 16-bit PCM at `sampleRate`) until done or `signal` aborts. */
-  async play(chunks: AsyncIterable<Int16Array>, signal: AbortSignal, onFirstFrame: () => void): Promise<PlayoutResult> {
-    const result: PlayoutResult = { firstFrameAt: null, samples: 0, cancelled: false };
-    const onAbort = (): void => {
-      this.#source.clearQueue();
-    };
-    signal.addEventListener('abort', onAbort);
-    try {
-      for await (const pcm of chunks) {
-        if (signal.aborted) break;
-        if (pcm.length === 0) continue;
-        await this.#source.captureFrame(new AudioFrame(pcm, this.sampleRate, 1, pcm.length));
-        if (result.firstFrameAt === null) {
-          result.firstFrameAt = performance.now();
-          onFirstFrame();
-        }
-        result.samples += pcm.length;
-      }
-      if (!signal.aborted) await this.#source.waitForPlayout();
-    } finally {
-      signal.removeEventListener('abort', onAbort);
-    }
-    result.cancelled = signal.aborted;
-    return result;
+  write(pcm: Int16Array): Promise<void> {
+    // rtc-node hands `data.buffer` to the FFI from byte 0, ignoring a view's offset: copy views.
+    const own = pcm.byteOffset === 0 && pcm.byteLength === pcm.buffer.byteLength ? pcm : pcm.slice();
+    return this.#source.captureFrame(new AudioFrame(own, this.sampleRate, 1, own.length));
+  }
+
+  drain(): Promise<void> {
+    return this.#source.waitForPlayout();
+  }
+
+  clear(): number {
+    const queued = this.#source.queuedDuration;
+    this.#source.clearQueue();
+    return queued;
   }
 
   async close(): Promise<void> {

@@ -11,6 +11,16 @@ describe('readConfig', () => {
     expect(c).toMatchObject({ livekitUrl: 'ws://127.0.0.1:7880', brain: 'echo', httpPort: 8089, idleProcesses: 1 });
   });
 
+  it('reads turn detection and echo mode, and rejects unknown values', () => {
+    const base = { LIVEKIT_API_KEY: 'k', LIVEKIT_API_SECRET: 's' };
+    expect(readConfig(base)).toMatchObject({ turnDetection: 'none', echoMode: 'speak' });
+    expect(readConfig({ ...base, SOTTO_TURN_DETECTION: 'server_vad', SOTTO_ECHO_MODE: 'literal' })).toMatchObject({
+      turnDetection: 'server_vad',
+      echoMode: 'literal',
+    });
+    expect(() => readConfig({ ...base, SOTTO_TURN_DETECTION: 'semantic' })).toThrow(/SOTTO_TURN_DETECTION/);
+  });
+
   it('rejects a garbage port', () => {
     expect(() => readConfig({ LIVEKIT_API_KEY: 'k', LIVEKIT_API_SECRET: 's', SOTTO_AGENT_HTTP_PORT: 'abc' })).toThrow(
       /SOTTO_AGENT_HTTP_PORT/,

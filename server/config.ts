@@ -1,4 +1,6 @@
 /** Agent server configuration, read from the environment. */
+import { fileURLToPath } from 'node:url';
+
 export interface AgentConfig {
   /** LiveKit server URL (ws:// or http://). Env `LIVEKIT_URL`, default `ws://127.0.0.1:7880`. */
   livekitUrl: string;
@@ -19,6 +21,24 @@ export interface AgentConfig {
   maxJobs: number;
   /** Log level of the agent framework. Env `SOTTO_LOG_LEVEL`, default `info`. */
   logLevel: string;
+  /**
+   * Turn detection when a session starts, until the client changes it with `session.update`. Env
+   * `SOTTO_TURN_DETECTION`: `none` (default: the client endpoints and commits) or `server_vad` (OpenAI's
+   * defaults: threshold 0.5, prefix 300 ms, silence 500 ms).
+   */
+  turnDetection: 'none' | 'server_vad';
+  /** How the echo brain answers. Env `SOTTO_ECHO_MODE`: `speak` (default, TTS) or `literal` (plays the turn back). */
+  echoMode: 'speak' | 'literal';
+  /**
+   * Model directory of the `local` brain's ASR (a sherpa-onnx streaming zipformer transducer). Env
+   * `SOTTO_LOCAL_MODEL_DIR`, default `../shared/models/kws-zipformer-gigaspeech-3.3M` next to the repository.
+   */
+  localModelDir: string;
+  /**
+   * How long a session outlives its user's departure, so a client that rejoins (network change) keeps
+   * its conversation; then the job ends. Env `SOTTO_REJOIN_GRACE_MS`, default 10000.
+   */
+  rejoinGraceMs: number;
 }
 
 export class ConfigError extends Error {
@@ -31,6 +51,15 @@ function int(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
   const n = Number(raw);
   if (!Number.isInteger(n) || n < 0) throw new ConfigError(`${name} must be a non-negative integer, got "${raw}"`);
   return n;
+}
+
+function oneOf<T extends string>(env: NodeJS.ProcessEnv, name: string, values: readonly T[], fallback: T): T {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  if (!(values as readonly string[]).includes(raw)) {
+    throw new ConfigError(`${name} must be one of ${values.join(', ')}, got "${raw}"`);
+  }
+  return raw as T;
 }
 
 export function readConfig(env: NodeJS.ProcessEnv = process.env): AgentConfig {
@@ -48,5 +77,11 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): AgentConfig {
     idleProcesses: int(env, 'SOTTO_IDLE_PROCESSES', 1),
     maxJobs: Math.max(1, int(env, 'SOTTO_MAX_JOBS', 16)),
     logLevel: env.SOTTO_LOG_LEVEL ?? 'info',
+    turnDetection: oneOf(env, 'SOTTO_TURN_DETECTION', ['none', 'server_vad'], 'none'),
+    echoMode: oneOf(env, 'SOTTO_ECHO_MODE', ['speak', 'literal'], 'speak'),
+    rejoinGraceMs: int(env, 'SOTTO_REJOIN_GRACE_MS', 10_000),
+    localModelDir:
+      env.SOTTO_LOCAL_MODEL_DIR ??
+      fileURLToPath(new URL('../../shared/models/kws-zipformer-gigaspeech-3.3M', import.meta.url)),
   };
 }

@@ -13,6 +13,7 @@ describe('InputAudioBuffer', () => {
     expect(Array.from(b.take())).toEqual([0, 1, 2, 3, 4, 5, 6]);
     expect(b.samples).toBe(0);
     expect(b.take().length).toBe(0);
+    expect(b.end).toBe(7);
   });
 
   it('copies appended data so the caller may reuse its array', () => {
@@ -29,6 +30,24 @@ describe('InputAudioBuffer', () => {
     b.append(ramp(4, 4));
     expect(b.samples).toBe(5);
     expect(b.dropped).toBe(3);
+    expect(b.start).toBe(3);
     expect(Array.from(b.take())).toEqual([3, 4, 5, 6, 7]);
+  });
+
+  it('addresses audio by absolute position: dropBefore and take(until) across chunks', () => {
+    const b = new InputAudioBuffer(1000);
+    b.append(ramp(0, 5));
+    b.append(ramp(5, 5));
+    b.append(ramp(10, 5));
+    b.dropBefore(3);
+    expect(b.start).toBe(3);
+    expect(Array.from(b.take(12))).toEqual([3, 4, 5, 6, 7, 8, 9, 10, 11]);
+    expect(b.start).toBe(12);
+    expect(Array.from(b.take(100))).toEqual([12, 13, 14]);
+    b.append(ramp(15, 2));
+    b.clear();
+    expect(b.samples).toBe(0);
+    expect(b.start).toBe(17);
+    expect(b.take(5).length).toBe(0);
   });
 });

@@ -1,216 +1,456 @@
+/**
+ * One Realtime session: the agent side of one room, independent of LiveKit. The room binding
+ * (livekit-session.ts) feeds it the user's audio and data-channel bytes; it answers with server events
+ * through `send` and reply audio through the sink. Bad, unknown or flooding events get an `error` event
+ * and are dropped: nothing a client sends can throw out of `receive`.
+ */
 import {
-  AudioStream,
-  RoomEvent,
-  TrackKind,
-  type RemoteParticipant,
-  type RemoteTrack,
-  type RemoteTrackPublication,
-  type Track,
-  type Room,
-} from '@livekit/rtc-node';
-import {
-  encodeEvent,
   parseClientEvent,
-  PROTOCOL_VERSION,
-  REALTIME_TOPIC,
   type ClientEvent,
-  type ServerEvent,
+  type ConversationItem,
+  type OutgoingServerEvent,
+  type ProtocolErrorCode,
+  type ResponseCreateParams,
+  type ServerVadTurnDetection,
+  type SessionInfo,
+  type TurnDetection,
 } from '../src/protocol/index.ts';
-import { AudioOutput } from './audio-output.ts';
-import type { Brain, UserTurn } from './brains/index.ts';
+import type { AudioSink } from './audio-sink.ts';
+import type { Brain, BrainTurn } from './brains/index.ts';
+import { Conversation, ConversationError } from './conversation.ts';
 import { newId } from './ids.ts';
-import { InputAudioBuffer } from './input-audio-buffer.ts';
+import { INPUT_RATE, InputTurns, MIN_COMMIT_MS } from './input-turns.ts';
+import { FloodGuard } from './rate-limit.ts';
+import { ResponseRunner, type CancelReason } from './response-runner.ts';
+import { APPEND_RATE, applySessionUpdate, initialSession } from './session-config.ts';
+import { decodePcm16Base64 } from './tts/pcm.ts';
+import { ServerTurnDetection } from './turn-detection.ts';
+import type { SpeechModel } from './vad/silero-model.ts';
 
-/** Input audio is taken from the user's track at this rate, mono. */
-const INPUT_RATE = 48_000;
+export { INPUT_RATE } from './input-turns.ts';
 
-/** Distributes `Omit<ServerEvent, 'event_id'>` over the union so each member keeps its own fields. */
-type Outgoing = ServerEvent extends infer E ? (E extends ServerEvent ? Omit<E, 'event_id'> : never) : never;
-
-interface ActiveResponse {
-  id: string;
-  abort: AbortController;
+export interface SessionIO {
+  send(event: OutgoingServerEvent): void;
+  sink: AudioSink;
+  /** Monotonic clock in ms (performance.now). */
+  now(): number;
+  log(msg: string, extra?: Record<string, unknown>): void;
+  /** Loads the server VAD model (Silero); needed only when a client turns server_vad on. */
+  loadVadModel?: () => Promise<SpeechModel>;
 }
 
-/**
- * One Realtime session: the agent side of one room. It buffers the user's audio, and on
- * `input_audio_buffer.commit` + `response.create` asks the brain for a reply and streams it on the
- * agent's audio track, with the response lifecycle on the data channel.
- */
+export interface SessionOptions {
+  /** Turn detection at session start. Default null (the client commits turns). */
+  turnDetection?: TurnDetection;
+  /** Flood limit per sender: burst size and sustained events per second. Defaults 100 and 50. */
+  flood?: { capacity?: number; ratePerSecond?: number };
+}
+
+interface ErrorOpts {
+  eventId?: string | undefined;
+  param?: string;
+  type?: string;
+}
+
 export class RealtimeSession {
   readonly id = newId('sess');
-  readonly #room: Room;
+  readonly #io: SessionIO;
   readonly #brain: Brain;
-  readonly #input = new InputAudioBuffer(INPUT_RATE);
-  readonly #output: AudioOutput;
-  readonly #log: (msg: string, extra?: Record<string, unknown>) => void;
-  #pending: (UserTurn & { committedAt: number }) | null = null;
-  #response: ActiveResponse | null = null;
+  readonly #turns: InputTurns;
+  readonly #conversation = new Conversation();
+  readonly #flood: FloodGuard;
+  #session: SessionInfo;
+  #response: ResponseRunner | null = null;
+  #lastResponseId = '';
+  #vad: ServerTurnDetection | null = null;
+  #vadGeneration = 0;
+  #speechItemId: string | null = null;
   #closed = false;
 
-  constructor(room: Room, brain: Brain, log: (msg: string, extra?: Record<string, unknown>) => void) {
-    this.#room = room;
+  constructor(io: SessionIO, brain: Brain, opts: SessionOptions = {}) {
+    this.#io = io;
     this.#brain = brain;
-    this.#output = new AudioOutput(brain.sampleRate);
-    this.#log = log;
+    this.#flood = new FloodGuard(opts.flood);
+    this.#turns = new InputTurns(
+      this.#conversation,
+      (e) => {
+        io.send(e);
+      },
+      () => io.now(),
+    );
+    this.#session = initialSession(this.id, brain.name, opts.turnDetection ?? null);
   }
 
-  async start(): Promise<void> {
-    const local = this.#room.localParticipant;
-    if (!local) throw new Error('room is not connected');
-    this.#room.on(RoomEvent.TrackSubscribed, this.#onTrack);
-    this.#room.on(RoomEvent.DataReceived, this.#onData);
-    this.#room.on(RoomEvent.ParticipantConnected, this.#onParticipant);
-    await this.#output.publish(local);
-    for (const p of this.#room.remoteParticipants.values()) {
-      this.#onParticipant(p);
-      for (const pub of p.trackPublications.values()) {
-        if (pub.track?.kind === TrackKind.KIND_AUDIO) this.#readTrack(pub.track, p.identity);
-      }
-    }
+  get session(): SessionInfo {
+    return this.#session;
   }
 
-  async close(): Promise<void> {
+  get conversation(): Conversation {
+    return this.#conversation;
+  }
+
+  /** Announces the session (`session.created`) and starts server VAD if configured. */
+  start(): void {
+    this.announce();
+    this.#applyTurnDetection();
+  }
+
+  /**
+   * Sends `session.created` (again, to a client that rejoined: the same session id tells it that the
+   * conversation and configuration carried over).
+   */
+  announce(): void {
+    this.#io.send({ type: 'session.created', session: this.#session });
+  }
+
+  /** Stops the reply in progress, if any (e.g. the user left the room). */
+  cancelResponse(reason: CancelReason): void {
+    this.#cancel(reason);
+  }
+
+  /** Feeds user audio (mono 16-bit PCM at {@link INPUT_RATE}). */
+  pushAudio(pcm: Int16Array): void {
     if (this.#closed) return;
-    this.#closed = true;
-    this.#response?.abort.abort();
-    this.#room.off(RoomEvent.TrackSubscribed, this.#onTrack);
-    this.#room.off(RoomEvent.DataReceived, this.#onData);
-    this.#room.off(RoomEvent.ParticipantConnected, this.#onParticipant);
-    await this.#output.close();
+    this.#turns.buffer.append(pcm);
+    this.#vad?.push(pcm);
   }
 
-  readonly #onParticipant = (p: RemoteParticipant): void => {
-    this.#send({ type: 'session.created', session: { id: this.id, 'sotto:protocol_version': PROTOCOL_VERSION } }, [
-      p.identity,
-    ]);
-  };
-
-  readonly #onTrack = (track: RemoteTrack, _pub: RemoteTrackPublication, p: RemoteParticipant): void => {
-    if (track.kind === TrackKind.KIND_AUDIO) this.#readTrack(track, p.identity);
-  };
-
-  #readTrack(track: Track, identity: string): void {
-    this.#log('reading user audio', { participant: identity });
-    void this.#readAudio(new AudioStream(track, { sampleRate: INPUT_RATE, numChannels: 1 }));
-  }
-
-  async #readAudio(stream: AudioStream): Promise<void> {
-    try {
-      for await (const frame of stream) {
-        if (this.#closed) break;
-        this.#input.append(frame.data);
+  /** Handles one data-channel message from `sender`. Never throws. */
+  receive(bytes: Uint8Array, sender = 'client'): void {
+    if (this.#closed) return;
+    const verdict = this.#flood.check(sender, this.#io.now());
+    if (verdict !== 'accept') {
+      if (verdict === 'reject_and_report') {
+        this.#error('rate_limited', 'too many events: dropping events until the rate falls', {
+          type: 'rate_limit_error',
+        });
       }
-    } catch (e) {
-      this.#log('user audio stream ended with an error', { error: String(e) });
-    }
-  }
-
-  readonly #onData = (payload: Uint8Array, participant?: RemoteParticipant, _kind?: unknown, topic?: string): void => {
-    if (topic !== REALTIME_TOPIC || !participant) return;
-    const parsed = parseClientEvent(payload);
-    if (!parsed.ok) {
-      this.#error(participant.identity, parsed.code, parsed.message);
       return;
     }
-    this.#handle(parsed.event, participant.identity);
-  };
+    const parsed = parseClientEvent(bytes);
+    if (!parsed.ok) {
+      this.#error(parsed.code, parsed.message, { eventId: parsed.eventId });
+      return;
+    }
+    try {
+      this.#handle(parsed.event);
+    } catch (e) {
+      this.#io.log('event handler failed', { error: String(e), type: parsed.event.type });
+      this.#error('invalid_event', `could not handle ${parsed.event.type}`, {
+        eventId: parsed.event.event_id,
+        type: 'server_error',
+      });
+    }
+  }
 
-  #handle(event: ClientEvent, from: string): void {
+  close(): void {
+    if (this.#closed) return;
+    this.#response?.cancel('session_closed');
+    this.#closed = true;
+    this.#vad?.close();
+    this.#vad = null;
+  }
+
+  #handle(event: ClientEvent): void {
+    const eventId = event.event_id;
     switch (event.type) {
+      case 'session.update': {
+        const r = applySessionUpdate(this.#session, event.session);
+        if (!r.ok) {
+          this.#error('unsupported_value', r.message, { eventId, param: r.param });
+          return;
+        }
+        const before = JSON.stringify(this.#session.audio?.input?.turn_detection ?? null);
+        this.#session = r.session;
+        if (JSON.stringify(this.#session.audio?.input?.turn_detection ?? null) !== before) this.#applyTurnDetection();
+        this.#io.send({ type: 'session.updated', session: this.#session });
+        return;
+      }
+      case 'input_audio_buffer.append': {
+        const pcm = this.#turns.decodeAppend(event.audio);
+        if (pcm) this.pushAudio(pcm);
+        else this.#error('invalid_event', 'audio must be base64 of 16-bit PCM', { eventId, param: 'audio' });
+        return;
+      }
       case 'input_audio_buffer.commit':
-        this.#commit(from, event.event_id);
+        this.#commit({ eventId });
         return;
       case 'input_audio_buffer.clear':
-        this.#input.clear();
-        this.#send({ type: 'input_audio_buffer.cleared' }, [from]);
+        this.#turns.buffer.clear();
+        this.#vad?.reset();
+        this.#speechItemId = null;
+        this.#io.send({ type: 'input_audio_buffer.cleared' });
+        return;
+      case 'conversation.item.create':
+        this.#createItem(event.item, event.previous_item_id, eventId);
+        return;
+      case 'conversation.item.retrieve': {
+        const item = this.#conversation.get(event.item_id);
+        if (!item) this.#error('item_not_found', `no item "${event.item_id}"`, { eventId, param: 'item_id' });
+        else this.#io.send({ type: 'conversation.item.retrieved', item });
+        return;
+      }
+      case 'conversation.item.delete':
+        this.#conversationOp(eventId, () => {
+          if (this.#response?.item.id === event.item_id) this.#cancel('client_cancelled');
+          this.#conversation.delete(event.item_id);
+          this.#io.send({ type: 'conversation.item.deleted', item_id: event.item_id });
+        });
+        return;
+      case 'conversation.item.truncate':
+        this.#conversationOp(eventId, () => {
+          const { item_id, content_index, audio_end_ms } = event;
+          const active = this.#response;
+          if (active?.item.id === item_id && !active.done) {
+            // Check against what was sent before cutting the reply short, then stop it.
+            if (audio_end_ms > Math.ceil(active.sentMs)) {
+              throw new ConversationError(
+                'audio_end_ms_out_of_range',
+                'audio_end_ms',
+                `audio_end_ms ${audio_end_ms} is beyond the ${Math.round(active.sentMs)} ms of audio sent so far`,
+              );
+            }
+            this.#cancel('truncated');
+          }
+          this.#conversation.truncate(item_id, content_index, audio_end_ms);
+          this.#io.send({ type: 'conversation.item.truncated', item_id, content_index, audio_end_ms });
+        });
         return;
       case 'response.create':
-        this.#createResponse(from, event.event_id);
+        this.#createResponse(event.response, eventId);
         return;
-      case 'response.cancel':
-        this.#response?.abort.abort();
+      case 'response.cancel': {
+        const active = this.#response;
+        if (!active || active.done || (event.response_id !== undefined && event.response_id !== active.id)) {
+          this.#error('response_cancel_not_active', 'no response in progress to cancel', {
+            eventId,
+            param: 'response_id',
+          });
+          return;
+        }
+        this.#cancel('client_cancelled');
+        return;
+      }
+      case 'output_audio_buffer.clear':
+        if (this.#response && !this.#response.done) this.#cancel('output_cleared');
+        else {
+          this.#io.sink.clear();
+          this.#io.send({ type: 'output_audio_buffer.cleared', response_id: this.#lastResponseId });
+        }
+        return;
+      case 'sotto.turn.ending':
+        try {
+          this.#brain.prepare?.({ samples: this.#turns.buffer.samples, sampleRate: INPUT_RATE });
+        } catch (e) {
+          this.#io.log('brain.prepare failed', { error: String(e) });
+        }
+        return;
+      case 'sotto.turn.resumed':
+        // Nothing was committed or played on the hint, so there is nothing to undo.
         return;
     }
   }
 
-  #commit(from: string, eventId?: string): void {
-    if (this.#input.samples === 0) {
-      this.#error(from, 'input_audio_buffer_commit_empty', 'the input audio buffer is empty', eventId);
-      return;
+  /** Commits the input buffer as a user item; reports an error for a too-short client commit. */
+  #commit(opts: { eventId?: string | undefined; itemId?: string; until?: number }): string | null {
+    if (opts.itemId === undefined && this.#vad) {
+      // A manual commit ends any speech the server VAD was tracking.
+      this.#vad.reset();
+      this.#speechItemId = null;
     }
-    const pcm = this.#input.take();
-    const itemId = newId('item');
-    this.#pending = { itemId, pcm, sampleRate: INPUT_RATE, committedAt: performance.now() };
-    const audioMs = Math.round((pcm.length * 1000) / INPUT_RATE);
-    this.#send({ type: 'input_audio_buffer.committed', item_id: itemId, 'sotto:audio_ms': audioMs }, [from]);
+    const r = this.#turns.commit(opts);
+    if (r.ok) return r.itemId;
+    this.#error(
+      'input_audio_buffer_commit_empty',
+      `buffer too small: ${Math.round(r.ms)} ms of audio, at least ${MIN_COMMIT_MS} ms needed`,
+      { eventId: opts.eventId },
+    );
+    return null;
   }
 
-  #createResponse(from: string, eventId?: string): void {
-    if (this.#response) {
-      this.#error(from, 'conversation_already_has_active_response', 'a response is in progress', eventId);
-      return;
-    }
-    const turn = this.#pending;
-    if (!turn) {
-      this.#error(from, 'no_committed_input', 'commit input audio before response.create', eventId);
-      return;
-    }
-    this.#pending = null;
-    const response: ActiveResponse = { id: newId('resp'), abort: new AbortController() };
-    this.#response = response;
-    void this.#runResponse(response, turn, from).finally(() => {
-      if (this.#response === response) this.#response = null;
+  #createItem(input: ConversationItem, previous: string | null | undefined, eventId: string | undefined): void {
+    this.#conversationOp(eventId, () => {
+      // Input audio inside the item (base64 24 kHz PCM) is kept as the item's audio, not in the item.
+      const audioB64 =
+        input.type === 'message' ? input.content.find((c) => c.type === 'input_audio')?.audio : undefined;
+      const { item, previousItemId } = this.#conversation.add(input, previous);
+      if (audioB64) this.#conversation.setAudio(item.id, decodePcm16Base64(audioB64), APPEND_RATE);
+      if (item.type === 'message' && item.role === 'user')
+        this.#turns.lastUser = { itemId: item.id, at: this.#io.now() };
+      this.#io.send({ type: 'conversation.item.added', previous_item_id: previousItemId, item });
+      this.#io.send({ type: 'conversation.item.done', previous_item_id: previousItemId, item });
     });
   }
 
-  async #runResponse(r: ActiveResponse, turn: UserTurn & { committedAt: number }, to: string): Promise<void> {
-    this.#send({ type: 'response.created', response: { id: r.id, status: 'in_progress' } }, [to]);
-    let status: 'completed' | 'cancelled' | 'failed' = 'completed';
-    let firstAudioMs: number | undefined;
-    let audioMs = 0;
-    try {
-      const result = await this.#output.play(this.#brain.reply(turn, r.abort.signal), r.abort.signal, () => {
-        this.#send({ type: 'output_audio_buffer.started', response_id: r.id }, [to]);
+  #createResponse(params: ResponseCreateParams | undefined, eventId: string | undefined): void {
+    if (this.#response && !this.#response.done) {
+      this.#error('conversation_already_has_active_response', `response ${this.#response.id} is in progress`, {
+        eventId,
       });
-      if (result.firstFrameAt !== null) firstAudioMs = result.firstFrameAt - turn.committedAt;
-      audioMs = (result.samples * 1000) / this.#output.sampleRate;
-      if (result.cancelled) status = 'cancelled';
-      if (result.firstFrameAt !== null) this.#send({ type: 'output_audio_buffer.stopped', response_id: r.id }, [to]);
-    } catch (e) {
-      status = 'failed';
-      this.#log('response failed', { error: String(e) });
+      return;
     }
-    const timings = {
-      audio_ms: Math.round(audioMs),
-      ...(firstAudioMs === undefined ? {} : { commit_to_first_audio_ms: Math.round(firstAudioMs * 100) / 100 }),
+    if (params?.output_modalities && params.output_modalities.join() !== 'audio') {
+      this.#error('unsupported_value', 'only ["audio"] output is supported', { eventId, param: 'output_modalities' });
+      return;
+    }
+    const inConversation = params?.conversation !== 'none';
+    const last = this.#conversation.lastUserItem();
+    const text =
+      last?.type === 'message'
+        ? last.content
+            .filter((c) => c.type === 'input_text')
+            .map((c) => c.text)
+            .join(' ')
+        : '';
+    const turn: BrainTurn = {
+      items: inConversation ? this.#conversation.items : [],
+      audio: last ? this.#conversation.audioOf(last.id) : null,
+      text: text || null,
+      instructions: params?.instructions ?? this.#session.instructions ?? '',
     };
-    this.#send({ type: 'response.done', response: { id: r.id, status, 'sotto:timings': timings } }, [to]);
+    const committedAt = last && this.#turns.lastUser?.itemId === last.id ? this.#turns.lastUser.at : null;
+    const runner = new ResponseRunner({
+      brain: this.#brain,
+      sink: this.#io.sink,
+      conversation: this.#conversation,
+      send: (e) => {
+        this.#send(e);
+      },
+      now: () => this.#io.now(),
+      log: (msg, extra) => {
+        this.#io.log(msg, extra);
+      },
+      turn,
+      inConversation,
+      metadata: params?.metadata ?? null,
+      committedAt,
+      onInputTranscript: (text) => {
+        if (last) this.#turns.transcribed(last.id, text);
+      },
+    });
+    this.#response = runner;
+    this.#lastResponseId = runner.id;
+    this.#vad?.activity();
+    void runner.run().finally(() => {
+      if (this.#response === runner) this.#response = null;
+      this.#vad?.replyEnded();
+    });
   }
 
-  #error(to: string, code: string, message: string, eventId?: string): void {
-    this.#send(
-      {
-        type: 'error',
-        error: {
-          type: 'invalid_request_error',
-          code,
-          message,
-          ...(eventId === undefined ? {} : { event_id: eventId }),
-        },
+  #cancel(reason: CancelReason): void {
+    this.#response?.cancel(reason);
+  }
+
+  // --- server VAD -------------------------------------------------------------------------------
+
+  #applyTurnDetection(): void {
+    this.#vad?.close();
+    this.#vad = null;
+    this.#speechItemId = null;
+    const generation = ++this.#vadGeneration;
+    const td = this.#session.audio?.input?.turn_detection ?? null;
+    if (td?.type !== 'server_vad') return;
+    const load = this.#io.loadVadModel;
+    if (!load) {
+      this.#error('unsupported_value', 'server VAD is not available on this server', {
+        param: 'session.audio.input.turn_detection',
+        type: 'server_error',
+      });
+      return;
+    }
+    load().then(
+      (model) => {
+        if (this.#closed || generation !== this.#vadGeneration) return;
+        const current = (): boolean => generation === this.#vadGeneration && !this.#closed;
+        this.#vad = new ServerTurnDetection(model, td, INPUT_RATE, this.#turns.buffer.end, {
+          speechStarted: (pos) => {
+            if (current()) this.#onSpeechStarted(pos, td);
+          },
+          speechStopped: (pos) => {
+            if (current()) this.#onSpeechStopped(pos, td);
+          },
+          idleTimeout: (start, end) => {
+            if (current()) this.#onIdleTimeout(start, end);
+          },
+          error: (e) => {
+            this.#io.log('server VAD failed', { error: String(e) });
+          },
+        });
       },
-      [to],
+      (e: unknown) => {
+        this.#io.log('server VAD model failed to load', { error: String(e) });
+        this.#error('unsupported_value', 'server VAD model failed to load', { type: 'server_error' });
+      },
     );
   }
 
-  #send(event: Outgoing, to: string[]): void {
-    const local = this.#room.localParticipant;
-    if (this.#closed || !local) return;
-    const full = { event_id: newId('event'), ...event };
-    local
-      .publishData(encodeEvent(full), { reliable: true, topic: REALTIME_TOPIC, destination_identities: to })
-      .catch((e: unknown) => {
-        this.#log('publishData failed', { error: String(e), type: event.type });
-      });
+  #onSpeechStarted(audioStart: number, td: ServerVadTurnDetection): void {
+    const itemId = newId('item');
+    this.#speechItemId = itemId;
+    this.#turns.buffer.dropBefore(audioStart);
+    this.#io.send({
+      type: 'input_audio_buffer.speech_started',
+      audio_start_ms: Math.round(this.#turns.ms(audioStart)),
+      item_id: itemId,
+    });
+    if (td.interrupt_response !== false && this.#response && !this.#response.done) this.#cancel('turn_detected');
+  }
+
+  #onSpeechStopped(audioEnd: number, td: ServerVadTurnDetection): void {
+    const itemId = this.#speechItemId ?? newId('item');
+    this.#speechItemId = null;
+    this.#io.send({
+      type: 'input_audio_buffer.speech_stopped',
+      audio_end_ms: Math.round(this.#turns.ms(audioEnd)),
+      item_id: itemId,
+    });
+    const committed = this.#commit({ itemId, until: audioEnd });
+    if (committed && td.create_response !== false && !(this.#response && !this.#response.done)) {
+      this.#createResponse(undefined, undefined);
+    }
+  }
+
+  /** `idle_timeout_ms` passed without speech after a reply: commit the idle span and answer it. */
+  #onIdleTimeout(start: number, end: number): void {
+    if (this.#response && !this.#response.done) return;
+    const itemId = newId('item');
+    this.#io.send({
+      type: 'input_audio_buffer.timeout_triggered',
+      audio_start_ms: Math.round(this.#turns.ms(start)),
+      audio_end_ms: Math.round(this.#turns.ms(end)),
+      item_id: itemId,
+    });
+    this.#turns.buffer.dropBefore(start);
+    if (this.#commit({ itemId, until: end })) this.#createResponse(undefined, undefined);
+  }
+
+  // --- helpers ----------------------------------------------------------------------------------
+
+  #conversationOp(eventId: string | undefined, op: () => void): void {
+    try {
+      op();
+    } catch (e) {
+      if (!(e instanceof ConversationError)) throw e;
+      this.#error(e.code, e.message, { eventId, param: e.param });
+    }
+  }
+
+  #error(code: ProtocolErrorCode, message: string, opts: ErrorOpts = {}): void {
+    this.#io.send({
+      type: 'error',
+      error: {
+        type: opts.type ?? 'invalid_request_error',
+        code,
+        message,
+        param: opts.param ?? null,
+        event_id: opts.eventId ?? null,
+      },
+    });
+  }
+
+  #send(event: OutgoingServerEvent): void {
+    if (!this.#closed || event.type.startsWith('response.') || event.type.startsWith('output_audio_buffer.')) {
+      this.#io.send(event);
+    }
   }
 }

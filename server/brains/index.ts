@@ -1,15 +1,41 @@
 import type { Brain } from './brain.ts';
-import { EchoBrain } from './echo.ts';
+import { EchoBrain, type EchoMode } from './echo.ts';
+import { LocalBrain } from './local.ts';
+import { OpenAiBrain } from './openai.ts';
 
-export type { Brain, UserTurn } from './brain.ts';
+export type { Brain, BrainTurn, ReplyPart } from './brain.ts';
+
+export interface BrainOptions {
+  /** Echo brain mode (env `SOTTO_ECHO_MODE`): `speak` (default) or `literal`. */
+  echoMode?: EchoMode;
+  /** Model directory of the local brain's ASR (env `SOTTO_LOCAL_MODEL_DIR`). */
+  localModelDir?: string;
+  /** API key of the openai brain (env `OPENAI_API_KEY`). */
+  openaiApiKey?: string | undefined;
+  /** Realtime endpoint of the openai brain (env `SOTTO_OPENAI_URL`). */
+  openaiUrl?: string | undefined;
+}
 
 /** Brains by name; `SOTTO_BRAIN` picks one. */
-const BRAINS: Record<string, () => Brain> = {
-  echo: () => new EchoBrain(),
+const BRAINS: Record<string, (opts: BrainOptions) => Brain | Promise<Brain>> = {
+  echo: (opts) => new EchoBrain({ mode: opts.echoMode ?? 'speak' }),
+  local: (opts) => {
+    if (!opts.localModelDir) throw new Error('the local brain needs a model directory (SOTTO_LOCAL_MODEL_DIR)');
+    return LocalBrain.load(opts.localModelDir);
+  },
+  openai: (opts) => {
+    if (!opts.openaiApiKey) throw new Error('the openai brain needs OPENAI_API_KEY');
+    return new OpenAiBrain({ apiKey: opts.openaiApiKey, ...(opts.openaiUrl ? { url: opts.openaiUrl } : {}) });
+  },
 };
 
-export function createBrain(name: string): Brain {
-  const make = BRAINS[name];
-  if (!make) throw new Error(`unknown brain "${name}"; known: ${Object.keys(BRAINS).join(', ')}`);
-  return make();
+export const BRAIN_NAMES = Object.keys(BRAINS);
+
+/** Creates a brain by name, loading its models. Rejects for an unknown name or a missing model. */
+export async function createBrain(name: string, opts: BrainOptions = {}): Promise<Brain> {
+  const make = Object.hasOwn(BRAINS, name) ? BRAINS[name] : undefined;
+  if (!make) throw new Error(`unknown brain "${name}"; known: ${BRAIN_NAMES.join(', ')}`);
+  const brain = await make(opts);
+  await brain.warm?.();
+  return brain;
 }

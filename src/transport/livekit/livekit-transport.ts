@@ -182,7 +182,9 @@ export class LiveKitTransport extends TypedEmitter<TransportEvents> implements T
       if (topic !== REALTIME_TOPIC) return;
       const parsed = parseServerEvent(payload);
       if (parsed.ok) this.emit('server_event', parsed.event);
-      else
+      // An event type we do not know comes from a newer (or a plain OpenAI) server: ignore it, as the
+      // protocol asks. Only malformed events of types we know are errors.
+      else if (parsed.code !== 'unknown_event')
         this.emit(
           'error',
           new SottoError('protocol_error', `dropped a bad server event (${parsed.code}): ${parsed.message}`),

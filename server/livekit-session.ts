@@ -1,0 +1,161 @@
+/**
+ * Binds a {@link RealtimeSession} to a LiveKit room: the first remote participant is the session's
+ * user; their audio track feeds the input buffer, their data-channel messages on `REALTIME_TOPIC` are
+ * the client events, server events go back to them only, and reply audio goes out on the agent's track.
+ */
+import {
+  AudioStream,
+  RoomEvent,
+  TrackKind,
+  type RemoteParticipant,
+  type RemoteTrack,
+  type RemoteTrackPublication,
+  type Room,
+  type Track,
+} from '@livekit/rtc-node';
+import { encodeEvent, REALTIME_TOPIC, type OutgoingServerEvent } from '../src/protocol/index.ts';
+import { AudioOutput } from './audio-output.ts';
+import type { Brain } from './brains/index.ts';
+import { newId } from './ids.ts';
+import { INPUT_RATE, RealtimeSession, type SessionOptions } from './realtime-session.ts';
+import type { SpeechModel } from './vad/silero-model.ts';
+
+export type Logger = (msg: string, extra?: Record<string, unknown>) => void;
+
+export interface LivekitSessionOptions extends SessionOptions {
+  log: Logger;
+  loadVadModel?: () => Promise<SpeechModel>;
+}
+
+export class LivekitSession {
+  readonly #room: Room;
+  readonly #output: AudioOutput;
+  readonly #session: RealtimeSession;
+  readonly #log: Logger;
+  #owner: string | null = null;
+  #reading: AudioStream | null = null;
+  #closed = false;
+
+  constructor(room: Room, brain: Brain, opts: LivekitSessionOptions) {
+    this.#room = room;
+    this.#log = opts.log;
+    this.#output = new AudioOutput(brain.sampleRate);
+    this.#session = new RealtimeSession(
+      {
+        send: (e) => {
+          this.#send(e);
+        },
+        sink: this.#output,
+        now: () => performance.now(),
+        log: opts.log,
+        ...(opts.loadVadModel ? { loadVadModel: opts.loadVadModel } : {}),
+      },
+      brain,
+      opts,
+    );
+  }
+
+  get id(): string {
+    return this.#session.id;
+  }
+
+  async start(): Promise<void> {
+    const local = this.#room.localParticipant;
+    if (!local) throw new Error('room is not connected');
+    this.#room.on(RoomEvent.TrackSubscribed, this.#onTrack);
+    this.#room.on(RoomEvent.DataReceived, this.#onData);
+    this.#room.on(RoomEvent.ParticipantConnected, this.#onParticipant);
+    await this.#output.publish(local);
+    this.#room.on(RoomEvent.ParticipantDisconnected, this.#onLeft);
+    for (const p of this.#room.remoteParticipants.values()) {
+      this.#onParticipant(p);
+      for (const pub of p.trackPublications.values()) {
+        if (pub.track?.kind === TrackKind.KIND_AUDIO && p.identity === this.#owner && !this.#reading) {
+          this.#readTrack(pub.track, p.identity);
+        }
+      }
+    }
+  }
+
+  /** True while the session's user is in the room. */
+  get ownerPresent(): boolean {
+    return this.#owner !== null && [...this.#room.remoteParticipants.values()].some((p) => p.identity === this.#owner);
+  }
+
+  async close(): Promise<void> {
+    if (this.#closed) return;
+    this.#closed = true;
+    this.#session.close();
+    this.#room.off(RoomEvent.TrackSubscribed, this.#onTrack);
+    this.#room.off(RoomEvent.DataReceived, this.#onData);
+    this.#room.off(RoomEvent.ParticipantConnected, this.#onParticipant);
+    this.#room.off(RoomEvent.ParticipantDisconnected, this.#onLeft);
+    await this.#output.close();
+  }
+
+  readonly #onParticipant = (p: RemoteParticipant): void => {
+    if (this.#owner === p.identity) {
+      // The user rejoined (after a network change): same session, same conversation.
+      this.#log('user rejoined; resuming the session', { participant: p.identity });
+      this.#session.announce();
+      return;
+    }
+    if (this.#owner !== null) {
+      this.#log('ignoring a second participant: one session per room', { participant: p.identity });
+      return;
+    }
+    this.#owner = p.identity;
+    this.#session.start();
+  };
+
+  readonly #onLeft = (p: RemoteParticipant): void => {
+    if (p.identity !== this.#owner) return;
+    // Nobody is listening: stop the reply rather than play it into an empty room.
+    this.#session.cancelResponse('client_left');
+    this.#reading = null;
+  };
+
+  readonly #onTrack = (track: RemoteTrack, _pub: RemoteTrackPublication, p: RemoteParticipant): void => {
+    if (track.kind !== TrackKind.KIND_AUDIO || p.identity !== this.#owner) return;
+    // A new track of the user (rejoin, device change) replaces the one being read.
+    this.#readTrack(track, p.identity);
+  };
+
+  #readTrack(track: Track, identity: string): void {
+    this.#log('reading user audio', { participant: identity });
+    // 20 ms frames: half the per-frame JS work of the default 10 ms, and the VAD works in 32 ms windows anyway.
+    const stream = new AudioStream(track, { sampleRate: INPUT_RATE, numChannels: 1, frameSizeMs: 20 });
+    this.#reading = stream;
+    void (async () => {
+      try {
+        for await (const frame of stream) {
+          if (this.#closed || this.#reading !== stream) break;
+          this.#session.pushAudio(frame.data);
+        }
+      } catch (e) {
+        this.#log('user audio stream ended with an error', { error: String(e) });
+      } finally {
+        if (this.#reading === stream) this.#reading = null;
+      }
+    })();
+  }
+
+  readonly #onData = (payload: Uint8Array, participant?: RemoteParticipant, _kind?: unknown, topic?: string): void => {
+    if (topic !== REALTIME_TOPIC || !participant || this.#closed) return;
+    // Only the session's user speaks the protocol; anyone else in the room is ignored.
+    if (participant.identity !== this.#owner) return;
+    this.#session.receive(payload, participant.identity);
+  };
+
+  #send(event: OutgoingServerEvent): void {
+    const local = this.#room.localParticipant;
+    const owner = this.#owner;
+    if (!local || owner === null) return;
+    const full = { event_id: newId('event'), ...event };
+    local
+      .publishData(encodeEvent(full), { reliable: true, topic: REALTIME_TOPIC, destination_identities: [owner] })
+      .catch((e: unknown) => {
+        if (!this.#closed) this.#log('publishData failed', { error: String(e), type: event.type });
+      });
+  }
+}

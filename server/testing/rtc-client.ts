@@ -1,0 +1,189 @@
+/**
+ * A Realtime client over LiveKit without a browser, on @livekit/rtc-node: joins a room (which
+ * dispatches the agent), publishes a microphone track fed from PCM, speaks the protocol on the data
+ * channel and watches the agent's track for audible audio. For integration tests and the benchmark.
+ */
+import {
+  AudioFrame,
+  AudioSource,
+  AudioStream,
+  LocalAudioTrack,
+  Room,
+  RoomEvent,
+  TrackKind,
+  TrackPublishOptions,
+  TrackSource,
+  type RemoteParticipant,
+  type RemoteTrack,
+} from '@livekit/rtc-node';
+import { AccessToken } from 'livekit-server-sdk';
+import {
+  encodeEvent,
+  parseServerEvent,
+  REALTIME_TOPIC,
+  type ClientEvent,
+  type ServerEvent,
+} from '../../src/protocol/index.ts';
+
+export interface ClientOptions {
+  url: string;
+  apiKey: string;
+  apiSecret: string;
+  room: string;
+  identity?: string;
+}
+
+/** Peak above which an agent frame counts as audible (16-bit; ~-50 dBFS). */
+const AUDIBLE_PEAK = 100;
+const RATE = 48_000;
+const FRAME = 480; // 10 ms
+
+export class RtcClient {
+  readonly room = new Room();
+  readonly events: ServerEvent[] = [];
+  /** Data-channel messages that did not parse as server events. */
+  readonly badEvents: string[] = [];
+  /** `performance.now()` of every audible 10 ms frame received from the agent. */
+  readonly audibleAt: number[] = [];
+  #source = new AudioSource(RATE, 1, 100);
+  #track = LocalAudioTrack.createAudioTrack('mic', this.#source);
+  #waiters: (() => void)[] = [];
+  #closed = false;
+
+  static async connect(opts: ClientOptions): Promise<RtcClient> {
+    const c = new RtcClient();
+    await c.#connect(opts);
+    return c;
+  }
+
+  async #connect(opts: ClientOptions): Promise<void> {
+    const at = new AccessToken(opts.apiKey, opts.apiSecret, { identity: opts.identity ?? 'user', ttl: 600 });
+    at.addGrant({ roomJoin: true, room: opts.room, canPublish: true, canSubscribe: true, canPublishData: true });
+    this.room.on(RoomEvent.DataReceived, (payload, _p, _k, topic) => {
+      if (topic !== REALTIME_TOPIC) return;
+      const r = parseServerEvent(payload);
+      if (r.ok) this.events.push(r.event);
+      else this.badEvents.push(`${r.code}: ${r.message}`);
+      this.#wake();
+    });
+    this.room.on(RoomEvent.TrackSubscribed, (track: RemoteTrack, _pub, _p: RemoteParticipant) => {
+      if (track.kind === TrackKind.KIND_AUDIO) void this.#listen(track);
+    });
+    await this.room.connect(opts.url, await at.toJwt(), { autoSubscribe: true, dynacast: false });
+    const pubOpts = new TrackPublishOptions();
+    pubOpts.source = TrackSource.SOURCE_MICROPHONE;
+    const local = this.room.localParticipant;
+    if (!local) throw new Error('not connected');
+    await local.publishTrack(this.#track, pubOpts);
+  }
+
+  async #listen(track: RemoteTrack): Promise<void> {
+    try {
+      await this.#read(track);
+    } catch {
+      // The track went away (the room closed while subscribing): nothing more to hear.
+    }
+  }
+
+  async #read(track: RemoteTrack): Promise<void> {
+    if (this.#closed) return;
+    const stream = new AudioStream(track, { sampleRate: RATE, numChannels: 1, frameSizeMs: 10 });
+    for await (const frame of stream) {
+      if (this.#isClosed()) break;
+      let peak = 0;
+      for (const x of frame.data) if (Math.abs(x) > peak) peak = Math.abs(x);
+      if (peak > AUDIBLE_PEAK) {
+        this.audibleAt.push(performance.now());
+        this.#wake();
+      }
+    }
+  }
+
+  /** Re-reads the flag inside the loop (a plain read there looks constant to the type checker). */
+  #isClosed(): boolean {
+    return this.#closed;
+  }
+
+  #wake(): void {
+    const w = this.#waiters;
+    this.#waiters = [];
+    for (const f of w) f();
+  }
+
+  /** Resolves on the next event or audible frame (or after `ms`). */
+  #next(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      const t = setTimeout(resolve, ms);
+      this.#waiters.push(() => {
+        clearTimeout(t);
+        resolve();
+      });
+    });
+  }
+
+  /** Waits until `cond()` is true, re-checking on every event; throws after `timeoutMs`. */
+  async until(cond: () => boolean, timeoutMs = 10_000, what = 'condition'): Promise<void> {
+    const deadline = performance.now() + timeoutMs;
+    while (!cond()) {
+      const left = deadline - performance.now();
+      if (left <= 0) {
+        throw new Error(
+          `timed out waiting for ${what}; last events: ${this.events
+            .slice(-8)
+            .map((e) => e.type)
+            .join(', ')}`,
+        );
+      }
+      await this.#next(Math.min(left, 50));
+    }
+  }
+
+  /** All received events of one type. */
+  of<T extends ServerEvent['type']>(type: T): Extract<ServerEvent, { type: T }>[] {
+    return this.events.filter((e): e is Extract<ServerEvent, { type: T }> => e.type === type);
+  }
+
+  /** Waits for the `n`-th event of `type` (1-based) and returns it. */
+  async waitFor<T extends ServerEvent['type']>(
+    type: T,
+    n = 1,
+    timeoutMs = 10_000,
+  ): Promise<Extract<ServerEvent, { type: T }>> {
+    await this.until(() => this.of(type).length >= n, timeoutMs, `${type} #${n}`);
+    return this.of(type)[n - 1] as Extract<ServerEvent, { type: T }>;
+  }
+
+  async send(event: ClientEvent): Promise<void> {
+    await this.sendRaw(encodeEvent(event));
+  }
+
+  /** Sends arbitrary bytes on the Realtime topic (for hostile-input tests). */
+  async sendRaw(bytes: Uint8Array): Promise<void> {
+    const local = this.room.localParticipant;
+    if (!local) throw new Error('not connected');
+    await local.publishData(bytes, { reliable: true, topic: REALTIME_TOPIC });
+  }
+
+  /** Speaks `pcm` (mono 16-bit, 48 kHz) into the mic track in real time; resolves when it has been sent. */
+  async speak(pcm: Int16Array): Promise<void> {
+    for (let at = 0; at < pcm.length; at += FRAME) {
+      const chunk = new Int16Array(FRAME);
+      chunk.set(pcm.subarray(at, Math.min(at + FRAME, pcm.length)));
+      await this.#source.captureFrame(new AudioFrame(chunk, RATE, 1, FRAME));
+    }
+    await this.#source.waitForPlayout();
+  }
+
+  /** `ms` of silence into the mic track, in real time. */
+  silence(ms: number): Promise<void> {
+    return this.speak(new Int16Array(Math.round((RATE * ms) / 1000)));
+  }
+
+  async close(): Promise<void> {
+    if (this.#closed) return;
+    this.#closed = true;
+    await this.room.disconnect().catch(() => undefined);
+    await this.#track.close().catch(() => undefined);
+    await this.#source.close().catch(() => undefined);
+  }
+}
