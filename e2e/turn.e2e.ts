@@ -29,6 +29,19 @@ for (const endpointing of ['client', 'manual'] as const)
       expect(r.audibleSeconds).toBeGreaterThan(1.5);
       expect(r.peak).toBeGreaterThan(0.05);
       expect(consoleErrors).toEqual([]);
+      // The data-channel heartbeat (sotto.heartbeat) has measured the round trip on this loopback link.
+      const health = await page.evaluate(
+        () =>
+          (
+            window as unknown as {
+              sottoDemo: { session: { transport: { health: { level: string; rttMs: number | null } } } };
+            }
+          ).sottoDemo.session.transport.health,
+      );
+      console.log(`health: ${JSON.stringify(health)}`);
+      expect(health.level).toBe('healthy');
+      expect(health.rttMs).not.toBeNull();
+      expect(health.rttMs ?? Infinity).toBeLessThan(500);
       await page.screenshot({ path: `test-results/demo-after-turn-${endpointing}.png`, fullPage: true });
     } finally {
       await browser.close();

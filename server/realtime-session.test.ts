@@ -19,7 +19,7 @@ describe('RealtimeSession: session', () => {
     const [created] = h.of('session.created');
     expect(created?.session).toMatchObject({
       'sotto:protocol_version': PROTOCOL_VERSION,
-      'sotto:extensions': ['sotto.turn', 'sotto:timings'],
+      'sotto:extensions': ['sotto.turn', 'sotto:timings', 'sotto.heartbeat'],
       audio: { input: { turn_detection: null } },
     });
   });
@@ -253,6 +253,16 @@ describe('RealtimeSession: speculative turn extension', () => {
     s.receive(wire({ type: 'sotto.turn.resumed' }));
     expect(brain.prepared).toBe(1);
     expect(h.events.length).toBe(before);
+  });
+});
+
+describe('RealtimeSession: heartbeat extension', () => {
+  it('answers sotto.ping with sotto.pong carrying the same nonce, and advertises sotto.heartbeat', () => {
+    const { h, s } = started();
+    s.receive(wire({ type: 'sotto.ping', 'sotto:nonce': 41 }));
+    s.receive(wire({ type: 'sotto.ping', 'sotto:nonce': 42 }));
+    expect(h.of('sotto.pong').map((e) => e['sotto:nonce'])).toEqual([41, 42]);
+    expect(h.of('session.created')[0]?.session['sotto:extensions']).toContain('sotto.heartbeat');
   });
 });
 

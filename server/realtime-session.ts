@@ -245,6 +245,9 @@ export class RealtimeSession {
           this.#io.log('brain.prepare failed', { error: String(e) });
         }
         return;
+      case 'sotto.ping':
+        this.#io.send({ type: 'sotto.pong', 'sotto:nonce': event['sotto:nonce'] });
+        return;
       case 'sotto.turn.resumed':
         // Nothing was committed or played on the hint, so there is nothing to undo.
         return;

@@ -85,6 +85,12 @@ export interface SottoTurnResumedEvent extends ClientEventBase {
   type: 'sotto.turn.resumed';
 }
 
+/** Extension `sotto.heartbeat`: asks the server for a `sotto.pong` with the same nonce. */
+export interface SottoPingEvent extends ClientEventBase {
+  type: 'sotto.ping';
+  'sotto:nonce': number;
+}
+
 export type ClientEvent =
   | SessionUpdateEvent
   | InputAudioBufferAppendEvent
@@ -98,6 +104,7 @@ export type ClientEvent =
   | ResponseCancelEvent
   | OutputAudioBufferClearEvent
   | SottoTurnEndingEvent
-  | SottoTurnResumedEvent;
+  | SottoTurnResumedEvent
+  | SottoPingEvent;
 
 export type ClientEventType = ClientEvent['type'];

@@ -18,8 +18,16 @@ export const EXT_SPECULATIVE_TURN = 'sotto.turn';
 /** Server timings in `response["sotto:timings"]`, in milliseconds on the server's monotonic clock. */
 export const EXT_TIMINGS = 'sotto:timings';
 
+/**
+ * Heartbeat (`sotto.heartbeat`): the client sends `sotto.ping {sotto:nonce}` about once a second and the
+ * server answers `sotto.pong` with the same nonce at once, so the client measures the data channel's
+ * round-trip time and notices a silent link. A server without it simply never answers; the client then
+ * judges health by the connection state alone.
+ */
+export const EXT_HEARTBEAT = 'sotto.heartbeat';
+
 /** Every extension the reference server implements. */
-export const SOTTO_EXTENSIONS = [EXT_SPECULATIVE_TURN, EXT_TIMINGS] as const;
+export const SOTTO_EXTENSIONS = [EXT_SPECULATIVE_TURN, EXT_TIMINGS, EXT_HEARTBEAT] as const;
 export type SottoExtension = (typeof SOTTO_EXTENSIONS)[number];
 
 /** Server-side timings of one response (`response["sotto:timings"]`), all in milliseconds. */

@@ -104,6 +104,7 @@ export const CLIENT_EVENT_SCHEMAS = {
   'output_audio_buffer.clear': e(),
   'sotto.turn.ending': e({ 'sotto:silence_ms': opt(MS) }),
   'sotto.turn.resumed': e(),
+  'sotto.ping': e({ 'sotto:nonce': int(0, Number.MAX_SAFE_INTEGER) }),
 } satisfies Record<ClientEventType, Guard>;
 
 // Server events are checked on the SDK side: strict on what the SDK reads, lenient on the rest.
@@ -162,4 +163,5 @@ export const SERVER_EVENT_SCHEMAS = {
   'rate_limits.updated': s({
     rate_limits: arr(obj({ name: str(256), limit: num(0, 1e12), remaining: num(0, 1e12), reset_seconds: num(0, 1e9) })),
   }),
+  'sotto.pong': s({ 'sotto:nonce': int(0, Number.MAX_SAFE_INTEGER) }),
 } satisfies Record<ServerEventType, Guard>;

@@ -227,6 +227,12 @@ export interface RateLimitsUpdatedEvent extends ServerEventBase {
   rate_limits: RateLimit[];
 }
 
+/** Extension `sotto.heartbeat`: the answer to `sotto.ping`, with its nonce. */
+export interface SottoPongEvent extends ServerEventBase {
+  type: 'sotto.pong';
+  'sotto:nonce': number;
+}
+
 export type ServerEvent =
   | ErrorEvent
   | SessionCreatedEvent
@@ -261,7 +267,8 @@ export type ServerEvent =
   | ResponseOutputTextDoneEvent
   | ResponseFunctionCallArgumentsDeltaEvent
   | ResponseFunctionCallArgumentsDoneEvent
-  | RateLimitsUpdatedEvent;
+  | RateLimitsUpdatedEvent
+  | SottoPongEvent;
 
 export type ServerEventType = ServerEvent['type'];
 

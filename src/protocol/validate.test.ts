@@ -50,6 +50,7 @@ const CLIENT_SAMPLES: ClientEvent[] = [
   { type: 'output_audio_buffer.clear' },
   { type: 'sotto.turn.ending', 'sotto:silence_ms': 120 },
   { type: 'sotto.turn.resumed' },
+  { type: 'sotto.ping', 'sotto:nonce': 7 },
 ];
 
 const C = 'conversation.item.';
@@ -57,6 +58,7 @@ const ref = { response_id: 'r', output_index: 0 };
 const cref = { ...ref, item_id: 'i', content_index: 0 };
 const msg: ServerItem = { id: 'i', type: 'message', role: 'assistant', status: 'completed', content: [] };
 const SERVER_SAMPLES: ServerEvent[] = [
+  { type: 'sotto.pong', event_id: 'e', 'sotto:nonce': 7 },
   { type: 'error', event_id: 'e', error: { type: 'invalid_request_error', code: 'c', message: 'm', event_id: null } },
   { type: 'session.created', event_id: 'e', session: { id: 's', 'sotto:protocol_version': 2 } },
   { type: 'session.updated', event_id: 'e', session: { id: 's', audio: { input: { turn_detection: null } } } },

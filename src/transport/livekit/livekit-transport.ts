@@ -9,9 +9,16 @@ import {
 } from 'livekit-client';
 import { SottoError } from '../../errors.ts';
 import { TypedEmitter } from '../../events.ts';
-import { encodeEvent, parseServerEvent, REALTIME_TOPIC, type ClientEvent } from '../../protocol/index.ts';
+import { EXT_HEARTBEAT } from '../../protocol/extensions.ts';
+import {
+  encodeEvent,
+  parseServerEvent,
+  REALTIME_TOPIC,
+  type ClientEvent,
+  type ServerEvent,
+} from '../../protocol/index.ts';
 import { backoffDelay, type BackoffOptions } from '../backoff.ts';
-import { assessHealth, type HealthSnapshot, type HealthThresholds } from '../health.ts';
+import { assessHealth, smoothRtt, type HealthSnapshot, type HealthThresholds } from '../health.ts';
 import type { Transport, TransportEvents, TransportStartOptions, TransportStatus } from '../types.ts';
 import { connectRoom } from './connect-room.ts';
 
@@ -39,6 +46,8 @@ export interface LiveKitTransportOptions {
 }
 
 const HEALTH_TICK_MS = 500;
+/** Heartbeat period when the server speaks `sotto.heartbeat`. */
+const HEARTBEAT_MS = 1000;
 const RESUME_DELAYS_MS = [0, 300, 1000, 2000] as const;
 
 /**
@@ -61,6 +70,12 @@ export class LiveKitTransport extends TypedEmitter<TransportEvents> implements T
   #healthTimer: ReturnType<typeof setInterval> | undefined;
   #connectedAt = 0;
   #closing = false;
+  // Heartbeat (extension sotto.heartbeat): nonce -> send time, smoothed RTT, last pong.
+  #heartbeatSupported = false;
+  #nonce = 0;
+  readonly #pings = new Map<number, number>();
+  #rttMs: number | null = null;
+  #lastPongAt = 0;
 
   constructor(options: LiveKitTransportOptions) {
     super();
@@ -91,6 +106,7 @@ export class LiveKitTransport extends TypedEmitter<TransportEvents> implements T
       throw e;
     }
     this.#healthTimer = setInterval(() => {
+      this.#heartbeat();
       this.#updateHealth();
     }, HEALTH_TICK_MS);
   }
@@ -181,7 +197,7 @@ export class LiveKitTransport extends TypedEmitter<TransportEvents> implements T
     room.on(RoomEvent.DataReceived, (payload: Uint8Array, _p?: RemoteParticipant, _k?: unknown, topic?: string) => {
       if (topic !== REALTIME_TOPIC) return;
       const parsed = parseServerEvent(payload);
-      if (parsed.ok) this.emit('server_event', parsed.event);
+      if (parsed.ok) this.#onServerEvent(parsed.event);
       // An event type we do not know comes from a newer (or a plain OpenAI) server: ignore it, as the
       // protocol asks. Only malformed events of types we know are errors.
       else if (parsed.code !== 'unknown_event')
@@ -207,6 +223,8 @@ export class LiveKitTransport extends TypedEmitter<TransportEvents> implements T
       this.#room = null;
       this.#micPub = null;
       if (reason === DisconnectReason.CLIENT_INITIATED) return;
+      this.#heartbeatSupported = false;
+      this.#pings.clear();
       void this.#rejoin(reason);
     });
   }
@@ -238,6 +256,39 @@ export class LiveKitTransport extends TypedEmitter<TransportEvents> implements T
     this.#setStatus('closed');
   }
 
+  #onServerEvent(event: ServerEvent): void {
+    if (event.type === 'sotto.pong') {
+      const sent = this.#pings.get(event['sotto:nonce']);
+      if (sent === undefined) return;
+      this.#pings.delete(event['sotto:nonce']);
+      const now = performance.now();
+      this.#rttMs = smoothRtt(this.#rttMs, now - sent);
+      this.#lastPongAt = now;
+      return; // heartbeat traffic stays inside the transport
+    }
+    if (event.type === 'session.created') {
+      this.#heartbeatSupported = event.session['sotto:extensions']?.includes(EXT_HEARTBEAT) ?? false;
+      this.#lastPongAt = performance.now();
+    }
+    this.emit('server_event', event);
+  }
+
+  /** Sends a ping about once a second while connected to a server that answers them. */
+  #heartbeat(): void {
+    const room = this.#room;
+    if (!this.#heartbeatSupported || !room || this.#status !== 'connected') return;
+    const now = performance.now();
+    const last = this.#pings.size > 0 ? Math.max(...this.#pings.values()) : 0;
+    if (now - last < HEARTBEAT_MS) return;
+    for (const [n, t] of this.#pings) if (now - t > 10_000) this.#pings.delete(n);
+    const nonce = ++this.#nonce;
+    this.#pings.set(nonce, now);
+    const ping: ClientEvent = { type: 'sotto.ping', 'sotto:nonce': nonce };
+    room.localParticipant.publishData(encodeEvent(ping), { reliable: true, topic: REALTIME_TOPIC }).catch(() => {
+      this.#pings.delete(nonce);
+    });
+  }
+
   /** A method, not the field, so TypeScript does not narrow it across awaits. */
   #isClosing(): boolean {
     return this.#closing;
@@ -256,9 +307,9 @@ export class LiveKitTransport extends TypedEmitter<TransportEvents> implements T
       {
         connection,
         online: globalThis.navigator.onLine,
-        rttMs: null,
-        lastPongAt: this.#connectedAt,
-        heartbeatSupported: false,
+        rttMs: this.#rttMs,
+        lastPongAt: Math.max(this.#lastPongAt, this.#connectedAt),
+        heartbeatSupported: this.#heartbeatSupported,
         now: performance.now(),
       },
       this.#opts.health,
