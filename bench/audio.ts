@@ -10,10 +10,9 @@
  */
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { chromium } from '@playwright/test';
 import { createServer } from 'vite';
 import { freeTcpPort } from '../scripts/stack/ports.ts';
-import { CHROMIUM_PATH } from '../scripts/tools.mjs';
+import { launchChromium } from '../e2e/browser.ts';
 import { percentile } from '../src/metrics/percentile.ts';
 import { runAudioCoresBench } from './audio-cores.ts';
 
@@ -34,21 +33,7 @@ async function browserPart(): Promise<Record<string, unknown>> {
     logLevel: 'warn',
   });
   await vite.listen();
-  const browser = await chromium.launch({
-    executablePath: CHROMIUM_PATH,
-    headless: true,
-    args: [
-      '--no-sandbox',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-      '--autoplay-policy=no-user-gesture-required',
-      '--use-fake-ui-for-media-stream',
-      '--use-fake-device-for-media-stream',
-      `--use-file-for-fake-audio-capture=${join(root, '.fixtures', 'hello.wav')}`,
-    ],
-  });
+  const browser = await launchChromium({ wav: join(root, '.fixtures', 'hello.wav') });
   try {
     const page = await browser.newPage();
     await page.goto(`http://127.0.0.1:${port}/audio-lab/`);
