@@ -7,29 +7,12 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { Browser, Page } from '@playwright/test';
 import type { LabEvent, LiveOptions, LiveResult } from '../../demo/lab/vad-lab.ts';
+import type { FixtureEntry, FixtureManifest, Range } from '../../scripts/vad-fixtures-manifest.ts';
 import { demoUrl, root } from '../browser.ts';
 
 export type { LabEvent, LiveOptions, LiveResult };
 
-export interface Range {
-  startSample: number;
-  endSample: number;
-}
-
-export interface FixtureEntry {
-  name: string;
-  file: string;
-  kind: string;
-  samples: number;
-  speech: Range[];
-  turns: (Range & { pauses: Range[] })[];
-  nonSpeech: (Range & { kind: string })[];
-}
-
-export interface FixtureManifest {
-  rate: number;
-  fixtures: FixtureEntry[];
-}
+export type { FixtureEntry, FixtureManifest, Range };
 
 const FIXTURE_DIR = join(root, '.fixtures', 'vad');
 

@@ -11,30 +11,13 @@ import { Resampler } from '../audio/resampler.ts';
 import type { VadBackend } from './backend.ts';
 import type { LoadedModels, ModelHandle, VadRuntime } from './runtime.ts';
 import { SileroVad, type SileroTensorFactory, type VadModel } from './silero.ts';
+import type { FixtureEntry, FixtureManifest, Range } from '../../scripts/vad-fixtures-manifest.ts';
 
 export const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 export const MODEL_PATH = join(root, 'node_modules', '@ricky0123', 'vad-web', 'dist', 'silero_vad_v5.onnx');
 const FIXTURES = join(root, '.fixtures', 'vad');
 
-export interface Range {
-  startSample: number;
-  endSample: number;
-}
-
-export interface FixtureEntry {
-  name: string;
-  file: string;
-  kind: string;
-  samples: number;
-  speech: Range[];
-  turns: (Range & { pauses: Range[] })[];
-  nonSpeech: (Range & { kind: string })[];
-}
-
-export interface FixtureManifest {
-  rate: number;
-  fixtures: FixtureEntry[];
-}
+export type { FixtureEntry, FixtureManifest, Range };
 
 interface FixtureModule {
   buildVadFixtures(dir: string, opts: { log: (m: string) => void }): boolean;
