@@ -1,8 +1,23 @@
 /**
- * The demo page: connect, speak, press "End my turn", hear the agent. Also the page the e2e tests drive:
- * `window.sottoDemo` exposes the session for them.
+ * The demo page: connect, talk (hands-free, push-to-talk or a button), interrupt the agent, and watch the
+ * VAD trace, transcripts and per-turn latency waterfall. Also the page the e2e tests drive:
+ * `window.sottoDemo` exposes the session and what the page saw.
+ *
+ * URL parameters (settings for tests and links): `endpointing=client|manual|push-to-talk`, `silenceMs=N`,
+ * `eagerness=normal|eager`, `bargeIn=0`, `agc=1`, `room=NAME`.
  */
-import { connect, isSottoError, type VoiceSession } from '../src/index.ts';
+import {
+  connect,
+  isSottoError,
+  type ConnectOptions,
+  type Interruption,
+  type Transcript,
+  type TurnMetrics,
+  type VoiceSession,
+} from '../src/index.ts';
+import { TranscriptView } from './ui/transcript-view.ts';
+import { VadTrace } from './ui/vad-trace.ts';
+import { renderWaterfall } from './ui/waterfall.ts';
 
 interface TokenReply {
   url: string;
@@ -10,6 +25,7 @@ interface TokenReply {
   room: string;
 }
 
+/** One reply as the page saw it (kept for the e2e tests). */
 interface Turn {
   committedAt: number;
   responseId?: string;
@@ -25,13 +41,31 @@ function $(id: string): HTMLElement {
 
 const ui = {
   state: $('state'),
+  mode: $('mode'),
   connect: $('connect') as HTMLButtonElement,
+  talk: $('talk') as HTMLButtonElement,
   commit: $('commit') as HTMLButtonElement,
+  mute: $('mute') as HTMLButtonElement,
   disconnect: $('disconnect') as HTMLButtonElement,
-  level: $('agent-level') as HTMLMeterElement,
-  stats: $('agent-stats'),
-  turns: $('turns'),
+  micLevel: $('mic-level') as HTMLMeterElement,
+  agentLevel: $('agent-level') as HTMLMeterElement,
+  agentStats: $('agent-stats'),
+  trace: new VadTrace($('vad-trace') as HTMLCanvasElement),
+  transcript: new TranscriptView($('transcript') as HTMLOListElement),
+  textForm: $('text-form') as HTMLFormElement,
+  text: $('text') as HTMLInputElement,
+  send: $('send') as HTMLButtonElement,
+  waterfall: $('waterfall'),
+  stats: $('stats'),
   log: $('log'),
+  set: {
+    endpointing: $('set-endpointing') as HTMLSelectElement,
+    silence: $('set-silence') as HTMLInputElement,
+    silenceOut: $('silence-out'),
+    eagerness: $('set-eagerness') as HTMLSelectElement,
+    agc: $('set-agc') as HTMLInputElement,
+    bargeIn: $('set-bargein') as HTMLInputElement,
+  },
 };
 
 const demo = {
@@ -39,9 +73,15 @@ const demo = {
   sdk: { connect },
   session: null as VoiceSession | null,
   turns: [] as Turn[],
+  metrics: [] as TurnMetrics[],
+  interruptions: [] as Interruption[],
+  transcripts: [] as Transcript[],
   errors: [] as { code: string; message: string }[],
   states: [] as string[],
   reconnects: [] as { phase: string; attempt: number; delayMs: number }[],
+  /** Every session event type with its AudioContext time, in order. */
+  events: [] as { type: string; time: number }[],
+  micPeak: 0,
 };
 (window as unknown as { sottoDemo: typeof demo }).sottoDemo = demo;
 
@@ -55,79 +95,182 @@ function setState(state: string): void {
   ui.state.dataset.state = state;
 }
 
+/** Settings from the URL first (tests, shared links), then the form. */
+function settings(): Omit<ConnectOptions, 'url' | 'token'> {
+  const q = new URLSearchParams(location.search);
+  const endpointing = (q.get('endpointing') ?? ui.set.endpointing.value) as NonNullable<ConnectOptions['endpointing']>;
+  const silenceMs = Number(q.get('silenceMs') ?? ui.set.silence.value);
+  const eagerness = (q.get('eagerness') ?? ui.set.eagerness.value) as NonNullable<ConnectOptions['eagerness']>;
+  const agc = q.has('agc') ? q.get('agc') === '1' : ui.set.agc.checked;
+  const bargeIn = q.has('bargeIn') ? q.get('bargeIn') !== '0' : ui.set.bargeIn.checked;
+  ui.set.endpointing.value = endpointing;
+  ui.set.silence.value = String(silenceMs);
+  ui.set.silenceOut.textContent = `${String(silenceMs)} ms`;
+  ui.set.eagerness.value = eagerness;
+  ui.set.agc.checked = agc;
+  ui.set.bargeIn.checked = bargeIn;
+  return {
+    endpointing,
+    eagerness,
+    microphone: { autoGainControl: agc },
+    vad: { endpointer: { silenceMs } },
+    bargeIn: { enabled: bargeIn },
+  };
+}
+
 async function fetchToken(): Promise<TokenReply> {
-  const params = new URLSearchParams(location.search);
   const q = new URLSearchParams();
-  const room = params.get('room');
+  const room = new URLSearchParams(location.search).get('room');
   if (room) q.set('room', room);
   const r = await fetch(`/api/token?${q.toString()}`);
-  if (!r.ok) throw new Error(`token endpoint answered ${r.status}`);
+  if (!r.ok) throw new Error(`token endpoint answered ${String(r.status)}`);
   return (await r.json()) as TokenReply;
 }
 
-function renderTurns(): void {
-  ui.turns.replaceChildren(
-    ...demo.turns.map((t) => {
-      const li = document.createElement('li');
-      li.textContent = `${t.status ?? 'waiting'}${t.serverMs === undefined ? '' : ` — server commit→first audio ${t.serverMs.toFixed(1)} ms`}`;
-      return li;
-    }),
-  );
+function renderStats(session: VoiceSession): void {
+  const s = session.stats();
+  const v = s.voice_to_voice;
+  ui.stats.textContent = v
+    ? `${String(s.turns)} turns — voice-to-voice p50 ${v.p50.toFixed(0)} ms, p95 ${v.p95.toFixed(0)} ms`
+    : '';
 }
+
+function wire(session: VoiceSession, endpointing: string): void {
+  /** Records an event at `time` (its own AudioContext time when it has one, else now). */
+  const note = (type: string, time = session.audioContext.currentTime): void => {
+    demo.events.push({ type, time });
+  };
+  session.transport.on('reconnect', (step) => {
+    demo.reconnects.push(step);
+    log(`reconnect: ${step.phase} attempt ${String(step.attempt)} in ${String(step.delayMs)} ms`);
+  });
+  session.on('state', (s) => {
+    demo.states.push(s);
+    note(`state:${s}`);
+    setState(s);
+    const live = s !== 'connecting' && s !== 'closed';
+    ui.commit.disabled = !live || endpointing !== 'manual';
+    ui.talk.disabled = !live || endpointing !== 'push-to-talk';
+    ui.mute.disabled = !live;
+    ui.text.disabled = !live;
+    ui.send.disabled = !live;
+    if (s === 'closed') {
+      ui.connect.disabled = false;
+      ui.disconnect.disabled = true;
+    }
+  });
+  session.on('mode', (m) => {
+    ui.mode.textContent = m.mode;
+    ui.mode.dataset.mode = m.mode;
+    log(`mode ${m.mode} (${m.reason})`);
+  });
+  session.on('server_event', (e) => {
+    log(`← ${e.type}`);
+  });
+  session.on('vad_frame', (f) => {
+    ui.trace.push(f.time, f.probability);
+  });
+  for (const type of ['speech_start', 'turn_ending', 'turn_resumed', 'misfire'] as const) {
+    session.on(type, () => {
+      note(type);
+      log(type.replace('_', ' '));
+    });
+  }
+  session.on('turn_end', (t) => {
+    note('turn_end');
+    log(`turn end (${t.speechMs.toFixed(0)} ms of speech) → commit + response.create`);
+    ui.transcript.note('user', `🎤 ${(t.speechMs / 1000).toFixed(1)} s of speech`);
+    demo.turns.push({ committedAt: session.audioContext.currentTime });
+  });
+  session.on('transcript', (t) => {
+    demo.transcripts.push(t);
+    ui.transcript.update(t);
+  });
+  session.on('response_created', (r) => {
+    note('response_created');
+    const turn = demo.turns.findLast((t) => t.responseId === undefined);
+    if (turn) turn.responseId = r.id;
+    else demo.turns.push({ committedAt: session.audioContext.currentTime, responseId: r.id });
+  });
+  session.on('response_done', (r) => {
+    note('response_done');
+    const turn = demo.turns.find((t) => t.responseId === r.id);
+    if (turn) {
+      turn.status = r.status;
+      const ms = r['sotto:timings']?.commit_to_first_audio_ms;
+      if (ms !== undefined) turn.serverMs = ms;
+    }
+  });
+  session.on('agent_audio_start', (a) => {
+    note('agent_audio_start', a.time);
+    ui.trace.agentStart(a.time);
+  });
+  session.on('agent_audio_end', (a) => {
+    note('agent_audio_end', a.time);
+    ui.trace.agentEnd(a.time);
+  });
+  session.on('interrupted', (i) => {
+    note('interrupted');
+    demo.interruptions.push(i);
+    ui.transcript.markInterrupted(i.itemId);
+    log(
+      `interrupted: agent silent ${((i.silentTime - i.onsetTime) * 1000).toFixed(0)} ms after your onset; heard ${String(i.playedMs)} ms`,
+    );
+  });
+  session.on('metrics', (m) => {
+    demo.metrics.push(m);
+    renderWaterfall(ui.waterfall, demo.metrics);
+    renderStats(session);
+  });
+  session.on('error', (e) => {
+    demo.errors.push({ code: e.code, message: e.message });
+    log(`error ${e.code}: ${e.message}`);
+  });
+}
+
+/** Mic level from an analyser on the session's own AudioContext (display only). */
+function meterMic(session: VoiceSession, stream: MediaStream): () => number {
+  const ctx = session.audioContext;
+  const analyser = ctx.createAnalyser();
+  analyser.fftSize = 1024;
+  ctx.createMediaStreamSource(stream).connect(analyser);
+  const buf = new Float32Array(analyser.fftSize);
+  return () => {
+    analyser.getFloatTimeDomainData(buf);
+    let sum = 0;
+    for (const x of buf) sum += x * x;
+    return Math.min(1, Math.sqrt(sum / buf.length) * 4);
+  };
+}
+
+let micLevel: (() => number) | null = null;
 
 async function onConnect(): Promise<void> {
   ui.connect.disabled = true;
   setState('connecting');
   try {
+    const opts = settings();
     const { url, token, room } = await fetchToken();
     log(`joining room ${room}`);
-    const endpointing = new URLSearchParams(location.search).get('endpointing') === 'manual' ? 'manual' : 'client';
-    const session = await connect({ url, token, endpointing, microphone: { autoGainControl: false } });
+    const mic = await navigator.mediaDevices
+      .getUserMedia({
+        audio: {
+          echoCancellation: true,
+          noiseSuppression: true,
+          autoGainControl: opts.microphone?.autoGainControl ?? false,
+        },
+      })
+      .catch(() => null);
+    // The page opens the mic itself (to meter it) when it can; the SDK's own errors show otherwise.
+    const session = await connect({ url, token, ...opts, ...(mic ? { mediaStream: mic } : {}) });
     demo.session = session;
-    session.transport.on('reconnect', (step) => {
-      demo.reconnects.push(step);
-      log(`reconnect: ${step.phase} attempt ${step.attempt} in ${step.delayMs} ms`);
-    });
-    session.on('state', (s) => {
-      demo.states.push(s);
-      setState(s);
-      log(`state ${s}`);
-      ui.commit.disabled = s !== 'ready';
-      if (s === 'closed') {
-        ui.connect.disabled = false;
-        ui.disconnect.disabled = true;
-      }
-    });
-    session.on('server_event', (e) => {
-      log(`← ${e.type}`);
-    });
-    session.on('speech_start', () => {
-      log('speech started');
-    });
-    session.on('turn_end', (t) => {
-      log(`turn end (${t.speechMs.toFixed(0)} ms of speech) → commit + response.create`);
-      demo.turns.push({ committedAt: session.audioContext.currentTime });
-      renderTurns();
-    });
-    session.on('response_created', (r) => {
-      const turn = demo.turns.at(-1);
-      if (turn) turn.responseId = r.id;
-    });
-    session.on('response_done', (r) => {
-      const turn = demo.turns.find((t) => t.responseId === r.id);
-      if (turn) {
-        turn.status = r.status;
-        const ms = r['sotto:timings']?.commit_to_first_audio_ms;
-        if (ms !== undefined) turn.serverMs = ms;
-      }
-      renderTurns();
-    });
-    session.on('error', (e) => {
-      demo.errors.push({ code: e.code, message: e.message });
-      log(`error ${e.code}: ${e.message}`);
-    });
+    if (mic) micLevel = meterMic(session, mic);
+    wire(session, opts.endpointing ?? 'client');
     setState(session.state);
     ui.disconnect.disabled = false;
+    session.on('state', (s) => {
+      if (s === 'closed') for (const t of mic?.getTracks() ?? []) t.stop();
+    });
   } catch (e) {
     const code = isSottoError(e) ? e.code : 'internal';
     demo.errors.push({ code, message: String(e) });
@@ -137,21 +280,59 @@ async function onConnect(): Promise<void> {
   }
 }
 
-async function onCommit(): Promise<void> {
+ui.connect.addEventListener('click', () => void onConnect());
+ui.commit.addEventListener('click', () => {
   if (!demo.session) return;
   demo.turns.push({ committedAt: demo.session.audioContext.currentTime });
-  renderTurns();
   log('→ input_audio_buffer.commit + response.create');
-  await demo.session.commit();
+  void demo.session.commit();
+});
+ui.talk.addEventListener('pointerdown', () => void demo.session?.startTurn());
+for (const ev of ['pointerup', 'pointerleave'] as const) {
+  ui.talk.addEventListener(ev, () => {
+    const s = demo.session;
+    if (s?.state === 'user-speaking') void s.endTurn();
+  });
 }
-
-ui.connect.addEventListener('click', () => void onConnect());
-ui.commit.addEventListener('click', () => void onCommit());
-ui.disconnect.addEventListener('click', () => void demo.session?.close());
-
-setInterval(() => {
-  const s = demo.session?.agentAudio();
+ui.mute.addEventListener('click', () => {
+  const s = demo.session;
   if (!s) return;
-  ui.level.value = s.peak;
-  ui.stats.textContent = `${(s.audibleFrames / 48_000).toFixed(2)} s audible of ${(s.framesSeen / 48_000).toFixed(1)} s`;
-}, 200);
+  const next = !s.muted;
+  void (next ? s.mute() : s.unmute());
+  ui.mute.setAttribute('aria-pressed', String(next));
+  ui.mute.textContent = next ? 'Unmute' : 'Mute';
+});
+ui.disconnect.addEventListener('click', () => void demo.session?.close());
+ui.textForm.addEventListener('submit', (e) => {
+  e.preventDefault();
+  const text = ui.text.value.trim();
+  if (!text || !demo.session) return;
+  ui.text.value = '';
+  ui.transcript.note('user', text);
+  void demo.session.sendText(text);
+});
+ui.set.silence.addEventListener('input', () => {
+  ui.set.silenceOut.textContent = `${ui.set.silence.value} ms`;
+});
+ui.set.bargeIn.addEventListener('change', () => {
+  demo.session?.setBargeIn(ui.set.bargeIn.checked);
+});
+settings();
+
+function frame(): void {
+  const s = demo.session;
+  if (s) {
+    ui.trace.draw(s.audioContext.currentTime);
+    const level = micLevel?.() ?? 0;
+    demo.micPeak = Math.max(demo.micPeak, level);
+    ui.micLevel.value = level;
+    const a = s.agentAudio();
+    if (a) {
+      ui.agentLevel.value = s.state === 'agent-speaking' ? a.peak : 0;
+      const rate = s.audioContext.sampleRate;
+      ui.agentStats.textContent = `${(a.heardFrames / rate).toFixed(1)} s heard`;
+    }
+  }
+  requestAnimationFrame(frame);
+}
+requestAnimationFrame(frame);

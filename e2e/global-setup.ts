@@ -17,6 +17,8 @@ export default async function globalSetup(): Promise<() => Promise<void>> {
     livekitPort: await freeTcpPort(),
     rtcPort: await freeUdpPort(),
     demoPort: await freeTcpPort(),
+    // No file watching: an edit elsewhere (or a formatter) must not reload a page mid-test.
+    watch: false,
   });
   process.env.SOTTO_E2E_DEMO_URL = stack.demo.url;
   process.env.SOTTO_E2E_LIVEKIT_URL = stack.livekit.url;

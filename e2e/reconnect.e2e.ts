@@ -1,7 +1,7 @@
 /**
  * Reconnection for real: the LiveKit server dies (kill -9) mid-session. The session goes `reconnecting`,
  * reports LiveKit's resume attempts and then its own full rejoins with backoff; the server comes back on
- * the same ports, the agent worker re-registers, and the session is `ready` again and answers a turn.
+ * the same ports, the agent worker re-registers, and the session is `listening` again and answers a turn.
  * This test runs its own stack (it kills the server), on free loopback ports, and stops it on every path.
  */
 import { join } from 'node:path';
@@ -41,7 +41,7 @@ test('the session survives the LiveKit server dying and coming back', async () =
     pageLog = async () => (await page.locator('#log').textContent()) ?? '';
     await page.goto(`${stack.demo.url}?endpointing=manual`); // the looping fixture would keep ending turns
     await page.click('#connect');
-    await expect(page.locator('#state')).toHaveText('ready', { timeout: 30_000 });
+    await expect(page.locator('#state')).toHaveText('listening', { timeout: 30_000 });
 
     // The server dies. The page sees the socket close within milliseconds.
     await stack.livekit.kill('SIGKILL');
@@ -61,7 +61,7 @@ test('the session survives the LiveKit server dying and coming back', async () =
       rtcPort,
       keys: { apiKey: stack.livekit.apiKey, apiSecret: stack.livekit.apiSecret },
     });
-    await expect(page.locator('#state')).toHaveText('ready', { timeout: 60_000 });
+    await expect(page.locator('#state')).toHaveText('listening', { timeout: 60_000 });
 
     // And it serves a turn again.
     await page.waitForTimeout(1_500);
@@ -73,6 +73,8 @@ test('the session survives the LiveKit server dying and coming back', async () =
         timeout: 30_000,
       },
     );
+    // The reply plays out after the server's response.done; then the session rests again.
+    await expect(page.locator('#state')).toHaveText('listening', { timeout: 10_000 });
     const d = await page.evaluate(() => {
       const w = (window as unknown as ReconnectWindow).sottoDemo;
       return { states: w.states, reconnects: w.reconnects, turn: w.turns[0], errors: w.errors };
@@ -87,9 +89,9 @@ test('the session survives the LiveKit server dying and coming back', async () =
     expect(rejoins.map((r) => r.attempt)).toEqual(rejoins.map((_, i) => i + 1));
     // ready before the crash, reconnecting, and ready again at the end.
     const down = d.states.indexOf('reconnecting');
-    expect(d.states.indexOf('ready')).toBeGreaterThanOrEqual(0);
-    expect(d.states.indexOf('ready')).toBeLessThan(down);
-    expect(d.states.at(-1)).toBe('ready');
+    expect(d.states.indexOf('listening')).toBeGreaterThanOrEqual(0);
+    expect(d.states.indexOf('listening')).toBeLessThan(down);
+    expect(d.states.at(-1)).toBe('listening');
   } catch (e) {
     console.log(`page log (newest first):\n${await pageLog().catch(() => '')}`);
     throw e;

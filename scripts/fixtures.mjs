@@ -16,6 +16,22 @@ export const FIXTURE_RATE = 48_000;
 export const FIXTURES = {
   // One spoken sentence after a second of silence, then a long silence: the skeleton's turn.
   hello: [{ silence: 1.0 }, { say: 'Hello Sotto. What is the weather like today?' }, { silence: 6.0 }],
+  // A turn, then the user talks over the agent's reply (~0.8 s into it at the usual latency): barge-in.
+  barge: [
+    { silence: 1.0 },
+    { say: 'Please tell me a story about the sea.' },
+    { silence: 1.2 },
+    { say: 'Wait. Stop. I have another question for you.' },
+    { silence: 8.0 },
+  ],
+  // A turn, then a short grunt during the reply: must not interrupt it.
+  cough: [
+    { silence: 1.0 },
+    { say: 'Please tell me a story about the sea.' },
+    { silence: 1.3 },
+    { say: 'uh', speed: 260 },
+    { silence: 8.0 },
+  ],
 };
 
 function recipeHash(espeakVersion) {

@@ -20,6 +20,15 @@ export type SottoErrorCode =
   | 'server_error'
   /** The on-device VAD failed (model, backend, worker); `cause` is the `VadError`. */
   | 'vad_error'
+  /**
+   * An on-device model (ASR model, TTS or onnxruntime wasm) could not be fetched, is not in the offline
+   * cache, or is corrupt (wrong checksum, not a valid model). `prepareOffline()` while online fixes it.
+   */
+  | 'model_unavailable'
+  /** The on-device engine failed while running (worker crashed, recognition or synthesis failed). */
+  | 'offline_engine_error'
+  /** The browser refused to play audio before a user gesture; it resumes on the next click or key. */
+  | 'audio_blocked'
   /** Anything else; `cause` holds the original. */
   | 'internal';
 

@@ -1,7 +1,17 @@
 /** Sotto: low-latency voice AI in the browser. */
 export { VoiceSession } from './session/voice-session.ts';
 export type { ConnectOptions } from './session/options.ts';
-export type { SessionState, VoiceSessionEvents } from './session/events.ts';
+export type {
+  AgentAudioEnd,
+  AgentAudioStart,
+  ConversationState,
+  Interruption,
+  ModeChange,
+  Transcript,
+  VoiceSessionEvents,
+} from './session/events.ts';
+export type { BargeInOptions } from './session/barge-in.ts';
+export { BARGE_IN_DEFAULTS } from './session/barge-in.ts';
 export type { MicrophoneOptions } from './audio/microphone.ts';
 export type { OutputTapStats } from './audio/output-tap.ts';
 export { SottoError, isSottoError, type SottoErrorCode } from './errors.ts';

@@ -9,6 +9,8 @@ export interface DemoOptions {
   livekitUrl: string;
   apiKey: string;
   apiSecret: string;
+  /** Watch files and hot-reload the page. Default true; tests turn it off so an edit cannot reload a page mid-test. */
+  watch?: boolean;
 }
 
 export interface DemoHandle {
@@ -25,7 +27,12 @@ export async function startDemo(opts: DemoOptions): Promise<DemoHandle> {
   try {
     server = await createServer({
       configFile: join(opts.root, 'vite.config.ts'),
-      server: { port: opts.port, strictPort: true, host: '127.0.0.1' },
+      server: {
+        port: opts.port,
+        strictPort: true,
+        host: '127.0.0.1',
+        ...(opts.watch === false ? { hmr: false, watch: null } : {}),
+      },
       logLevel: 'warn',
     });
     await server.listen();

@@ -20,6 +20,8 @@ export interface StackOptions {
   demoPort: number;
   brain?: string;
   echo?: boolean;
+  /** Hot reload of the demo page (see DemoOptions.watch). Default true. */
+  watch?: boolean;
 }
 
 export interface Stack {
@@ -55,7 +57,12 @@ export async function startStack(opts: StackOptions): Promise<Stack> {
       ...(opts.echo === undefined ? {} : { echo: opts.echo }),
     });
     started.push(agent);
-    const demo = await startDemo({ root: opts.root, port: opts.demoPort, ...keys });
+    const demo = await startDemo({
+      root: opts.root,
+      port: opts.demoPort,
+      ...keys,
+      ...(opts.watch === undefined ? {} : { watch: opts.watch }),
+    });
     started.push(demo);
     return { livekit, agent, demo, runDir, stop: stopAll };
   } catch (e) {

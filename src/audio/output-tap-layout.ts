@@ -13,9 +13,31 @@ export const TapSlot = {
   lastAudibleFrame: 3,
   /** Largest absolute sample value seen. */
   peak: 4,
+  /**
+   * Written by the main thread: the gain the user hears the track at (the playing element's volume,
+   * 0 while ducked for barge-in). The `heard*` slots apply it.
+   */
+  gain: 5,
+  /** Frames audible after `gain`. */
+  heardFrames: 6,
+  /** AudioContext frame of the most recent sample audible after `gain`, or -1. */
+  lastHeardFrame: 7,
+  /** Written by the main thread: look for the first audible frame at or after this frame (-1: disarmed). */
+  armFrame: 8,
+  /** First audible frame at or after `armFrame` (-1 until found; the main thread resets it when arming). */
+  armedFirstAudibleFrame: 9,
 } as const;
 
-export const TAP_SLOTS = 5;
+export const TAP_SLOTS = 10;
+
+/** Slots the main thread writes; without shared memory they travel as {@link TapControl} messages. */
+export type TapControlSlot = typeof TapSlot.gain | typeof TapSlot.armFrame | typeof TapSlot.armedFirstAudibleFrame;
+
+/** A control write posted to the tap when the page is not cross-origin isolated. */
+export interface TapControl {
+  slot: TapControlSlot;
+  value: number;
+}
 
 /** Samples at or below this absolute value (about -60 dBFS) count as silence. */
 export const AUDIBLE_THRESHOLD = 0.001;

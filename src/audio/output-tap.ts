@@ -1,5 +1,5 @@
 import outputTapUrl from '../../worklets/output-tap.ts?worker&url';
-import { OUTPUT_TAP_PROCESSOR, TAP_SLOTS, TapSlot } from './output-tap-layout.ts';
+import { OUTPUT_TAP_PROCESSOR, TAP_SLOTS, TapSlot, type TapControl, type TapControlSlot } from './output-tap-layout.ts';
 
 /** What the agent's audio track has delivered so far, measured on the AudioContext clock. */
 export interface OutputTapStats {
@@ -13,6 +13,12 @@ export interface OutputTapStats {
   lastAudibleTime: number | null;
   /** Largest absolute sample value. */
   peak: number;
+  /** Frames audible at the gain the user hears (see {@link OutputTap.setGain}). */
+  heardFrames: number;
+  /** AudioContext time (s) of the latest sample audible at that gain, or null. */
+  lastHeardTime: number | null;
+  /** AudioContext time (s) of the first audible sample at or after the last {@link OutputTap.arm}, or null. */
+  armedFirstAudibleTime: number | null;
 }
 
 const loaded = new WeakMap<BaseAudioContext, Promise<void>>();
@@ -37,6 +43,7 @@ export class OutputTap {
   readonly #source: MediaStreamAudioSourceNode;
   readonly #node: AudioWorkletNode;
   readonly #stats: Float64Array;
+  readonly #shared: boolean;
 
   private constructor(
     ctx: AudioContext,
@@ -48,6 +55,7 @@ export class OutputTap {
     this.#source = source;
     this.#node = node;
     this.#stats = stats;
+    this.#shared = typeof SharedArrayBuffer !== 'undefined' && stats.buffer instanceof SharedArrayBuffer;
   }
 
   static async create(ctx: AudioContext, track: MediaStreamTrack): Promise<OutputTap> {
@@ -59,6 +67,10 @@ export class OutputTap {
       processorOptions: shared ? { stats: shared } : {},
     });
     const stats = shared ? new Float64Array(shared) : new Float64Array(TAP_SLOTS).fill(-1, 2, 4);
+    if (!shared) {
+      stats[TapSlot.gain] = 1;
+      stats.fill(-1, TapSlot.lastHeardFrame, TAP_SLOTS);
+    }
     if (!shared) {
       node.port.onmessage = (e: MessageEvent<Float64Array>) => {
         stats.set(e.data);
@@ -79,7 +91,29 @@ export class OutputTap {
       firstAudibleTime: time(s[TapSlot.firstAudibleFrame] ?? -1),
       lastAudibleTime: time(s[TapSlot.lastAudibleFrame] ?? -1),
       peak: s[TapSlot.peak] ?? 0,
+      heardFrames: s[TapSlot.heardFrames] ?? 0,
+      lastHeardTime: time(s[TapSlot.lastHeardFrame] ?? -1),
+      armedFirstAudibleTime: time(s[TapSlot.armedFirstAudibleFrame] ?? -1),
     };
+  }
+
+  /**
+   * The gain the user hears the track at (mirror of the playing element's volume): 0 while ducked. The
+   * `heard*` stats apply it from the next render quantum.
+   */
+  setGain(gain: number): void {
+    this.#write(TapSlot.gain, gain);
+  }
+
+  /** Starts looking for the first audible sample at or after `time` (AudioContext seconds). */
+  arm(time: number): void {
+    this.#write(TapSlot.armedFirstAudibleFrame, -1);
+    this.#write(TapSlot.armFrame, Math.max(0, Math.floor(time * this.#ctx.sampleRate)));
+  }
+
+  #write(slot: TapControlSlot, value: number): void {
+    this.#stats[slot] = value;
+    if (!this.#shared) this.#node.port.postMessage({ slot, value } satisfies TapControl);
   }
 
   close(): void {

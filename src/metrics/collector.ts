@@ -34,6 +34,11 @@ export class MetricsCollector {
     return m ? { ...m } : undefined;
   }
 
+  /** Forgets an open turn that will not finish (a discarded turn). */
+  discard(turnId: string): void {
+    this.#open.delete(turnId);
+  }
+
   /** Closes the turn and returns its metrics (undefined for an unknown turn). */
   finish(turnId: string): TurnMetrics | undefined {
     const marks = this.#open.get(turnId);

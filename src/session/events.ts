@@ -1,26 +1,82 @@
 import type { SottoError } from '../errors.ts';
+import type { TurnMetrics } from '../metrics/timeline.ts';
 import type { ResponseInfo, ServerEvent } from '../protocol/index.ts';
-import type { SpeechStartEvent, TurnEndEvent, TurnEndingEvent } from '../vad/events.ts';
+import type { VadFrame } from '../vad/types.ts';
+import type { MisfireEvent, SpeechStartEvent, TurnEndEvent, TurnEndingEvent, TurnResumedEvent } from '../vad/events.ts';
+import type { ConversationState } from './conversation-state.ts';
+import type { Transcript } from './transcripts.ts';
 
-/**
- * Session states: `connecting` -> `connected` (link up, mic published) -> `ready` (the agent said
- * `session.created`) -> `closed`. A lost link goes `reconnecting`, then back to `connected` and `ready`.
- */
-export type SessionState = 'connecting' | 'connected' | 'ready' | 'reconnecting' | 'closed';
+export type { ConversationState } from './conversation-state.ts';
+export type { Transcript } from './transcripts.ts';
+
+/** Which agent answers, and why it changed. */
+export interface ModeChange {
+  /** `remote`: the server over LiveKit; `local`: the on-device engine. */
+  mode: 'remote' | 'local';
+  /** Human-readable cause, e.g. `connected`, `link down`, `forced`. */
+  reason: string;
+}
+
+/** The agent's reply became audible (first audible sample on the AudioContext clock). */
+export interface AgentAudioStart {
+  responseId: string;
+  /** AudioContext seconds of the first audible sample. */
+  time: number;
+}
+
+/** The agent's reply stopped (played out, or cut by an interruption). */
+export interface AgentAudioEnd {
+  responseId: string;
+  /** AudioContext seconds of the last audible sample, or of the cut. */
+  time: number;
+  interrupted: boolean;
+}
+
+/** The user interrupted the reply (barge-in confirmed, or push-to-talk pressed while it played). */
+export interface Interruption {
+  responseId: string;
+  /** The reply's conversation item that was truncated, when known. */
+  itemId: string | null;
+  /** The user's onset, AudioContext seconds. */
+  onsetTime: number;
+  /** When the agent's audio went silent for the user (the duck), AudioContext seconds. */
+  silentTime: number;
+  /** What the user heard of the reply, in ms: the `audio_end_ms` sent with `conversation.item.truncate`. */
+  playedMs: number;
+}
 
 /** Event name -> payload of {@link VoiceSession}. */
 export interface VoiceSessionEvents {
-  state: SessionState;
-  /** Every valid server event, as received. */
+  /** The conversation state changed (see {@link ConversationState}). */
+  state: ConversationState;
+  /** The agent that answers changed (remote / on-device). */
+  mode: ModeChange;
+  /** Every valid server event (or on-device engine event), as received. */
   server_event: ServerEvent;
   /** The user started speaking (client endpointing): onset time and pre-roll range on the audio clock. */
   speech_start: SpeechStartEvent;
   /** A pause began that may end the turn (speculative). */
   turn_ending: TurnEndingEvent;
+  /** The user kept talking after `turn_ending`. */
+  turn_resumed: TurnResumedEvent;
   /** The endpointer decided the user's turn is over; the session commits it. */
   turn_end: TurnEndEvent;
+  /** A sound too short to be a turn (a cough, a click) was discarded. */
+  misfire: MisfireEvent;
+  /** One VAD frame (32 ms): its speech probability, for meters and traces. */
+  vad_frame: VadFrame;
+  /** User or agent transcript, partial or final. */
+  transcript: Transcript;
   response_created: ResponseInfo;
   response_done: ResponseInfo;
+  /** The reply became audible. */
+  agent_audio_start: AgentAudioStart;
+  /** The reply stopped being audible (played out or interrupted). */
+  agent_audio_end: AgentAudioEnd;
+  /** The user interrupted the agent; the reply was cancelled and truncated at what was heard. */
+  interrupted: Interruption;
+  /** One finished turn's timeline and stage latencies. */
+  metrics: TurnMetrics;
   /** Recoverable problems (bad server events, server errors, disconnects). Never thrown. */
   error: SottoError;
 }

@@ -3,6 +3,9 @@ import type { BackoffOptions } from '../transport/backoff.ts';
 import type { HealthThresholds } from '../transport/health.ts';
 import type { Transport } from '../transport/types.ts';
 import type { VadOptions } from '../vad/types.ts';
+import type { BargeInOptions } from './barge-in.ts';
+
+export type { BargeInOptions } from './barge-in.ts';
 
 /** Options of {@link VoiceSession.connect}. */
 export interface ConnectOptions {
@@ -13,13 +16,13 @@ export interface ConnectOptions {
    * full rejoin after a lost connection, so prefer it with short-lived tokens.
    */
   token: string | (() => Promise<string>);
-  /** Give up connecting after this many milliseconds. Default 10000 ms. */
+  /** Give up connecting after this many milliseconds. Default `10000` ms. */
   connectTimeoutMs?: number;
-  /** Microphone options, used when `mediaStream` is not given. */
+  /** Microphone options (device, AGC), used when `mediaStream` is not given. */
   microphone?: MicrophoneOptions;
   /** Bring your own input stream; the session never stops its tracks. */
   mediaStream?: MediaStream;
-  /** Bring your own AudioContext; the session never closes it. Default: one at the device's rate. */
+  /** Bring your own AudioContext; the session never closes it. Default: a new one at the device's rate. */
   audioContext?: AudioContext;
   /** Reconnection backoff of the LiveKit transport (full rejoins after LiveKit's own resume failed). */
   reconnect?: BackoffOptions;
@@ -27,12 +30,37 @@ export interface ConnectOptions {
   health?: HealthThresholds;
   /**
    * Who ends the user's turn. `'client'` (default): the on-device VAD and endpointer; at `turn_end` the
-   * session sends `input_audio_buffer.commit` + `response.create` itself. `'manual'`: the app calls
-   * `commit()` (push-to-talk, or a button).
+   * session sends `input_audio_buffer.commit` + `response.create` itself. `'manual'`: the mic is sent all
+   * the time and the app ends turns (`commit()`, or `startTurn()` / `endTurn()`). `'push-to-talk'`: the mic
+   * is sent only between `startTurn()` and `endTurn()`. Barge-in by voice is off in both; starting a turn
+   * during a reply interrupts it.
    */
-  endpointing?: 'client' | 'manual';
+  endpointing?: 'client' | 'manual' | 'push-to-talk';
+  /**
+   * How early the session answers (client endpointing). `'normal'` (default): commit at `turn_end`
+   * (`vad.endpointer.silenceMs` of silence) and send the `sotto.turn.ending` hint at `turn_ending` when
+   * the server supports it. `'eager'`: commit speculatively at `turn_ending` (`turnEndingMs`, 160 ms by
+   * default); if the user resumes, the early reply is cancelled before or as it becomes audible and the
+   * turn goes on (the server then holds the user's words as two items).
+   */
+  eagerness?: 'normal' | 'eager';
+  /** Barge-in: duck at the onset, cancel + truncate once confirmed. Default on (off with `manual`). */
+  bargeIn?: BargeInOptions;
   /** On-device VAD options (thresholds such as `endpointer.silenceMs`, asset URLs for self-hosting). */
   vad?: VadOptions;
+  /** Output volume of the agent, 0–1. Default `1`. */
+  volume?: number;
+  /** Output device for the agent's voice (`MediaDeviceInfo.deviceId`). Default: the system default. */
+  outputDeviceId?: string;
+  /**
+   * Start listening as soon as the session is connected. Default `true`; with `false`, call `start()`.
+   */
+  autoStart?: boolean;
+  /**
+   * Resume a suspended AudioContext and blocked playback on the first click, tap or key press
+   * (Safari/iOS, and Chrome without a prior gesture). Default `true`.
+   */
+  unlockOnGesture?: boolean;
   /**
    * Use this transport instead of LiveKit (e.g. `FakeTransport` from `sotto/testing` in unit tests);
    * `url`, `token`, `reconnect` and `health` are then ignored. The session closes it on `close()`.

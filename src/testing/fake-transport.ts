@@ -45,6 +45,8 @@ export class FakeTransport extends TypedEmitter<TransportEvents> implements Tran
   readonly sent: ClientEvent[] = [];
   /** Whether the mic is enabled (see `setMicEnabled`). */
   micEnabled = true;
+  /** Tracks passed to `replaceMicTrack`, in order. */
+  readonly micTracks: MediaStreamTrack[] = [];
   readonly #opts: FakeTransportOptions;
   #status: TransportStatus = 'idle';
   #health: HealthSnapshot = { level: 'healthy', reason: 'fake', rttMs: 0, sinceLastPongMs: 0 };
@@ -91,6 +93,12 @@ export class FakeTransport extends TypedEmitter<TransportEvents> implements Tran
 
   setMicEnabled(enabled: boolean): Promise<void> {
     this.micEnabled = enabled;
+    return Promise.resolve();
+  }
+
+  /** Records the track in {@link micTracks}. */
+  replaceMicTrack(track: MediaStreamTrack): Promise<void> {
+    this.micTracks.push(track);
     return Promise.resolve();
   }
 

@@ -58,6 +58,11 @@ export interface Transport extends Pick<TypedEmitter<TransportEvents>, 'on' | 'o
   send(event: ClientEvent): Promise<void>;
   /** Stops or resumes sending mic audio (mute). While off, no audio leaves the device. */
   setMicEnabled(enabled: boolean): Promise<void>;
+  /**
+   * Sends this track instead of the current microphone track (input device switch). The transport never
+   * stops either track. Optional: transports without it cannot switch devices live.
+   */
+  replaceMicTrack?(track: MediaStreamTrack): Promise<void>;
   /** Closes the link; releases what the transport opened. Idempotent. */
   close(): Promise<void>;
 }

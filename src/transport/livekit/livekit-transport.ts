@@ -126,6 +126,12 @@ export class LiveKitTransport extends TypedEmitter<TransportEvents> implements T
     else await pub.mute();
   }
 
+  async replaceMicTrack(track: MediaStreamTrack): Promise<void> {
+    this.#mic = track;
+    const published = this.#micPub?.track;
+    if (published) await published.replaceTrack(track, true);
+  }
+
   async close(): Promise<void> {
     if (this.#closing) return;
     this.#closing = true;

@@ -1,0 +1,66 @@
+/** A scrolling trace of the VAD's speech probability on a canvas, with the agent's speech shaded. */
+
+interface Point {
+  time: number;
+  p: number;
+}
+
+export class VadTrace {
+  readonly #canvas: HTMLCanvasElement;
+  readonly #points: Point[] = [];
+  readonly #agent: { from: number; to: number | null }[] = [];
+  readonly #windowS: number;
+
+  constructor(canvas: HTMLCanvasElement, windowS = 8) {
+    this.#canvas = canvas;
+    this.#windowS = windowS;
+  }
+
+  push(time: number, probability: number): void {
+    this.#points.push({ time, p: probability });
+    while (this.#points.length > 0 && (this.#points[0]?.time ?? 0) < time - this.#windowS) this.#points.shift();
+  }
+
+  agentStart(time: number): void {
+    this.#agent.push({ from: time, to: null });
+  }
+
+  agentEnd(time: number): void {
+    const last = this.#agent.at(-1);
+    if (last?.to === null) last.to = time;
+  }
+
+  draw(now: number): void {
+    const c = this.#canvas;
+    const g = c.getContext('2d');
+    if (!g) return;
+    const w = c.width;
+    const h = c.height;
+    const t0 = now - this.#windowS;
+    const x = (t: number): number => ((t - t0) / this.#windowS) * w;
+    g.clearRect(0, 0, w, h);
+    g.fillStyle = 'rgba(47,125,91,0.15)';
+    for (const a of this.#agent) {
+      const to = a.to ?? now;
+      if (to < t0) continue;
+      g.fillRect(x(Math.max(a.from, t0)), 0, x(to) - x(Math.max(a.from, t0)), h);
+    }
+    g.strokeStyle = '#c5c9d3';
+    g.setLineDash([4, 4]);
+    g.beginPath();
+    g.moveTo(0, h * 0.5);
+    g.lineTo(w, h * 0.5);
+    g.stroke();
+    g.setLineDash([]);
+    g.strokeStyle = '#3565c9';
+    g.lineWidth = 2;
+    g.beginPath();
+    this.#points.forEach((pt, i) => {
+      const px = x(pt.time);
+      const py = h - 4 - pt.p * (h - 8);
+      if (i === 0) g.moveTo(px, py);
+      else g.lineTo(px, py);
+    });
+    g.stroke();
+  }
+}

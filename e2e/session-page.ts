@@ -1,0 +1,130 @@
+/** Opens the demo page with a fake-mic fixture and reads back what the session reported. */
+import type { Browser, Page } from '@playwright/test';
+import { demoUrl, fixture, launchChromium } from './browser.ts';
+
+/** What `window.sottoDemo` holds (the parts the tests read). */
+export interface DemoSnapshot {
+  states: string[];
+  errors: { code: string; message: string }[];
+  events: { type: string; time: number }[];
+  turns: { responseId?: string; status?: string }[];
+  metrics: { turnId: string; marks: Record<string, number>; stages: Record<string, number> }[];
+  interruptions: {
+    responseId: string;
+    itemId: string | null;
+    onsetTime: number;
+    silentTime: number;
+    playedMs: number;
+  }[];
+  transcripts: { role: string; itemId: string; text: string; final: boolean }[];
+  serverEvents: { type: string; [k: string]: unknown }[];
+  heardFrames: number;
+  sampleRate: number;
+  now: number;
+  state: string;
+}
+
+interface DemoWindow {
+  sottoDemo: {
+    session: {
+      state: string;
+      audioContext: AudioContext;
+      agentAudio(): { heardFrames: number } | null;
+      on(name: 'server_event', f: (e: { type: string }) => void): void;
+    } | null;
+    states: string[];
+    errors: { code: string; message: string }[];
+    events: { type: string; time: number }[];
+    turns: { responseId?: string; status?: string }[];
+    metrics: DemoSnapshot['metrics'];
+    interruptions: DemoSnapshot['interruptions'];
+    transcripts: DemoSnapshot['transcripts'];
+  };
+  serverEvents?: DemoSnapshot['serverEvents'];
+}
+
+export interface DemoRun {
+  browser: Browser;
+  page: Page;
+  /** Page console errors and uncaught exceptions. */
+  problems: string[];
+}
+
+/** Launches Chromium with `fixtureName` on the fake mic and opens the demo with `params`. */
+export async function openDemo(fixtureName: string, params: Record<string, string> = {}): Promise<DemoRun> {
+  const browser = await launchChromium({ wav: fixture(fixtureName) });
+  const page = await browser.newPage();
+  const problems: string[] = [];
+  page.on('console', (m) => {
+    if (m.type() === 'error') problems.push(m.text());
+  });
+  page.on('pageerror', (e) => problems.push(String(e)));
+  const u = new URL(demoUrl());
+  for (const [k, v] of Object.entries(params)) u.searchParams.set(k, v);
+  await page.goto(u.toString());
+  return { browser, page, problems };
+}
+
+/** Clicks Connect and waits for the session to listen; records every server event from then on. */
+export async function connectDemo(page: Page): Promise<void> {
+  await page.click('#connect');
+  await page.waitForFunction(
+    () => (window as unknown as Partial<DemoWindow>).sottoDemo?.states.includes('listening'),
+    null,
+    {
+      timeout: 30_000,
+    },
+  );
+  await page.evaluate(() => {
+    const w = window as unknown as DemoWindow;
+    const list: { type: string }[] = [];
+    w.serverEvents = list;
+    w.sottoDemo.session?.on('server_event', (e) => list.push(e));
+  });
+}
+
+/** Waits until the expression `pred` over `d` (the page's `window.sottoDemo`) holds. */
+export async function waitForDemo(page: Page, pred: string, timeout = 30_000): Promise<void> {
+  // A string expression is evaluated in the page; `d` is window.sottoDemo.
+  try {
+    await page.waitForFunction(`(() => { const d = window.sottoDemo; return Boolean(d && (${pred})); })()`, null, {
+      timeout,
+    });
+  } catch (e) {
+    // Say what the page saw: its event log, newest first.
+    const log = await page
+      .locator('#log')
+      .textContent()
+      .catch(() => '');
+    throw new Error(`waiting for ${pred}: ${String(e)}\npage log (newest first):\n${(log ?? '').slice(0, 6000)}`, {
+      cause: e,
+    });
+  }
+}
+
+export async function snapshot(page: Page): Promise<DemoSnapshot> {
+  return page.evaluate(() => {
+    const w = window as unknown as DemoWindow;
+    const d = w.sottoDemo;
+    const s = d.session;
+    return {
+      states: d.states,
+      errors: d.errors,
+      events: d.events,
+      turns: d.turns,
+      metrics: d.metrics,
+      interruptions: d.interruptions,
+      transcripts: d.transcripts,
+      serverEvents: w.serverEvents ?? [],
+      heardFrames: s?.agentAudio()?.heardFrames ?? 0,
+      sampleRate: s?.audioContext.sampleRate ?? 48_000,
+      now: s?.audioContext.currentTime ?? 0,
+      state: s?.state ?? 'none',
+    };
+  });
+}
+
+/** The event types in order (for sequence assertions). */
+export function eventTypes(s: DemoSnapshot): string[] {
+  return s.events.map((e) => e.type);
+}

@@ -1,0 +1,109 @@
+import { describe, expect, it } from 'vitest';
+import { BargeIn, type BargeInOptions } from './barge-in.ts';
+
+function rig(opts: BargeInOptions = {}) {
+  const log: string[] = [];
+  const b = new BargeIn(
+    opts,
+    { positive: 0.5, negative: 0.35 },
+    {
+      duck: (g) => log.push(`duck ${g}`),
+      restore: () => log.push('restore'),
+      confirm: (t) => log.push(`confirm ${t.toFixed(3)}`),
+    },
+  );
+  /** Frames from `from` s, 32 ms each, with these probabilities. */
+  const frames = (from: number, probs: number[]): void => {
+    probs.forEach((p, k) => {
+      b.frame(from + k * 0.032, p);
+    });
+  };
+  return { b, log, frames };
+}
+
+describe('BargeIn', () => {
+  it('ducks at once and confirms when the user is still speaking after interruptConfirmMs', () => {
+    const { b, log, frames } = rig();
+    expect(b.speechStart(1.0, true)).toBe(true);
+    expect(log).toEqual(['duck 0']);
+    frames(1.0, [0.9, 0.9, 0.9, 0.9, 0.9]); // frame ends 1.032 .. 1.16: not due
+    expect(log).toEqual(['duck 0']);
+    frames(1.16, [0.9]); // ends 1.192 < 1.2
+    expect(b.phase).toBe('pending');
+    frames(1.192, [0.8]); // ends 1.224 >= 1.2, voiced
+    expect(log).toEqual(['duck 0', 'confirm 1.000']);
+    expect(b.phase).toBe('confirmed');
+    frames(1.3, [0.9, 0.1]);
+    expect(log).toHaveLength(2);
+  });
+
+  it('restores after a cough: silent at the decision frame', () => {
+    const { b, log, frames } = rig();
+    b.speechStart(2.0, true);
+    frames(2.0, [0.9, 0.9, 0.9, 0.9, 0.1, 0.1, 0.1]);
+    expect(log).toEqual(['duck 0', 'restore']);
+    expect(b.phase).toBe('idle');
+  });
+
+  it('waits through neutral frames up to decideWithinMs, then restores', () => {
+    const { b, log, frames } = rig({ decideWithinMs: 64 });
+    b.speechStart(0, true);
+    frames(0, [0.9, 0.9, 0.9, 0.9, 0.9, 0.9]); // to 0.192
+    frames(0.192, [0.4]); // due, neutral
+    expect(log).toEqual(['duck 0']);
+    frames(0.224, [0.4]); // 0.256 < 0.264
+    expect(log).toEqual(['duck 0']);
+    frames(0.256, [0.4]); // 0.288 >= 0.264
+    expect(log).toEqual(['duck 0', 'restore']);
+  });
+
+  it('a neutral frame followed by a voiced one confirms', () => {
+    const { b, log, frames } = rig();
+    b.speechStart(0, true);
+    frames(0.192, [0.4, 0.7]);
+    expect(log).toEqual(['duck 0', 'confirm 0.000']);
+  });
+
+  it('does nothing when the agent is silent, or when disabled', () => {
+    const { b, log } = rig();
+    expect(b.speechStart(0, false)).toBe(false);
+    b.enabled = false;
+    expect(b.speechStart(0, true)).toBe(false);
+    expect(log).toEqual([]);
+  });
+
+  it('disabling while pending restores', () => {
+    const { b, log } = rig();
+    b.speechStart(0, true);
+    b.enabled = false;
+    expect(log).toEqual(['duck 0', 'restore']);
+  });
+
+  it('a pause or the end of the turn while pending restores; the reply ending resets', () => {
+    const { b, log } = rig({ duckGain: 0.1 });
+    b.speechStart(0, true);
+    b.speechStopped();
+    expect(log).toEqual(['duck 0.1', 'restore']);
+    b.speechStart(1, true);
+    b.agentStopped();
+    expect(log).toEqual(['duck 0.1', 'restore', 'duck 0.1', 'restore']);
+    b.speechStopped();
+    expect(log).toHaveLength(4);
+  });
+
+  it('a second onset while pending does not duck twice', () => {
+    const { b, log } = rig();
+    b.speechStart(0, true);
+    expect(b.speechStart(0.1, true)).toBe(false);
+    expect(log).toEqual(['duck 0']);
+  });
+
+  it('after a confirmed interruption a new reply can be interrupted again', () => {
+    const { b, log, frames } = rig();
+    b.speechStart(0, true);
+    frames(0.2, [0.9]);
+    b.agentStopped();
+    b.speechStart(5, true);
+    expect(log).toEqual(['duck 0', 'confirm 0.000', 'duck 0']);
+  });
+});

@@ -1,0 +1,75 @@
+import { CaptureNode } from '../audio/capture-node.ts';
+import { SottoError } from '../errors.ts';
+import { VadClient } from '../vad/vad-client.ts';
+import type { VadClientEvents, VadOptions } from '../vad/types.ts';
+
+/**
+ * Client endpointing plumbing: mic -> capture worklet (16 kHz ring) -> VAD worker, reading the ring
+ * through shared memory (or the capture's batches over a MessagePort without cross-origin isolation).
+ * The ring keeps the last seconds of audio for read-back (pre-roll, replay of a turn).
+ */
+export class ClientEndpointing {
+  readonly vad: VadClient;
+  readonly capture: CaptureNode;
+  readonly #ctx: AudioContext;
+  #source: MediaStreamAudioSourceNode;
+
+  private constructor(ctx: AudioContext, capture: CaptureNode, source: MediaStreamAudioSourceNode, vad: VadClient) {
+    this.#ctx = ctx;
+    this.capture = capture;
+    this.#source = source;
+    this.vad = vad;
+  }
+
+  /** Starts capture and the VAD on `mic`. VAD errors arrive as `vad_error` through `onError`. */
+  static async start(
+    ctx: AudioContext,
+    mic: MediaStream,
+    options: VadOptions,
+    onError: (e: SottoError) => void,
+  ): Promise<ClientEndpointing> {
+    const capture = await CaptureNode.create(ctx);
+    const source = ctx.createMediaStreamSource(mic);
+    source.connect(capture.input);
+    // Frame events feed barge-in confirmation and the app's meters (31 small messages a second).
+    const vad = new VadClient({ frameEvents: true, ...options });
+    vad.on('error', (e) => {
+      onError(new SottoError('vad_error', `voice activity detection: ${e.message}`, { cause: e }));
+    });
+    if (capture.storage instanceof SharedArrayBuffer) {
+      // From the first captured sample: the model loads for ~1 s and must not miss the first turn's start.
+      vad.start({ type: 'ring', storage: capture.storage, startAt: 'oldest' });
+    } else {
+      const port = vad.start({ type: 'port' });
+      capture.on('chunk', (c) => {
+        port.postMessage({ type: 'samples', samples: c.samples, position: c.position, time: c.time });
+      });
+    }
+    return new ClientEndpointing(ctx, capture, source, vad);
+  }
+
+  /** Re-emits these VAD events through `emit`. */
+  forward<K extends keyof VadClientEvents>(
+    names: readonly K[],
+    emit: (name: K, payload: VadClientEvents[K]) => void,
+  ): void {
+    for (const name of names) {
+      this.vad.on(name, (payload) => {
+        emit(name, payload);
+      });
+    }
+  }
+
+  /** Captures from another stream (input device switch); the ring and the VAD carry on. */
+  switchSource(mic: MediaStream): void {
+    this.#source.disconnect();
+    this.#source = this.#ctx.createMediaStreamSource(mic);
+    this.#source.connect(this.capture.input);
+  }
+
+  async close(): Promise<void> {
+    this.#source.disconnect();
+    this.capture.close();
+    await this.vad.close();
+  }
+}

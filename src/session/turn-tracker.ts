@@ -1,0 +1,101 @@
+/**
+ * Per-turn timelines (pure): which turn a commit, an ack, a reply and its first audio belong to. Every
+ * time is AudioContext seconds, passed in by the session; the stages come from `deriveStages`.
+ */
+import { MetricsCollector, type SessionStats } from '../metrics/collector.ts';
+import type { TurnMarks, TurnMetrics } from '../metrics/timeline.ts';
+
+export class TurnTracker {
+  readonly #c: MetricsCollector;
+  /** Turns committed and not yet answered, oldest first. */
+  readonly #awaitingAck: string[] = [];
+  readonly #awaitingReply: string[] = [];
+  readonly #byResponse = new Map<string, string>();
+  #manual = 0;
+
+  constructor(keep?: number) {
+    this.#c = new MetricsCollector(keep);
+  }
+
+  /** A new id for a turn the endpointer did not number (push-to-talk, typed text). */
+  manualId(): string {
+    this.#manual += 1;
+    return `manual-${String(this.#manual)}`;
+  }
+
+  mark(turnId: string, name: keyof TurnMarks, time: number): void {
+    this.#c.mark(turnId, name, time);
+  }
+
+  /** The turn's audio was committed at `time`. */
+  committed(turnId: string, time: number): void {
+    this.#c.mark(turnId, 'commitSent', time);
+    this.#awaitingAck.push(turnId);
+    this.#awaitingReply.push(turnId);
+  }
+
+  /** The server acknowledged the oldest unacknowledged commit. */
+  acked(time: number): void {
+    const id = this.#awaitingAck.shift();
+    if (id !== undefined) this.#c.mark(id, 'serverAck', time);
+  }
+
+  /** A reply was created: it answers the oldest committed turn without a reply. Returns that turn. */
+  replyCreated(responseId: string, time: number): string | undefined {
+    const id = this.#awaitingReply.shift();
+    if (id === undefined) return undefined;
+    // Some servers skip the commit ack; the reply acknowledges the turn then.
+    if (this.#awaitingAck[0] === id) this.acked(time);
+    this.#byResponse.set(responseId, id);
+    return id;
+  }
+
+  /** The turn a reply answers. */
+  turnOf(responseId: string): string | undefined {
+    return this.#byResponse.get(responseId);
+  }
+
+  /** Whether a committed turn still waits for its reply. */
+  get awaiting(): boolean {
+    return this.#awaitingReply.length > 0;
+  }
+
+  /** First reply audio: received by the page at `received`, heard at `played`. */
+  firstAudio(responseId: string, received: number, played: number): void {
+    const id = this.#byResponse.get(responseId);
+    if (id === undefined) return;
+    this.#c.mark(id, 'firstAudioReceived', received);
+    this.#c.mark(id, 'firstAudioPlayed', played);
+  }
+
+  /** The reply is over: its turn's metrics, or undefined for an unknown reply. */
+  finishReply(responseId: string): TurnMetrics | undefined {
+    const id = this.#byResponse.get(responseId);
+    if (id === undefined) return undefined;
+    this.#byResponse.delete(responseId);
+    return this.#c.finish(id);
+  }
+
+  /** A turn that ended without a commit (discarded, or the session is closing). */
+  finishUncommitted(turnId: string): TurnMetrics | undefined {
+    if (this.#awaitingReply.includes(turnId)) return undefined;
+    return this.#c.finish(turnId);
+  }
+
+  discard(turnId: string): void {
+    this.#c.discard(turnId);
+  }
+
+  marks(turnId: string): TurnMarks | undefined {
+    return this.#c.marks(turnId);
+  }
+
+  /** Finished turns, oldest first. */
+  turns(): readonly TurnMetrics[] {
+    return this.#c.turns();
+  }
+
+  stats(): SessionStats {
+    return this.#c.stats();
+  }
+}
