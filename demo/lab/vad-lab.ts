@@ -92,7 +92,8 @@ async function classify(
     vad.start({ type: 'push' });
     vad.push(samples, 0, 0);
     vad.flush();
-    const frames = Math.floor(samples.length / 512);
+    // A 512-sample frame every 256 samples: the first hop only starts one.
+    const frames = Math.max(0, Math.floor(samples.length / 256) - 1);
     await waitFor(
       () => events.filter((e) => e.type === 'frame').length >= frames || vad.status === 'failed',
       60_000,

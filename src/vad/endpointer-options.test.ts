@@ -14,8 +14,15 @@ describe('resolveEndpointerOptions', () => {
       maxTurnMs: 30_000,
       sampleRate: 16_000,
       frameSamples: 512,
+      hopSamples: 512,
+      endLookbackMs: 96,
     });
     expect(Object.isFrozen(ENDPOINTER_DEFAULTS)).toBe(true);
+  });
+
+  it('takes the hop from the frame unless given', () => {
+    expect(resolveEndpointerOptions({ frameSamples: 256 }).hopSamples).toBe(256);
+    expect(resolveEndpointerOptions({ frameSamples: 512, hopSamples: 256 }).hopSamples).toBe(256);
   });
 
   it('keeps given values and returns a frozen object', () => {
@@ -42,6 +49,11 @@ describe('resolveEndpointerOptions', () => {
     [{ maxTurnMs: 0 }, 'maxTurnMs'],
     [{ sampleRate: 0 }, 'sampleRate'],
     [{ frameSamples: 511.5 }, 'frameSamples'],
+    [{ hopSamples: 0 }, 'hopSamples'],
+    [{ hopSamples: 513 }, 'hopSamples'],
+    [{ hopSamples: 100.5 }, 'hopSamples'],
+    [{ endLookbackMs: -1 }, 'endLookbackMs'],
+    [{ endLookbackMs: Infinity }, 'endLookbackMs'],
   ])('rejects %j', (options, name) => {
     expect(() => resolveEndpointerOptions(options)).toThrow(RangeError);
     expect(() => resolveEndpointerOptions(options)).toThrow(`invalid endpointer option ${name}:`);

@@ -6,10 +6,9 @@
 /**
  * Endpointing parameters. All are optional; {@link ENDPOINTER_DEFAULTS} fills the gaps.
  *
- * Durations are in milliseconds of audio and are counted in whole frames (32 ms at the defaults),
- * rounded UP: a condition "silence >= `silenceMs`" is therefore met at the end of the first frame where
- * it holds, at most one frame after the exact instant. Values that are multiples of the frame duration
- * (e.g. 288 or 320 instead of 300) have no rounding.
+ * A frame is one probability: `frameSamples` samples, a new one every `hopSamples` (frames overlap when
+ * `hopSamples < frameSamples`). Decisions are taken at the end of a frame, so durations are met at the end
+ * of the first frame where they hold: at most one hop (16 ms for the VAD) after the exact instant.
  */
 export interface EndpointerOptions {
   /**
@@ -28,7 +27,7 @@ export interface EndpointerOptions {
    * Speech frames needed to confirm an onset (and a resumption after `turn_ending`), in frames, with no
    * silent frame in between. A click or noise burst shorter than this never starts a turn. The onset
    * reported is still the FIRST frame of the run; confirmation costs latency of the decision only.
-   * Integer >= 1. Default `3` (96 ms at 16 kHz / 512 samples).
+   * Integer >= 1. Default `3` (96 ms of frames at 16 kHz / 512 samples without overlap).
    */
   minSpeechFrames?: number;
   /**
@@ -44,15 +43,15 @@ export interface EndpointerOptions {
    */
   turnEndingMs?: number;
   /**
-   * Silence that ends a turn (`turn_end`), in milliseconds, counted from the end of the last voiced
-   * frame over silent frames only (see `negativeThreshold`). Default `500` (the OpenAI
-   * `silence_duration_ms` default); conversational apps often use 200–300.
+   * Silence that ends a turn (`turn_end`), in milliseconds, counted from the speech end (see
+   * `endLookbackMs`) to the end of the deciding frame, which must be silent; neutral frames in the pause
+   * do not count (each adds one hop). Default `500` (the OpenAI `silence_duration_ms` default);
+   * conversational apps often use 200–300.
    */
   silenceMs?: number;
   /**
-   * Minimum speech in a turn, in milliseconds of speech frames (frames >= `positiveThreshold`). A turn
-   * with less ends with `misfire` instead of `turn_end`. Default `160` (5 frames: short enough for a
-   * curt "no").
+   * Minimum speech in a turn, in milliseconds: speech frames (>= `positiveThreshold`) times the hop. A
+   * turn with less ends with `misfire` instead of `turn_end`. Default `160` (short enough for a curt "no").
    */
   minSpeechMs?: number;
   /**
@@ -66,6 +65,19 @@ export interface EndpointerOptions {
   sampleRate?: number;
   /** Samples per frame (one probability per frame). Integer >= 1. Default `512` (Silero v5 at 16 kHz). */
   frameSamples?: number;
+  /**
+   * Samples from one frame's start to the next one's (integer, 1..`frameSamples`). Default: `frameSamples`
+   * (no overlap). The VAD runs Silero every 256 samples (16 ms) on 512-sample frames.
+   */
+  hopSamples?: number;
+  /**
+   * How far before the end of the last voiced frame the speech end may be placed, in milliseconds.
+   * A recurrent model's probability decays over a frame or more after speech stops; the speech end is put
+   * at the last voiced frame still near the peak probability (see `speech-end.ts`), then, when the
+   * endpointer is given the samples, at the last 4 ms block clearly above the noise floor. `0` disables
+   * it: the speech end is then the end of the last voiced frame. Default `96`.
+   */
+  endLookbackMs?: number;
 }
 
 /** The options with every default applied. */
@@ -83,6 +95,9 @@ export const ENDPOINTER_DEFAULTS: ResolvedEndpointerOptions = Object.freeze({
   maxTurnMs: 30_000,
   sampleRate: 16_000,
   frameSamples: 512,
+  // `frameSamples` when not given (see resolveEndpointerOptions).
+  hopSamples: 512,
+  endLookbackMs: 96,
 });
 
 /**
@@ -90,7 +105,8 @@ export const ENDPOINTER_DEFAULTS: ResolvedEndpointerOptions = Object.freeze({
  * a programming error, caught at construction rather than on the audio path.
  */
 export function resolveEndpointerOptions(options: EndpointerOptions = {}): ResolvedEndpointerOptions {
-  const o: ResolvedEndpointerOptions = { ...ENDPOINTER_DEFAULTS, ...options };
+  const merged = { ...ENDPOINTER_DEFAULTS, ...options };
+  const o: ResolvedEndpointerOptions = { ...merged, hopSamples: options.hopSamples ?? merged.frameSamples };
   check('positiveThreshold', o.positiveThreshold, o.positiveThreshold >= 0 && o.positiveThreshold <= 1);
   check('negativeThreshold', o.negativeThreshold, o.negativeThreshold >= 0 && o.negativeThreshold <= 1);
   if (o.negativeThreshold > o.positiveThreshold) {
@@ -106,6 +122,12 @@ export function resolveEndpointerOptions(options: EndpointerOptions = {}): Resol
   check('maxTurnMs', o.maxTurnMs, o.maxTurnMs > 0);
   check('sampleRate', o.sampleRate, Number.isFinite(o.sampleRate) && o.sampleRate > 0);
   check('frameSamples', o.frameSamples, Number.isInteger(o.frameSamples) && o.frameSamples >= 1);
+  check(
+    'hopSamples',
+    o.hopSamples,
+    Number.isInteger(o.hopSamples) && o.hopSamples >= 1 && o.hopSamples <= o.frameSamples,
+  );
+  check('endLookbackMs', o.endLookbackMs, Number.isFinite(o.endLookbackMs) && o.endLookbackMs >= 0);
   return Object.freeze(o);
 }
 

@@ -1,31 +1,33 @@
 import {
-  msToFrames,
   resolveEndpointerOptions,
   type EndpointerOptions,
   type ResolvedEndpointerOptions,
 } from './endpointer-options.ts';
 import type { EndpointerEvent, TurnEndReason } from './events.ts';
+import { SpeechEnd } from './speech-end.ts';
 
 /** Where the endpointer is: no speech, an onset being confirmed, or inside a turn. */
 export type EndpointerPhase = 'idle' | 'onset' | 'turn';
 
 /**
  * Turn endpointing over speech probabilities: a pure state machine, one call per frame, no DOM, no
- * clock of its own (each frame brings its sample position and AudioContext time).
+ * clock of its own (each frame brings its sample position and AudioContext time, and optionally its
+ * samples).
  *
  * Frame classes (see the options): speech (p >= `positiveThreshold`), silent (p < `negativeThreshold`)
- * and neutral (in between; NaN counts as silent).
+ * and neutral (in between; NaN counts as silent). Frames may overlap (`hopSamples < frameSamples`).
  * - Onset: a run of `minSpeechFrames` speech frames with no silent frame in between (neutral frames are
  *   allowed) emits `speech_start`, stamped with the first frame of the run.
  * - In a turn, a frame is voiced if it is a speech frame, or a neutral frame not preceded by a silent
- *   frame since the last speech frame. The speech end is the end of the last voiced frame.
- * - Silence is the number of silent frames since the last speech frame. Neutral frames in a pause do
- *   not count, and any speech frame resets it (as in @ricky0123/vad-web, so a pause never ends a turn
- *   earlier than there). `turn_ending` fires at `turnEndingMs`, `turn_end` at `silenceMs`, both rounded
- *   up to whole frames: with a clean pause `turn_end` is decided at `endTime + ceil(silenceMs / 32 ms)`,
- *   i.e. at most one frame after `silenceMs` has elapsed.
+ *   frame since the last speech frame. At the first silent frame after voiced ones, the speech end is
+ *   estimated (`speech-end.ts`): at most `endLookbackMs` before the end of the last voiced frame, where
+ *   the model's decaying tail and, given the samples, the audio level say speech stopped.
+ * - Silence is the time from the speech end to the end of a silent frame, less one hop per neutral
+ *   frame in the pause (a neutral frame is not silence); any voiced frame ends the pause. `turn_ending`
+ *   fires at the first silent frame where it reaches `turnEndingMs`, `turn_end` where it reaches
+ *   `silenceMs`: at most one hop after the exact instant.
  * - After `turn_ending`, speech confirmed like an onset emits `turn_resumed`. A shorter burst emits
- *   nothing but still restarts the silence count (conservative).
+ *   nothing but starts a new pause after it (conservative).
  *
  * `process()` allocates nothing unless it returns an event; at most one event per frame.
  */
@@ -34,12 +36,13 @@ export class Endpointer {
   readonly options: ResolvedEndpointerOptions;
 
   readonly #frameSeconds: number;
-  readonly #frameMs: number;
-  readonly #silenceFrames: number;
-  readonly #endingFrames: number;
-  readonly #minSpeechFrames: number;
+  readonly #hopMs: number;
+  readonly #silenceSamples: number;
+  readonly #endingSamples: number;
+  readonly #minTurnFrames: number;
   readonly #prefixSamples: number;
   readonly #maxTurnSamples: number;
+  readonly #speechEnd: SpeechEnd;
 
   #phase: EndpointerPhase = 'idle';
   #nextTurnId = 1;
@@ -60,23 +63,35 @@ export class Endpointer {
   #onsetTime = 0;
   #startSample = 0;
   #startTime = 0;
+  /** End of the last voiced frame. */
+  #voicedEnd = 0;
+  /** Speech end: `#voicedEnd` while voiced, the estimate once a pause began. */
   #endSample = 0;
   #endTime = 0;
   #speechFrames = 0;
-  #silentFrames = 0;
+  /** A silent frame came after the last voiced frame. */
+  #paused = false;
+  #neutralInPause = 0;
   #ending = false;
 
   /** Throws a `RangeError` when an option is out of range. */
   constructor(options: EndpointerOptions = {}) {
     const o = resolveEndpointerOptions(options);
     this.options = o;
+    const samples = (ms: number): number => (ms * o.sampleRate) / 1000;
     this.#frameSeconds = o.frameSamples / o.sampleRate;
-    this.#frameMs = this.#frameSeconds * 1000;
-    this.#silenceFrames = msToFrames(o.silenceMs, this.#frameMs, 1);
-    this.#endingFrames = msToFrames(o.turnEndingMs, this.#frameMs, 1);
-    this.#minSpeechFrames = msToFrames(o.minSpeechMs, this.#frameMs);
-    this.#prefixSamples = Math.round((o.prefixPaddingMs * o.sampleRate) / 1000);
-    this.#maxTurnSamples = (o.maxTurnMs * o.sampleRate) / 1000;
+    this.#hopMs = (o.hopSamples / o.sampleRate) * 1000;
+    this.#silenceSamples = samples(o.silenceMs);
+    this.#endingSamples = o.turnEndingMs < o.silenceMs ? samples(o.turnEndingMs) : Infinity;
+    this.#minTurnFrames = Math.ceil(o.minSpeechMs / this.#hopMs - 1e-9);
+    this.#prefixSamples = Math.round(samples(o.prefixPaddingMs));
+    this.#maxTurnSamples = samples(o.maxTurnMs);
+    this.#speechEnd = new SpeechEnd({
+      sampleRate: o.sampleRate,
+      frameSamples: o.frameSamples,
+      hopSamples: o.hopSamples,
+      lookbackSamples: Math.round(samples(o.endLookbackMs)),
+    });
   }
 
   /** Current phase; `'turn'` between `speech_start` and `turn_end` / `misfire`. */
@@ -85,15 +100,17 @@ export class Endpointer {
   }
 
   /**
-   * Consumes one frame's speech probability. Frames must be consecutive; after a gap, call `reset()`.
-   * Allocation-free unless an event is returned.
+   * Consumes one frame's speech probability. Frames must come in order, `hopSamples` apart; after a gap,
+   * call `reset()`. Allocation-free unless an event is returned.
    *
    * @param probability speech probability of the frame, 0–1
    * @param framePos absolute sample position of the frame's first sample (at `sampleRate`)
    * @param frameTime AudioContext time of the frame's first sample, in seconds
+   * @param samples the frame's `frameSamples` samples (read, not kept): lets the speech end be placed
+   *   by the audio level inside the frame; without them, by the probabilities only
    * @returns the event this frame decided, or `null`
    */
-  process(probability: number, framePos: number, frameTime: number): EndpointerEvent | null {
+  process(probability: number, framePos: number, frameTime: number, samples?: Float32Array): EndpointerEvent | null {
     if (!this.#started) {
       this.#started = true;
       this.#streamStart = framePos;
@@ -102,14 +119,18 @@ export class Endpointer {
     const endTime = frameTime + this.#frameSeconds;
     this.#lastEndSample = endSample;
     this.#lastEndTime = endTime;
+    if (samples) this.#speechEnd.audio(samples, framePos);
     const speech = probability >= this.options.positiveThreshold;
     const neutral = !speech && probability >= this.options.negativeThreshold;
+    if (!speech && !neutral) this.#speechEnd.silent(endSample);
 
-    if (this.#phase === 'turn') return this.#inTurn(speech, neutral, framePos, frameTime, endSample, endTime);
+    if (this.#phase === 'turn') {
+      return this.#inTurn(probability, speech, neutral, framePos, frameTime, endSample, endTime);
+    }
     if (speech) {
       if (this.#phase === 'idle') this.#beginRun(framePos, frameTime);
       else this.#runCount++;
-      if (this.#runCount >= this.options.minSpeechFrames) return this.#startTurn(endSample, endTime);
+      if (this.#runCount >= this.options.minSpeechFrames) return this.#startTurn(probability, endSample, endTime);
     } else if (!neutral) {
       this.#phase = 'idle';
       this.#runCount = 0;
@@ -143,8 +164,10 @@ export class Endpointer {
     this.#lastEndTime = 0;
     this.#runCount = 0;
     this.#speechFrames = 0;
-    this.#silentFrames = 0;
+    this.#paused = false;
+    this.#neutralInPause = 0;
     this.#ending = false;
+    this.#speechEnd.reset();
   }
 
   #beginRun(framePos: number, frameTime: number): void {
@@ -154,7 +177,7 @@ export class Endpointer {
     this.#runCount = 1;
   }
 
-  #startTurn(decisionSample: number, decisionTime: number): EndpointerEvent {
+  #startTurn(probability: number, decisionSample: number, decisionTime: number): EndpointerEvent {
     const onsetSample = this.#runSample;
     const onsetTime = this.#runTime;
     const floor = Math.max(this.#streamStart, this.#prevTurnEnd);
@@ -166,12 +189,15 @@ export class Endpointer {
     this.#onsetTime = onsetTime;
     this.#startSample = startSample;
     this.#startTime = startTime;
+    this.#voicedEnd = decisionSample;
     this.#endSample = decisionSample;
     this.#endTime = decisionTime;
     this.#speechFrames = this.#runCount;
-    this.#silentFrames = 0;
+    this.#paused = false;
+    this.#neutralInPause = 0;
     this.#ending = false;
     this.#runCount = 0;
+    this.#speechEnd.voiced(probability, decisionSample, true);
     return {
       type: 'speech_start',
       turnId: this.#turnId,
@@ -185,6 +211,7 @@ export class Endpointer {
   }
 
   #inTurn(
+    probability: number,
     speech: boolean,
     neutral: boolean,
     framePos: number,
@@ -193,11 +220,10 @@ export class Endpointer {
     endTime: number,
   ): EndpointerEvent | null {
     let resumed = false;
+    let silence = -1;
     if (speech) {
       this.#speechFrames++;
-      this.#silentFrames = 0;
-      this.#endSample = endSample;
-      this.#endTime = endTime;
+      this.#voiced(probability, endSample, endTime);
       if (this.#ending) {
         if (this.#runCount === 0) {
           this.#runSample = framePos;
@@ -206,14 +232,18 @@ export class Endpointer {
         resumed = ++this.#runCount >= this.options.minSpeechFrames;
       }
     } else if (neutral) {
-      if (this.#silentFrames === 0) {
-        this.#endSample = endSample;
-        this.#endTime = endTime;
-      }
+      if (this.#paused) this.#neutralInPause++;
+      else this.#voiced(probability, endSample, endTime);
     } else {
-      this.#silentFrames++;
       this.#runCount = 0;
-      if (this.#silentFrames >= this.#silenceFrames) return this.#finish('silence', endSample, endTime);
+      if (!this.#paused) {
+        this.#paused = true;
+        const end = this.#speechEnd.estimate(this.#voicedEnd);
+        this.#endSample = end;
+        this.#endTime = frameTime + (end - framePos) / this.options.sampleRate;
+      }
+      silence = endSample - this.#endSample - this.#neutralInPause * this.options.hopSamples;
+      if (silence >= this.#silenceSamples) return this.#finish('silence', endSample, endTime);
     }
     if (endSample - this.#onsetSample >= this.#maxTurnSamples) return this.#finish('max_length', endSample, endTime);
     if (resumed) {
@@ -228,7 +258,7 @@ export class Endpointer {
         resumeSample: this.#runSample,
       };
     }
-    if (!this.#ending && this.#silentFrames >= this.#endingFrames) {
+    if (!this.#ending && silence >= this.#endingSamples) {
       this.#ending = true;
       return {
         type: 'turn_ending',
@@ -242,11 +272,21 @@ export class Endpointer {
     return null;
   }
 
+  /** A voiced frame of the turn: the speech goes on to its end (a new run after a pause). */
+  #voiced(probability: number, endSample: number, endTime: number): void {
+    this.#speechEnd.voiced(probability, endSample, false);
+    this.#paused = false;
+    this.#neutralInPause = 0;
+    this.#voicedEnd = endSample;
+    this.#endSample = endSample;
+    this.#endTime = endTime;
+  }
+
   #finish(reason: TurnEndReason, decisionSample: number, decisionTime: number): EndpointerEvent {
     this.#phase = 'idle';
     this.#runCount = 0;
     this.#ending = false;
-    const misfire = this.#speechFrames < this.#minSpeechFrames;
+    const misfire = this.#speechFrames < this.#minTurnFrames;
     if (!misfire) this.#prevTurnEnd = this.#endSample;
     return {
       type: misfire ? 'misfire' : 'turn_end',
@@ -260,7 +300,7 @@ export class Endpointer {
       startTime: this.#startTime,
       endTime: this.#endTime,
       endSample: this.#endSample,
-      speechMs: this.#speechFrames * this.#frameMs,
+      speechMs: this.#speechFrames * this.#hopMs,
     };
   }
 }

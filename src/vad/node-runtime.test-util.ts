@@ -10,7 +10,7 @@ import * as ort from 'onnxruntime-node';
 import { Resampler } from '../audio/resampler.ts';
 import type { VadBackend } from './backend.ts';
 import type { LoadedModels, ModelHandle, VadRuntime } from './runtime.ts';
-import { SileroVad, type SileroTensorFactory, type VadModel } from './silero.ts';
+import { SILERO_STREAMS, SileroVad, type SileroTensorFactory, type VadModel } from './silero.ts';
 import type { FixtureEntry, FixtureManifest, Range } from '../../scripts/vad-fixtures-manifest.ts';
 
 export const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
@@ -50,10 +50,10 @@ const tensors: SileroTensorFactory<ort.Tensor> = {
   int64: (data, dims) => new ort.Tensor('int64', data, dims),
 };
 
-/** The real Silero v5 model on onnxruntime-node (CPU, one thread). */
-export async function nodeSilero(): Promise<SileroVad<ort.Tensor>> {
+/** The real Silero v5 model on onnxruntime-node (CPU, one thread), with `streams` recurrent states. */
+export async function nodeSilero(streams = 1): Promise<SileroVad<ort.Tensor>> {
   const session = await ort.InferenceSession.create(MODEL_PATH, { intraOpNumThreads: 1, interOpNumThreads: 1 });
-  return SileroVad.create(session, tensors);
+  return SileroVad.create(session, tensors, streams);
 }
 
 /** Faults a test handle can play. */
@@ -67,7 +67,7 @@ export async function nodeHandle(
   backend: VadBackend,
   faults: HandleFaults = {},
 ): Promise<ModelHandle & { loseNow(reason: string): void; calls(): number; released(): boolean }> {
-  const model = await nodeSilero();
+  const model = await nodeSilero(SILERO_STREAMS);
   let calls = 0;
   let released = false;
   let lose: (reason: string) => void = () => undefined;

@@ -15,7 +15,7 @@
 import type * as OrtTypes from 'onnxruntime-web';
 import { pickAfterBenchmark, probeAdapter, webgpuCandidacy, type AdapterProbe, type VadBackend } from './backend.ts';
 import { VadError } from './errors.ts';
-import { SILERO_FRAME_SAMPLES, SileroVad, type SileroTensorFactory, type VadModel } from './silero.ts';
+import { SILERO_FRAME_SAMPLES, SILERO_STREAMS, SileroVad, type SileroTensorFactory, type VadModel } from './silero.ts';
 import type { VadWorkerConfig } from './types.ts';
 import type { LoadedModels, ModelHandle, VadRuntime } from './runtime.ts';
 import { percentile } from './timing.ts';
@@ -94,7 +94,7 @@ async function createModel(ort: Ort, bytes: Uint8Array, device: GPUDevice | null
   } catch (e) {
     throw sessionError(e, backend);
   }
-  const model = await SileroVad.create(session, tensorFactory(ort));
+  const model = await SileroVad.create(session, tensorFactory(ort), SILERO_STREAMS);
   let released = false;
   const lost = device
     ? device.lost.then((info) =>

@@ -2,6 +2,13 @@ import { VadError } from './errors.ts';
 
 /** Silero v5/v6 at 16 kHz: samples per frame. */
 export const SILERO_FRAME_SAMPLES = 512;
+/**
+ * Samples between the starts of consecutive frames in the VAD: frames overlap by half, so a probability
+ * comes every 16 ms (two interleaved recurrent states, see {@link SileroVad.create}).
+ */
+export const SILERO_HOP_SAMPLES = 256;
+/** Recurrent states the VAD's model keeps: one per frame that overlaps the current one. */
+export const SILERO_STREAMS = SILERO_FRAME_SAMPLES / SILERO_HOP_SAMPLES;
 /** Samples of the previous frame prepended to each input (silero-vad's `OnnxWrapper` context). */
 export const SILERO_CONTEXT_SAMPLES = 64;
 /** The only rate the VAD runs at, in Hz. */
@@ -33,10 +40,12 @@ export interface SileroTensorFactory<T extends SileroTensor> {
 
 /** What {@link SileroVad.exportState} returns: everything needed to continue on another session. */
 export interface SileroState {
-  /** The recurrent state, `[2, 1, 128]` flattened. */
+  /** The recurrent state of each stream, `[2, 1, 128]` flattened, one after the other. */
   readonly state: Float32Array;
-  /** The last {@link SILERO_CONTEXT_SAMPLES} samples of the previous frame. */
+  /** The last {@link SILERO_CONTEXT_SAMPLES} samples of each stream's previous frame, one after the other. */
   readonly context: Float32Array;
+  /** The stream the next frame goes to. */
+  readonly next: number;
 }
 
 /** What the VAD loop needs from a model (so that it does not depend on one onnxruntime flavour). */
@@ -51,7 +60,9 @@ export interface VadModel {
 /**
  * Silero VAD v5/v6 over an onnxruntime session: one call per 512-sample frame at 16 kHz, the 64-sample
  * context of the previous frame prepended (576 samples in), the recurrent state carried from one frame to
- * the next. Not thread-safe: one `process()` at a time.
+ * the next. With `streams: 2`, frames that overlap by half (a hop of 256 samples) go to two recurrent
+ * states in turn, so each state sees contiguous frames, as the model was trained: one probability every
+ * 16 ms from one session. Not thread-safe: one `process()` at a time.
  *
  * Allocation per frame is what onnxruntime does for its outputs; the input buffer and its tensor are made
  * once and reused (onnxruntime copies inputs into its own memory on every run).
@@ -62,25 +73,40 @@ export class SileroVad<T extends SileroTensor> implements VadModel {
   readonly #input = new Float32Array(SILERO_CONTEXT_SAMPLES + SILERO_FRAME_SAMPLES);
   readonly #inputTensor: T;
   readonly #sr: T;
-  #state: T;
+  readonly #states: T[];
+  /** Each stream's context, one after the other. */
+  readonly #contexts: Float32Array;
+  #next = 0;
   #released = false;
 
-  private constructor(session: SileroSession<T>, tensors: SileroTensorFactory<T>) {
+  private constructor(session: SileroSession<T>, tensors: SileroTensorFactory<T>, streams: number) {
     this.#session = session;
     this.#tensors = tensors;
     this.#inputTensor = tensors.float32(this.#input, [1, this.#input.length]);
     this.#sr = tensors.int64(BigInt64Array.of(BigInt(SILERO_SAMPLE_RATE)), []);
-    this.#state = tensors.float32(new Float32Array(SILERO_STATE_SIZE), [2, 1, 128]);
+    this.#states = Array.from({ length: streams }, () => this.#zeroState());
+    this.#contexts = new Float32Array(streams * SILERO_CONTEXT_SAMPLES);
+  }
+
+  /** Recurrent states that take frames in turn (1, or 2 for frames that overlap by half). */
+  get streams(): number {
+    return this.#states.length;
   }
 
   /**
    * Wraps a session after checking it is a Silero v5/v6 model and running one silent frame through it.
    * Throws a {@link VadError} `model_invalid` otherwise (the session is released).
+   *
+   * @param streams recurrent states taking frames in turn: 1 (contiguous frames, the default) or 2
+   *   (frames {@link SILERO_HOP_SAMPLES} apart)
    */
   static async create<T extends SileroTensor>(
     session: SileroSession<T>,
     tensors: SileroTensorFactory<T>,
+    streams = 1,
   ): Promise<SileroVad<T>> {
+    if (!Number.isInteger(streams) || streams < 1)
+      throw new RangeError(`streams must be an integer >= 1, got ${streams}`);
     const missing = [
       ...['input', 'state', 'sr'].filter((n) => !session.inputNames.includes(n)),
       ...['output', 'stateN'].filter((n) => !session.outputNames.includes(n)),
@@ -92,7 +118,7 @@ export class SileroVad<T extends SileroTensor> implements VadModel {
         `not a Silero v5/v6 model: missing ${missing.join(', ')} (inputs ${session.inputNames.join(', ')}; outputs ${session.outputNames.join(', ')})`,
       );
     }
-    const vad = new SileroVad(session, tensors);
+    const vad = new SileroVad(session, tensors, streams);
     try {
       await vad.process(new Float32Array(SILERO_FRAME_SAMPLES));
     } catch (e) {
@@ -112,39 +138,56 @@ export class SileroVad<T extends SileroTensor> implements VadModel {
       throw new RangeError(`a frame is ${SILERO_FRAME_SAMPLES} samples, got ${frame.length}`);
     }
     const input = this.#input;
+    const k = this.#next;
+    const context = this.#contexts.subarray(k * SILERO_CONTEXT_SAMPLES, (k + 1) * SILERO_CONTEXT_SAMPLES);
+    input.set(context, 0);
     input.set(frame, SILERO_CONTEXT_SAMPLES);
-    const out = await this.#session.run({ input: this.#inputTensor, state: this.#state, sr: this.#sr });
+    const state = this.#states[k] ?? this.#zeroState();
+    const out = await this.#session.run({ input: this.#inputTensor, state, sr: this.#sr });
     const p = out.output?.data;
     const next = out.stateN;
     // ArrayBuffer.isView rather than instanceof: a native backend may hand out another realm's arrays.
     if (!ArrayBuffer.isView(p) || !(p as Float32Array).length || next === undefined) {
       throw new VadError('model_invalid', 'the model returned no output or no state');
     }
-    this.#state = next as T;
-    // The context of the next frame is the tail of this one.
-    input.copyWithin(0, SILERO_FRAME_SAMPLES, SILERO_FRAME_SAMPLES + SILERO_CONTEXT_SAMPLES);
+    this.#states[k] = next as T;
+    // The context of this stream's next frame is the tail of this one.
+    context.set(input.subarray(SILERO_FRAME_SAMPLES, SILERO_FRAME_SAMPLES + SILERO_CONTEXT_SAMPLES));
+    this.#next = (k + 1) % this.#states.length;
     return (p as Float32Array)[0] ?? Number.NaN;
   }
 
-  /** Forgets the recurrent state and the context (a new stream, or after a gap in the audio). */
+  /** Forgets the recurrent states and contexts (a new stream, or after a gap in the audio). */
   reset(): void {
-    this.#state = this.#tensors.float32(new Float32Array(SILERO_STATE_SIZE), [2, 1, 128]);
-    this.#input.fill(0, 0, SILERO_CONTEXT_SAMPLES);
+    for (let k = 0; k < this.#states.length; k++) this.#states[k] = this.#zeroState();
+    this.#contexts.fill(0);
+    this.#next = 0;
   }
 
-  /** A copy of the state and context, to continue on another session (a backend switch). */
+  /** A copy of the states and contexts, to continue on another session (a backend switch). */
   exportState(): SileroState {
-    const data = this.#state.data;
-    const state = ArrayBuffer.isView(data)
-      ? Float32Array.from(data as Float32Array)
-      : new Float32Array(SILERO_STATE_SIZE);
-    return { state, context: this.#input.slice(0, SILERO_CONTEXT_SAMPLES) };
+    const state = new Float32Array(this.#states.length * SILERO_STATE_SIZE);
+    this.#states.forEach((t, k) => {
+      if (ArrayBuffer.isView(t.data)) state.set(t.data as Float32Array, k * SILERO_STATE_SIZE);
+    });
+    return { state, context: this.#contexts.slice(), next: this.#next };
   }
 
-  /** Continues from a state exported by another instance. */
+  /** Continues from a state exported by an instance with as many streams. */
   importState(s: SileroState): void {
-    this.#state = this.#tensors.float32(Float32Array.from(s.state), [2, 1, 128]);
-    this.#input.set(s.context.subarray(0, SILERO_CONTEXT_SAMPLES), 0);
+    if (s.state.length !== this.#states.length * SILERO_STATE_SIZE || s.context.length !== this.#contexts.length) {
+      throw new RangeError(`a state of ${s.state.length / SILERO_STATE_SIZE} stream(s) for ${this.#states.length}`);
+    }
+    for (let k = 0; k < this.#states.length; k++) {
+      const one = s.state.slice(k * SILERO_STATE_SIZE, (k + 1) * SILERO_STATE_SIZE);
+      this.#states[k] = this.#tensors.float32(one, [2, 1, 128]);
+    }
+    this.#contexts.set(s.context);
+    this.#next = s.next % this.#states.length;
+  }
+
+  #zeroState(): T {
+    return this.#tensors.float32(new Float32Array(SILERO_STATE_SIZE), [2, 1, 128]);
   }
 
   /** Releases the session; further `process()` calls reject. Idempotent. */

@@ -37,15 +37,16 @@ export interface VadOptions extends VadAssetUrls {
   /**
    * Endpointing thresholds (`silenceMs`, `minSpeechFrames`, …) with the endpointer's defaults, except
    * `minSpeechFrames`, which defaults to `1` here (Silero rejects clicks itself; see
-   * `VAD_ENDPOINTER_DEFAULTS`). `sampleRate`/`frameSamples` are fixed (16000 Hz / 512 samples).
+   * `VAD_ENDPOINTER_DEFAULTS`). `sampleRate`/`frameSamples`/`hopSamples` are fixed (16000 Hz, 512-sample
+   * frames every 256 samples: a probability every 16 ms).
    */
-  endpointer?: Omit<EndpointerOptions, 'sampleRate' | 'frameSamples'>;
+  endpointer?: Omit<EndpointerOptions, 'sampleRate' | 'frameSamples' | 'hopSamples'>;
   /**
    * Cache Storage name used to keep the model for offline use (network first, the cached copy when the
    * network fails). `false` disables it. Default `'sotto-vad-v1'`.
    */
   modelCache?: string | false;
-  /** Emit a `frame` event per frame (probability, timing). Costs one message per 32 ms. Default `false`. */
+  /** Emit a `frame` event per frame (probability, timing). Costs one message per 16 ms. Default `false`. */
   frameEvents?: boolean;
   /** Period of `stats` events, in milliseconds; `0` disables them. Default `1000`. */
   statsIntervalMs?: number;
@@ -114,7 +115,7 @@ export interface TimingSummary {
 /** Counters of the VAD, in the `stats` event and from {@link VadClient.stats}. */
 export interface VadStats {
   readonly backend: VadBackend;
-  /** Frames analysed since start. */
+  /** Frames analysed since start (one every 16 ms of audio). */
   readonly frames: number;
   /** Absolute position one past the last analysed sample. */
   readonly position: number;
@@ -124,7 +125,7 @@ export interface VadStats {
   readonly maxBehindSamples: number;
   /** Samples lost before analysis (ring overwrites, position gaps). */
   readonly droppedSamples: number;
-  /** Inference time over the last 512 frames. */
+  /** Inference time (one model run per frame) over the last 512 frames. */
   readonly inference: TimingSummary;
 }
 
@@ -147,9 +148,12 @@ export interface VadReadyInfo {
   readonly generation: number;
 }
 
-/** Payload of the `frame` event (only with `frameEvents: true`). */
+/**
+ * Payload of the `frame` event (only with `frameEvents: true`): one every 16 ms, for a 32 ms frame (frames
+ * overlap by half).
+ */
 export interface VadFrame {
-  /** Absolute position of the frame's first sample (16 kHz). */
+  /** Absolute position of the frame's first sample (16 kHz); the frame is 512 samples long. */
   readonly position: number;
   /** AudioContext time of that sample (s); `position / 16000` when the source has no clock. */
   readonly time: number;

@@ -2,15 +2,16 @@
  * The VAD on the main thread: starts the worker, forwards audio when the source needs it, re-emits the
  * worker's events, and recovers from a crashed worker. All inference happens in the worker.
  */
-import { proxy, transfer, wrap, type Remote } from 'comlink';
+import { proxy, transfer } from 'comlink';
 import type { CaptureChunkMessage } from '../audio/capture-protocol.ts';
 import { TypedEmitter } from '../events.ts';
 import { DEFAULT_VAD_ASSETS } from './assets.ts';
 import type { VadBackend } from './backend.ts';
-import { resolveEndpointerOptions } from './endpointer-options.ts';
-import type { EndpointerEvent, SpeechStartEvent, TurnEndEvent } from './events.ts';
+import type { EndpointerEvent } from './events.ts';
 import { fromVadErrorData, VadError } from './errors.ts';
-import { SILERO_FRAME_SAMPLES, SILERO_SAMPLE_RATE } from './silero.ts';
+import { SampleHistory } from './sample-history.ts';
+import { SILERO_SAMPLE_RATE } from './silero.ts';
+import { TurnRelay } from './turn-relay.ts';
 import type {
   PortMessage,
   SampleChunk,
@@ -26,36 +27,11 @@ import type {
   VadWorkerEvent,
   WorkerResult,
 } from './types.ts';
+import { workerConfig, type SharedWorkerConfig } from './vad-config.ts';
+import { Watchdog } from './watchdog.ts';
+import { spawnGeneration, stopGeneration, type Generation } from './worker-generation.ts';
 
-/**
- * Where the VAD departs from the endpointer's model-agnostic defaults. `minSpeechFrames: 1`: Silero v5
- * rejects clicks, knocks and noise bursts by itself (at most 0.07 on the click fixtures, 0.5 is the
- * threshold), so one speech frame confirms an onset, ~64 ms sooner than the generic 3 (see
- * bench/results/vad.json: onset, false starts).
- */
-export const VAD_ENDPOINTER_DEFAULTS = Object.freeze({ minSpeechFrames: 1 });
-
-/** A worker that sends nothing for this long (while stats are on) is considered hung, in ms. */
-const WATCHDOG_MIN_MS = 5000;
-
-interface Generation {
-  readonly n: number;
-  /** performance.now() when this worker was started. */
-  readonly spawnedAt: number;
-  readonly worker: Worker;
-  readonly api: Remote<VadWorkerApi>;
-  /** Client -> worker samples (port and push sources), once attached. */
-  data: MessagePort | null;
-  ready: boolean;
-  attached: boolean;
-}
-
-/** A chunk kept for replay after a worker restart. */
-interface KeptChunk {
-  readonly samples: Float32Array;
-  readonly position: number;
-  readonly time: number;
-}
+export { VAD_ENDPOINTER_DEFAULTS } from './vad-config.ts';
 
 /**
  * Voice activity detection and turn endpointing in a Web Worker (Silero v5 on onnxruntime-web).
@@ -75,51 +51,31 @@ interface KeptChunk {
  */
 export class VadClient extends TypedEmitter<VadClientEvents> {
   readonly #options: VadOptions;
-  readonly #config: Omit<VadWorkerConfig, 'generation' | 'backend' | 'progress'>;
+  readonly #config: SharedWorkerConfig;
   readonly #workerUrl: string | URL;
   readonly #progress: Float64Array | null;
   #status: VadStatus = 'loading';
   #gen: Generation | null = null;
   #source: VadSource | null = null;
   #portChannel: MessageChannel | null = null;
-  /** Audio of `port`/`push` sources kept for replay (oldest first), and its length in samples. */
-  #history: KeptChunk[] | null = null;
-  #historySamples = 0;
-  #historyLimit = 0;
-  #tail: number | null = null;
-  #pushPos = 0;
+  /** Audio of `port`/`push` sources kept for replay after a worker restart. */
+  #history: SampleHistory | null = null;
+  readonly #turns = new TurnRelay();
+  readonly #watchdog = new Watchdog((limit) => {
+    const gen = this.#gen;
+    if (gen && this.#status === 'running') this.#onCrash(gen, `no message for ${limit} ms`);
+  });
   #backend: VadBackend | null = null;
   #readyInfo: VadReadyInfo | null = null;
   #resolveReady!: (info: VadReadyInfo) => void;
   #rejectReady!: (e: VadError) => void;
   readonly #ready: Promise<VadReadyInfo>;
-  #openTurn: SpeechStartEvent | null = null;
-  #turnOffset = 0;
-  #maxTurnId = 0;
-  #lastPos = 0;
-  #lastTime = Number.NaN;
-  #lastHeard = performance.now();
-  #watchdog: ReturnType<typeof setInterval> | null = null;
 
   /** Starts the worker and loads the model. Throws a `RangeError` for an invalid endpointer option. */
   constructor(options: VadOptions = {}) {
     super();
     this.#options = options;
-    const endpointer = { ...VAD_ENDPOINTER_DEFAULTS, ...options.endpointer };
-    resolveEndpointerOptions({ ...endpointer, sampleRate: SILERO_SAMPLE_RATE, frameSamples: SILERO_FRAME_SAMPLES });
-    const abs = (u: string): string => new URL(u, globalThis.location.href).href;
-    this.#config = {
-      modelUrl: abs(options.modelUrl ?? DEFAULT_VAD_ASSETS.modelUrl),
-      wasmUrl: abs(options.wasmUrl ?? DEFAULT_VAD_ASSETS.wasmUrl),
-      webgpuWasmUrl: abs(options.webgpuWasmUrl ?? DEFAULT_VAD_ASSETS.webgpuWasmUrl),
-      allowSoftwareAdapter: options.allowSoftwareAdapter ?? false,
-      benchmarkFrames: options.benchmarkFrames ?? 24,
-      endpointer,
-      modelCache: options.modelCache ?? 'sotto-vad-v1',
-      frameEvents: options.frameEvents ?? false,
-      statsIntervalMs: options.statsIntervalMs ?? 1000,
-      maxLagMs: options.maxLagMs ?? 500,
-    };
+    this.#config = workerConfig(options);
     this.#workerUrl = options.workerUrl ?? DEFAULT_VAD_ASSETS.workerUrl;
     this.#progress =
       typeof SharedArrayBuffer !== 'undefined' && globalThis.crossOriginIsolated
@@ -164,8 +120,7 @@ export class VadClient extends TypedEmitter<VadClientEvents> {
     this.#source = source;
     let port: MessagePort | null = null;
     if (source.type !== 'ring') {
-      this.#history = [];
-      this.#historyLimit = Math.round((this.#options.historySeconds ?? 10) * SILERO_SAMPLE_RATE);
+      this.#history = new SampleHistory(Math.round((this.#options.historySeconds ?? 10) * SILERO_SAMPLE_RATE));
     }
     if (source.type === 'port') {
       this.#portChannel = new MessageChannel();
@@ -173,7 +128,7 @@ export class VadClient extends TypedEmitter<VadClientEvents> {
         const d = m.data;
         if (d.type === 'samples') this.#ingest(d.samples, d.position, d.time);
         // The capture worklet's own batches (src/audio/capture-protocol.ts) carry no position: contiguous.
-        else if (d.type === 'chunk') this.#ingest(d.samples, this.#pushPos, d.time);
+        else if (d.type === 'chunk') this.#ingest(d.samples, this.#history?.nextPosition ?? 0, d.time);
         else this.flush();
       };
       port = this.#portChannel.port1;
@@ -187,7 +142,7 @@ export class VadClient extends TypedEmitter<VadClientEvents> {
    * Adds 16 kHz mono samples to a `push` source (copied; `samples` stays yours). `position` defaults to
    * right after the previous push; `time` is the AudioContext time of `samples[0]` (NaN when unknown).
    */
-  push(samples: Float32Array, position: number = this.#pushPos, time = Number.NaN): void {
+  push(samples: Float32Array, position: number = this.#history?.nextPosition ?? 0, time = Number.NaN): void {
     if (this.#source?.type !== 'push') throw new VadError('invalid_source', 'push() needs start({ type: "push" })');
     this.#ingest(samples.slice(), position, time);
   }
@@ -203,7 +158,7 @@ export class VadClient extends TypedEmitter<VadClientEvents> {
   /** Forgets the endpointer and model state (a new conversation); no event for a turn in progress. */
   reset(): void {
     void this.#gen?.api.reset().catch(() => undefined);
-    this.#openTurn = null;
+    this.#turns.forgetOpenTurn();
   }
 
   /** Current counters from the worker. */
@@ -224,25 +179,18 @@ export class VadClient extends TypedEmitter<VadClientEvents> {
     const gen = this.#gen;
     this.#gen = null;
     this.#setStatus('closed');
-    this.#stopWatchdog();
+    this.#watchdog.stop();
     this.#portChannel?.port2.close();
     if (!this.#readyInfo) this.#rejectReady(new VadError('closed', 'the VAD was closed before it was ready'));
-    if (gen) await this.#stop(gen);
+    if (gen) await stopGeneration(gen);
   }
 
   #spawn(n: number): void {
-    const worker = new Worker(this.#workerUrl, { type: 'module', name: `sotto-vad-${n}` });
-    const api = wrap<VadWorkerApi>(worker);
-    const gen: Generation = { n, spawnedAt: performance.now(), worker, api, data: null, ready: false, attached: false };
+    const gen: Generation = spawnGeneration(n, this.#workerUrl, (reason) => {
+      this.#onCrash(gen, reason);
+    });
     this.#gen = gen;
-    this.#lastHeard = performance.now();
-    worker.addEventListener('error', (e: ErrorEvent) => {
-      e.preventDefault();
-      this.#onCrash(gen, e.message || 'the worker script failed to load');
-    });
-    worker.addEventListener('messageerror', () => {
-      this.#onCrash(gen, 'a message from the worker could not be read');
-    });
+    this.#watchdog.heard();
     const config: VadWorkerConfig = {
       ...this.#config,
       backend: n === 1 ? (this.#options.backend ?? 'auto') : 'wasm',
@@ -276,7 +224,7 @@ export class VadClient extends TypedEmitter<VadClientEvents> {
     this.#backend = ready.backend;
     if (this.#source) await this.#attach(gen);
     if (this.#gen !== gen) return;
-    this.#startWatchdog();
+    this.#watchdog.start(this.#config.statsIntervalMs);
     this.#setStatus('running');
     this.emit('ready', ready);
     this.#resolveReady(ready);
@@ -295,7 +243,7 @@ export class VadClient extends TypedEmitter<VadClientEvents> {
         // The kept audio is queued on the port first (delivered as soon as the worker listens), so the
         // worker knows its backlog from the start.
         const channel = new MessageChannel();
-        const backlog = this.#replay(channel.port1, gen.n === 1 ? null : this.#resumePosition());
+        const backlog = this.#history?.replay(channel.port1, gen.n === 1 ? null : this.#resumePosition()) ?? 0;
         gen.data = channel.port1;
         result = await gen.api.attach(transfer({ type: 'push', port: channel.port2, backlog }, [channel.port2]));
       }
@@ -309,69 +257,32 @@ export class VadClient extends TypedEmitter<VadClientEvents> {
     if (!result.ok) this.#fatal(fromVadErrorData(result.error));
   }
 
-  /** Posts the kept audio from `from` (default: all of it) on `port`; returns the samples posted. */
-  #replay(port: MessagePort, from: number | null): number {
-    let total = 0;
-    for (const c of this.#history ?? []) {
-      const skip = from === null ? 0 : Math.max(0, Math.min(c.samples.length, from - c.position));
-      if (skip === c.samples.length) continue;
-      const samples = c.samples.slice(skip);
-      const chunk: SampleChunk = {
-        type: 'samples',
-        samples,
-        position: c.position + skip,
-        time: c.time + skip / SILERO_SAMPLE_RATE,
-      };
-      total += samples.length; // before the transfer detaches it
-      port.postMessage(chunk, [samples.buffer]);
-    }
-    return total;
-  }
-
   #ingest(samples: Float32Array, position: number, time: number): void {
     const history = this.#history;
     if (!history || this.#status === 'closed' || this.#status === 'failed') return;
-    let s = samples;
-    let pos = position;
-    let t = time;
-    if (this.#tail !== null && pos < this.#tail) {
-      // Overlap with what was already given: keep only the new part.
-      const skip = Math.min(s.length, this.#tail - pos);
-      s = s.subarray(skip);
-      pos += skip;
-      t += skip / SILERO_SAMPLE_RATE;
-    }
-    if (s.length === 0) return;
-    this.#tail = pos + s.length;
-    this.#pushPos = this.#tail;
-    history.push({ samples: s.slice(), position: pos, time: t });
-    this.#historySamples += s.length;
-    while (this.#historySamples > this.#historyLimit && history.length > 1) {
-      this.#historySamples -= history.shift()?.samples.length ?? 0;
-    }
+    const fresh = history.add(samples, position, time);
     const gen = this.#gen;
-    if (gen?.data) {
-      const copy = s.byteOffset === 0 && s.length * 4 === s.buffer.byteLength ? s : s.slice();
-      const chunk: SampleChunk = { type: 'samples', samples: copy, position: pos, time: t };
-      gen.data.postMessage(chunk, [copy.buffer]);
-    }
+    if (!fresh || !gen?.data) return;
+    const s = fresh.samples;
+    const copy = s.byteOffset === 0 && s.length * 4 === s.buffer.byteLength ? s : s.slice();
+    const chunk: SampleChunk = { ...fresh, samples: copy };
+    gen.data.postMessage(chunk, [copy.buffer]);
   }
 
   #onWorkerEvent(e: VadWorkerEvent): void {
-    this.#lastHeard = performance.now();
+    this.#watchdog.heard();
     switch (e.type) {
       case 'endpointer':
         this.#onEndpointer(e.event);
         return;
       case 'frame': {
-        this.#lastPos = e.position + SILERO_FRAME_SAMPLES;
-        this.#lastTime = e.time + SILERO_FRAME_SAMPLES / SILERO_SAMPLE_RATE;
+        this.#turns.frame(e.position, e.time);
         const { type: _type, ...frame } = e;
         this.emit('frame', frame);
         return;
       }
       case 'stats':
-        this.#lastPos = Math.max(this.#lastPos, e.stats.position);
+        this.#turns.progress(e.stats.position);
         this.emit('stats', e.stats);
         return;
       case 'backend':
@@ -385,11 +296,7 @@ export class VadClient extends TypedEmitter<VadClientEvents> {
   }
 
   #onEndpointer(raw: EndpointerEvent): void {
-    const ev = this.#turnOffset === 0 ? raw : { ...raw, turnId: raw.turnId + this.#turnOffset };
-    this.#maxTurnId = Math.max(this.#maxTurnId, ev.turnId);
-    this.#lastPos = Math.max(this.#lastPos, ev.decisionSample);
-    if (ev.type === 'speech_start') this.#openTurn = ev;
-    else if (ev.type === 'turn_end' || ev.type === 'misfire') this.#openTurn = null;
+    const ev = this.#turns.relay(raw);
     // One emit per member of the union keeps the payload type exact.
     switch (ev.type) {
       case 'speech_start':
@@ -413,7 +320,8 @@ export class VadClient extends TypedEmitter<VadClientEvents> {
   /** Where a restarted worker goes on: the next frame the dead one would have analysed. */
   #resumePosition(): number {
     const p = this.#progress;
-    return p ? Math.max(p[0] ?? 0, this.#lastPos) : this.#lastPos;
+    const last = this.#turns.lastPosition;
+    return p ? Math.max(p[0] ?? 0, last) : last;
   }
 
   #onCrash(gen: Generation, message: string): void {
@@ -421,8 +329,9 @@ export class VadClient extends TypedEmitter<VadClientEvents> {
     this.#gen = null;
     gen.worker.terminate();
     gen.data?.close();
-    this.#stopWatchdog();
-    this.#closeOpenTurn();
+    this.#watchdog.stop();
+    const closing = this.#turns.closeOpenTurn(this.#progress);
+    if (closing) this.emit('turn_end', closing);
     const restart = (this.#options.restartOnCrash ?? true) && gen.n === 1;
     const error = new VadError(
       'worker_crashed',
@@ -434,35 +343,9 @@ export class VadClient extends TypedEmitter<VadClientEvents> {
       this.#fail(error);
       return;
     }
-    this.#turnOffset = this.#maxTurnId;
+    this.#turns.nextGeneration();
     this.#setStatus('recovering');
     this.#spawn(gen.n + 1);
-  }
-
-  /** A turn open when the worker died is closed here, at the last analysed position. */
-  #closeOpenTurn(): void {
-    const start = this.#openTurn;
-    if (!start) return;
-    this.#openTurn = null;
-    const p = this.#progress;
-    const endSample = Math.max(start.decisionSample, p ? (p[0] ?? 0) : this.#lastPos);
-    const endTime = p && Number.isFinite(p[1]) ? (p[1] ?? Number.NaN) : this.#lastTime;
-    const ev: TurnEndEvent = {
-      type: 'turn_end',
-      turnId: start.turnId,
-      decisionSample: endSample,
-      decisionTime: endTime,
-      reason: 'flush',
-      onsetTime: start.onsetTime,
-      onsetSample: start.onsetSample,
-      startSample: start.startSample,
-      startTime: start.startTime,
-      endSample,
-      endTime,
-      // Approximate: the frame classes died with the worker.
-      speechMs: ((endSample - start.onsetSample) * 1000) / SILERO_SAMPLE_RATE,
-    };
-    this.emit('turn_end', ev);
   }
 
   #fatal(error: VadError): void {
@@ -475,32 +358,7 @@ export class VadClient extends TypedEmitter<VadClientEvents> {
     this.#gen = null;
     this.#setStatus('failed');
     if (!this.#readyInfo) this.#rejectReady(error);
-    if (gen) void this.#stop(gen);
-  }
-
-  async #stop(gen: Generation): Promise<void> {
-    gen.data?.close();
-    const timeout = new Promise<void>((resolve) => setTimeout(resolve, 1000));
-    await Promise.race([gen.api.dispose().catch(() => undefined), timeout]);
-    gen.worker.terminate();
-  }
-
-  #startWatchdog(): void {
-    const interval = this.#config.statsIntervalMs;
-    if (interval <= 0 || this.#watchdog !== null) return;
-    this.#lastHeard = performance.now();
-    const limit = Math.max(WATCHDOG_MIN_MS, 5 * interval);
-    this.#watchdog = setInterval(() => {
-      const gen = this.#gen;
-      if (gen && this.#status === 'running' && performance.now() - this.#lastHeard > limit) {
-        this.#onCrash(gen, `no message for ${limit} ms`);
-      }
-    }, interval);
-  }
-
-  #stopWatchdog(): void {
-    if (this.#watchdog !== null) clearInterval(this.#watchdog);
-    this.#watchdog = null;
+    if (gen) void stopGeneration(gen);
   }
 
   #setStatus(s: VadStatus): void {

@@ -106,6 +106,11 @@ function attachPush(engine: VadEngine): void {
   engine.attach({ type: 'push', port: port2, backlog: 0 });
 }
 
+/** Frames the engine analyses in `n` contiguous samples: one per 256-sample hop, the first hop only starts one. */
+function framesIn(n: number): number {
+  return Math.max(0, Math.floor(n / 256) - 1);
+}
+
 /** Fixtures joined end to end at 16 kHz, with each one's offset. */
 function join16k(names: string[]): { x: Float32Array; parts: { e: FixtureEntry; at: number }[] } {
   const parts = names.map((n) => ({ e: entry(n), x: fixture16k(entry(n)) }));
@@ -128,7 +133,7 @@ describe('VadEngine with the real model', () => {
     for (let i = 0; i < x.length; i += 320) {
       h.engine.push({ type: 'samples', samples: x.slice(i, i + 320), position: i, time: 100 + i / 16_000 });
     }
-    await h.framesDone(Math.floor(x.length / 512));
+    await h.framesDone(framesIn(x.length));
     const starts = h.endpointer().filter((e) => e.type === 'speech_start');
     const ends = h.endpointer().filter((e) => e.type === 'turn_end');
     const truths = parts.flatMap((p) =>
@@ -165,7 +170,7 @@ describe('VadEngine with the real model', () => {
     const x = fixture16k(entry('clean-usf-190'));
     writer.markTime(42);
     for (let i = 0; i < x.length; i += 128) writer.write(x.subarray(i, Math.min(x.length, i + 128)));
-    await h.framesDone(Math.floor(x.length / 512));
+    await h.framesDone(framesIn(x.length));
     const start = h.endpointer().find((e) => e.type === 'speech_start');
     if (start?.type !== 'speech_start') throw new Error('no speech_start');
     expect(start.onsetTime).toBeCloseTo(42 + start.onsetSample / 16_000, 9);
@@ -186,13 +191,13 @@ describe('VadEngine with the real model', () => {
     const x = fixture16k(entry('clean-usm-130'));
     const cut = 16_000 * 1.5; // in the middle of the sentence
     h.engine.push({ type: 'samples', samples: x.slice(0, cut), position: 0, time: 0 });
-    await h.framesDone(Math.floor(cut / 512));
+    await h.framesDone(framesIn(cut));
     h.engine.push({ type: 'samples', samples: x.slice(cut + 8000), position: cut + 8000, time: (cut + 8000) / 16_000 });
-    await h.framesDone(Math.floor(cut / 512) + Math.floor((x.length - cut - 8000) / 512));
+    await h.framesDone(framesIn(cut) + framesIn(x.length - cut - 8000));
     const dropped = h.errors().filter((e) => e.code === 'audio_dropped');
     expect(dropped).toHaveLength(1);
     expect(dropped[0]?.recoverable).toBe(true);
-    expect(h.engine.stats().droppedSamples).toBe(8000 + (cut % 512));
+    expect(h.engine.stats().droppedSamples).toBe(8000 + (cut % 256));
     const types = h.endpointer().map((e) => (e.type === 'turn_end' ? `${e.type}:${e.reason}` : e.type));
     expect(types.slice(0, 2)).toEqual(['speech_start', 'turn_end:flush']);
     expect(types).toContain('turn_end:silence');
@@ -200,7 +205,7 @@ describe('VadEngine with the real model', () => {
 
   it('falls back from a failing WebGPU session to wasm without losing a frame or the recurrent state', async () => {
     const x = fixture16k(entry('hes-300'));
-    const frames = Math.floor(x.length / 512);
+    const frames = framesIn(x.length);
     const reference = await harness(fixedRuntime(await nodeHandle('wasm')));
     attachPush(reference.engine);
     reference.engine.push({ type: 'samples', samples: x.slice(), position: 0, time: 0 });
@@ -282,11 +287,11 @@ describe('VadEngine with the real model', () => {
     attachPush(h.engine);
     const x = fixture16k(entry('clean-gbf-170')).slice(0, 16_000 * 2);
     h.engine.push({ type: 'samples', samples: x, position: 1000, time: 7 });
-    await h.framesDone(Math.floor(x.length / 512));
+    await h.framesDone(framesIn(x.length));
     const p = new Float64Array(progress);
-    const n = Math.floor(x.length / 512);
-    expect(p[0]).toBe(1000 + n * 512);
-    expect(p[1]).toBeCloseTo(7 + (n * 512) / 16_000, 9);
+    const hops = Math.floor(x.length / 256);
+    expect(p[0]).toBe(1000 + hops * 256);
+    expect(p[1]).toBeCloseTo(7 + (hops * 256) / 16_000, 9);
     h.engine.flush();
     const last = h.endpointer().at(-1);
     expect(last?.type === 'turn_end' && last.reason).toBe('flush');

@@ -7,7 +7,7 @@ import { Endpointer } from './endpointer.ts';
 import { toVadErrorData, VadError } from './errors.ts';
 import { ChunkFrameReader, RingFrameReader, type FrameInfo, type FrameReader } from './frame-reader.ts';
 import type { LoadedModels, ModelHandle, VadRuntime } from './runtime.ts';
-import { SILERO_FRAME_SAMPLES, SILERO_SAMPLE_RATE } from './silero.ts';
+import { SILERO_FRAME_SAMPLES, SILERO_HOP_SAMPLES, SILERO_SAMPLE_RATE } from './silero.ts';
 import { TimingWindow } from './timing.ts';
 import type {
   SampleChunk,
@@ -19,12 +19,17 @@ import type {
   WorkerSource,
 } from './types.ts';
 
-/** Frames analysed in one go before yielding to the event loop (so messages are not starved). */
-const FRAMES_PER_SLICE = 32;
+/** Hops read in one go before yielding to the event loop (so messages are not starved). */
+const HOPS_PER_SLICE = 64;
 
 /**
  * One VAD stream. Lifecycle: `init()` once, `attach()` once, then frames flow until `dispose()`.
  * Events go to `emit`; nothing is thrown from the loop (a failure becomes an `error` event).
+ *
+ * The source is read in hops of {@link SILERO_HOP_SAMPLES}; each hop completes a frame of
+ * {@link SILERO_FRAME_SAMPLES} with the hop before it (frames overlap by half: a probability every 16 ms),
+ * which the model and the endpointer get. After a start, a reset or a gap, the first hop only fills half a
+ * frame.
  */
 export class VadEngine {
   readonly #runtime: VadRuntime;
@@ -34,7 +39,12 @@ export class VadEngine {
   readonly #endpointer: Endpointer;
   readonly #timing = new TimingWindow(512);
   readonly #frame = new Float32Array(SILERO_FRAME_SAMPLES);
+  readonly #hop = new Float32Array(SILERO_HOP_SAMPLES);
   readonly #info: FrameInfo = { position: 0, time: 0, lost: 0 };
+  /** Whether `#frame` holds the previous hop (its first half), and where and when that hop starts. */
+  #half = false;
+  #framePos = 0;
+  #frameTime = 0;
   readonly #progress: Float64Array | null;
   readonly #maxLagSamples: number;
   #model: ModelHandle | null = null;
@@ -46,10 +56,11 @@ export class VadEngine {
   #pumping = false;
   #disposed = false;
   #lagging = false;
-  /** Backlog at attach time (audio kept while the model loaded), in samples, and frames analysed since. */
+  /** Backlog at attach time (audio kept while the model loaded), in samples, and hops read since. */
   #initialBehind = 0;
-  #framesAtAttach = 0;
+  #hopsAtAttach = 0;
   #caughtUp = false;
+  #hops = 0;
   #frames = 0;
   #maxBehind = 0;
   #failNextRun = false;
@@ -75,6 +86,7 @@ export class VadEngine {
       ...config.endpointer,
       sampleRate: SILERO_SAMPLE_RATE,
       frameSamples: SILERO_FRAME_SAMPLES,
+      hopSamples: SILERO_HOP_SAMPLES,
     });
     this.#progress = config.progress ? new Float64Array(config.progress, 0, 2) : null;
     this.#maxLagSamples = (config.maxLagMs * SILERO_SAMPLE_RATE) / 1000;
@@ -139,7 +151,7 @@ export class VadEngine {
       this.#reader = this.#chunks;
     }
     this.#initialBehind = source.type === 'push' ? source.backlog : this.#reader.behind();
-    this.#framesAtAttach = this.#frames;
+    this.#hopsAtAttach = this.#hops;
     this.#writeProgress();
     this.#schedule(0);
   }
@@ -159,6 +171,7 @@ export class VadEngine {
   reset(): void {
     this.#endpointer.reset();
     this.#model?.model.reset();
+    this.#half = false;
   }
 
   stats(): VadStats {
@@ -212,9 +225,9 @@ export class VadEngine {
     this.#checkLag(reader);
     let n = 0;
     try {
-      while (!this.#disposed && this.#model && n < FRAMES_PER_SLICE && reader.next(this.#frame, this.#info)) {
+      while (!this.#disposed && this.#model && n < HOPS_PER_SLICE && reader.next(this.#hop, this.#info)) {
         n++;
-        await this.#analyse(reader);
+        await this.#onHop(reader);
       }
     } catch (e) {
       this.#fail(e);
@@ -224,32 +237,47 @@ export class VadEngine {
     }
     if (this.#disposed) return;
     this.#checkLag(reader);
-    if (n === FRAMES_PER_SLICE) {
+    if (n === HOPS_PER_SLICE) {
       this.#schedule(0);
     } else if (this.#reader instanceof RingFrameReader) {
-      // Sleep until the next frame should be complete (+0.5 ms), polling the shared ring.
-      this.#schedule((reader.missing(SILERO_FRAME_SAMPLES) * 1000) / SILERO_SAMPLE_RATE + 0.5);
+      // Sleep until the next hop should be complete (+0.5 ms), polling the shared ring.
+      this.#schedule((reader.missing(SILERO_HOP_SAMPLES) * 1000) / SILERO_SAMPLE_RATE + 0.5);
     }
     // A push source is woken by push().
   }
 
-  async #analyse(reader: FrameReader): Promise<void> {
+  /** One hop read: completes the frame that started with the previous hop, and analyses it. */
+  async #onHop(reader: FrameReader): Promise<void> {
     const info = this.#info;
+    this.#hops++;
     if (info.lost > 0) this.#onGap(info.lost);
+    const frame = this.#frame;
+    frame.copyWithin(0, SILERO_HOP_SAMPLES);
+    frame.set(this.#hop, SILERO_FRAME_SAMPLES - SILERO_HOP_SAMPLES);
+    const pos = this.#framePos;
+    const time = this.#frameTime;
+    const whole = this.#half;
+    this.#half = true;
+    this.#framePos = info.position;
+    this.#frameTime = info.time;
+    if (!whole) {
+      this.#writeProgress();
+      return;
+    }
     const t0 = performance.now();
     const p = await this.#run();
     const dt = performance.now() - t0;
     this.#timing.add(dt);
     this.#frames++;
-    const ev = this.#endpointer.process(p, info.position, info.time);
+    const ev = this.#endpointer.process(p, pos, time, frame);
     this.#writeProgress();
     this.#checkLag(reader);
     if (ev) this.#emit({ type: 'endpointer', event: ev });
     if (this.#config.frameEvents) {
       this.#emit({
         type: 'frame',
-        position: info.position,
-        time: info.time,
+        position: pos,
+        time,
         probability: p,
         inferenceMs: dt,
         analysedAt: reader.newestTime(),
@@ -315,6 +343,7 @@ export class VadEngine {
     if (ev) this.#emit({ type: 'endpointer', event: ev });
     this.#endpointer.reset();
     this.#model?.model.reset();
+    this.#half = false;
     const ms = (lost * 1000) / SILERO_SAMPLE_RATE;
     const error = new VadError(
       'audio_dropped',
@@ -329,7 +358,7 @@ export class VadEngine {
     if (behind > this.#maxBehind) this.#maxBehind = behind;
     // A backlog present at attach time (audio kept while the model loaded) is caught up, not fallen into:
     // until the first catch-up, only growth beyond it counts.
-    const done = (this.#frames - this.#framesAtAttach) * SILERO_FRAME_SAMPLES;
+    const done = (this.#hops - this.#hopsAtAttach) * SILERO_HOP_SAMPLES;
     if (behind <= this.#maxLagSamples / 2 && done >= this.#initialBehind) this.#caughtUp = true;
     const limit = this.#caughtUp ? this.#maxLagSamples : this.#initialBehind + this.#maxLagSamples;
     if (!this.#lagging && behind > limit) {
@@ -351,7 +380,7 @@ export class VadEngine {
     const reader = this.#reader;
     if (!p || !reader) return;
     p[0] = reader.position;
-    p[1] = this.#info.time + SILERO_FRAME_SAMPLES / SILERO_SAMPLE_RATE;
+    p[1] = this.#info.time + SILERO_HOP_SAMPLES / SILERO_SAMPLE_RATE;
   }
 
   #fail(e: unknown): void {
