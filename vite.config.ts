@@ -1,3 +1,5 @@
+import { createReadStream, existsSync, statSync } from 'node:fs';
+import { isAbsolute, join, normalize, resolve } from 'node:path';
 import { defineConfig, type Plugin } from 'vite';
 import { tokenHandler } from './server/token-endpoint.ts';
 
@@ -24,10 +26,41 @@ function tokenEndpoint(): Plugin {
   };
 }
 
+/**
+ * Serves the shared model folder (SOTTO_SHARED_MODELS, default ../shared/models beside the repository) at
+ * `/models/`, so the offline engine loads its ASR model from a URL as an app would. Never in the build.
+ */
+function sharedModels(): Plugin {
+  const env = process.env.SOTTO_SHARED_MODELS;
+  const dir = env
+    ? isAbsolute(env)
+      ? env
+      : resolve(import.meta.dirname, env)
+    : resolve(import.meta.dirname, '..', 'shared', 'models');
+  return {
+    name: 'sotto-shared-models',
+    configureServer(server) {
+      server.middlewares.use('/models', (req, res, next) => {
+        const rel = normalize(decodeURIComponent((req.url ?? '/').split('?')[0] ?? '/'));
+        const file = join(dir, rel);
+        if (!file.startsWith(dir) || !existsSync(file) || !statSync(file).isFile()) {
+          next();
+          return;
+        }
+        res.setHeader('Content-Type', 'application/octet-stream');
+        res.setHeader('Content-Length', String(statSync(file).size));
+        res.setHeader('Cache-Control', 'no-store');
+        for (const [k, v] of Object.entries(isolation)) res.setHeader(k, v);
+        createReadStream(file).pipe(res);
+      });
+    },
+  };
+}
+
 export default defineConfig({
   root: 'demo',
   clearScreen: false,
-  plugins: [tokenEndpoint()],
+  plugins: [tokenEndpoint(), sharedModels()],
   server: { host: '127.0.0.1', strictPort: true, headers: isolation, fs: { allow: ['..'] } },
   preview: { host: '127.0.0.1', strictPort: true, headers: isolation },
   worker: { format: 'es' },

@@ -5,8 +5,8 @@
  */
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { runWasiCommand } from './wasi-capture.ts';
-import { parseWav } from './wav.ts';
+import { runWasiCommand } from '../../src/offline/tts/wasi.ts';
+import { parseWav } from '../../src/offline/tts/wav.ts';
 
 export type FliteVoice = 'slt' | 'rms' | 'awb' | 'kal' | 'kal16';
 

@@ -5,7 +5,7 @@ import { FliteTts } from './flite.ts';
 import { ThreadedFlite } from './flite-threaded.ts';
 import { resample, trimSilence, upsampleInt } from './pcm.ts';
 import { PhraseCache } from './phrase-cache.ts';
-import { parseWav } from './wav.ts';
+import { parseWav } from '../../src/offline/tts/wav.ts';
 
 function wav(pcm: Int16Array, rate: number): Uint8Array {
   const b = new Uint8Array(44 + pcm.length * 2);

@@ -1,0 +1,627 @@
+/**
+ * The on-device transport: the same {@link Transport} as LiveKit's, answered by an engine on this device
+ * (ASR -> responder -> TTS; the models run in a Web Worker) instead of a server. The session hands it
+ * whole user turns with {@link LocalTransport.submitTurn}, then talks Realtime to it exactly as to a server:
+ * `input_audio_buffer.commit` + `response.create` answer the turn, `conversation.item.create` adds typed
+ * text, `response.cancel` / `output_audio_buffer.clear` / `conversation.item.truncate` cut a reply
+ * (barge-in), `session.update` sets instructions (and phrases, as `session["sotto:phrases"]`). It answers
+ * with the GA server events (see `src/protocol/`). Replies play through a {@link PlaybackNode}.
+ */
+import type { PlaybackNode, PlayedCount } from '../audio/playback-node.ts';
+import { SottoError } from '../errors.ts';
+import { TypedEmitter } from '../events.ts';
+import {
+  PROTOCOL_VERSION,
+  EXT_TIMINGS,
+  type ClientEvent,
+  type ConversationItem,
+  type ErrorInfo,
+  type OutgoingServerEvent,
+  type ServerEvent,
+  type ServerItem,
+  type SessionInfo,
+} from '../protocol/index.ts';
+import type { HealthSnapshot } from '../transport/health.ts';
+import type { Transport, TransportEvents, TransportStartOptions, TransportStatus } from '../transport/types.ts';
+import type { OfflineModelConfig } from './config.ts';
+import type { AsrOptions, OfflineEngine, OfflineEngineInfo } from './engine.ts';
+import { newId } from './ids.ts';
+import { LocalResponse, type LocalCancelReason } from './local-response.ts';
+import type { ReplyOutput } from './reply-output.ts';
+import { defaultResponder } from './responder.ts';
+import type { FliteVoice } from './tts/flite.ts';
+import type { OfflineResponder, OfflineTurn, Recognition } from './types.ts';
+import { decodeAppendAudio } from './append-audio.ts';
+
+/** Options of {@link LocalTransport}. */
+export interface LocalTransportOptions {
+  /**
+   * Where the engine's files are (ASR model URLs required; Flite and onnxruntime default to the copies
+   * Vite bundles). Call `prepareOffline()` with the same config while online. Not needed with `engine`.
+   */
+  models?: OfflineModelConfig;
+  /** The AudioContext replies play on (the session's). The transport never closes it. */
+  audioContext?: BaseAudioContext;
+  /** Where the PlaybackNode it creates is connected. Default `audioContext.destination`. */
+  destination?: AudioNode;
+  /** Play replies through this output (e.g. the session's PlaybackNode) instead of creating one. Not closed. */
+  output?: ReplyOutput;
+  /** The engine; default a {@link WorkerEngine} over `models` (tests inject fakes). Closed by `close()`. */
+  engine?: OfflineEngine;
+  /** Answers offline turns. Default {@link defaultResponder} (time, greeting, capabilities, repeat). */
+  onOfflineTurn?: OfflineResponder;
+  /** Phrases the app expects (commands, names): biases recognition toward them. Default none. */
+  phrases?: readonly string[];
+  /** Recogniser settings besides the phrases (search, bias, snapping). Defaults: see {@link AsrOptions}. */
+  asr?: Omit<AsrOptions, 'phrases'>;
+  /** Instructions passed to the responder. Default ''. */
+  instructions?: string;
+  /** Flite voice. Default `slt` (US female). */
+  voice?: FliteVoice;
+}
+
+/** Shortest turn a commit accepts, ms (OpenAI's minimum, as the reference server). */
+export const MIN_TURN_MS = 100;
+const RATE = 16_000;
+
+interface AudioItem {
+  item: ServerItem;
+  recognition: Promise<Recognition | null>;
+  turn: OfflineTurn;
+}
+
+/**
+ * ```ts
+ * const local = new LocalTransport({ models: { asr: gigaspeech3mAssets('/models/kws/') }, audioContext: ctx });
+ * await local.connect({ micTrack });           // no network needed once prepareOffline() has run
+ * await local.submitTurn(samples16k);          // the user's turn
+ * await local.send({ type: 'input_audio_buffer.commit' });
+ * await local.send({ type: 'response.create' }); // server_event: transcript, response, audio plays
+ * ```
+ * Ownership: `close()` ends the worker and the PlaybackNode it created; it never closes the AudioContext,
+ * an `output` passed in, or the mic track.
+ */
+export class LocalTransport extends TypedEmitter<TransportEvents> implements Transport {
+  readonly kind = 'local';
+  readonly #o: LocalTransportOptions;
+  #status: TransportStatus = 'idle';
+  #health: HealthSnapshot = { level: 'down', reason: 'not connected', rttMs: null, sinceLastPongMs: 0 };
+  #engine: OfflineEngine | null = null;
+  #engineInfo: OfflineEngineInfo | null = null;
+  #output: ReplyOutput | null = null;
+  #ownedNode: PlaybackNode | null = null;
+  #session: SessionInfo;
+  #phrases: readonly string[];
+  #micEnabled = true;
+  /** Submitted audio not committed yet. */
+  #pending: Float32Array[] = [];
+  #pendingItemId: string | undefined;
+  readonly #items: ServerItem[] = [];
+  readonly #audio = new Map<string, AudioItem>();
+  readonly #turns: OfflineTurn[] = [];
+  /** performance.now() of each commit, by user item id (for `sotto:timings`). */
+  readonly #committedAt = new Map<string, number>();
+  #response: LocalResponse | null = null;
+  #lastResponseId: string | null = null;
+  #lastReply: string | null = null;
+  #closing = false;
+
+  constructor(options: LocalTransportOptions) {
+    super();
+    if (!options.engine && !options.models) throw new RangeError('LocalTransport needs `models` (or an `engine`)');
+    if (!options.output && !options.audioContext) {
+      throw new RangeError('LocalTransport needs an `audioContext` (or an `output`) to play replies');
+    }
+    this.#o = options;
+    this.#phrases = [...(options.phrases ?? [])];
+    this.#session = {
+      id: newId('sess'),
+      object: 'realtime.session',
+      type: 'realtime',
+      model: 'sotto-local',
+      instructions: options.instructions ?? '',
+      output_modalities: ['audio'],
+      audio: { input: { turn_detection: null }, output: { voice: options.voice ?? 'slt' } },
+      'sotto:protocol_version': PROTOCOL_VERSION,
+      'sotto:extensions': [EXT_TIMINGS],
+    };
+  }
+
+  get status(): TransportStatus {
+    return this.#status;
+  }
+
+  get health(): HealthSnapshot {
+    return this.#health;
+  }
+
+  /** Where replies play (the PlaybackNode), null before `connect()`. */
+  get output(): ReplyOutput | null {
+    return this.#output;
+  }
+
+  /** What the engine loaded (sizes, cache hits, load time), null before `connect()` resolves. */
+  get engineInfo(): OfflineEngineInfo | null {
+    return this.#engineInfo;
+  }
+
+  /** The phrases recognition is biased toward. */
+  get phrases(): readonly string[] {
+    return this.#phrases;
+  }
+
+  /** Replaces the phrases recognition is biased toward (same as `session.update` with `sotto:phrases`). */
+  setPhrases(phrases: readonly string[]): void {
+    this.#phrases = [...phrases];
+  }
+
+  /** What the user has heard of `responseId` (exact, from the playback counters), or null. */
+  played(responseId: string): PlayedCount | null {
+    return this.#output?.played(responseId) ?? null;
+  }
+
+  /** The response in progress, if any: its id and assistant item id. */
+  get activeResponse(): { id: string; itemId: string } | null {
+    const r = this.#response;
+    return r && !r.done ? { id: r.id, itemId: r.item.id } : null;
+  }
+
+  /** The offline turns so far, oldest first (copies): hand them to the server when back online. */
+  conversation(): OfflineTurn[] {
+    return this.#turns.map((t) => ({ ...t, at: { ...t.at } }));
+  }
+
+  async connect(_options: TransportStartOptions): Promise<void> {
+    if (this.#status !== 'idle') throw new SottoError('internal', `connect() called in state ${this.#status}`);
+    this.#setStatus('connecting');
+    this.#setHealth('degraded', 'loading the on-device engine');
+    try {
+      this.#output = this.#o.output ?? (await this.#createOutput());
+      const engine = this.#o.engine ?? (await this.#createEngine());
+      this.#engine = engine;
+      this.#engineInfo = await engine.load();
+    } catch (e) {
+      await this.#release();
+      this.#setStatus('closed');
+      this.#setHealth('down', 'the on-device engine did not start');
+      throw e instanceof SottoError
+        ? e
+        : new SottoError('offline_engine_error', `the on-device engine did not start: ${String(e)}`, { cause: e });
+    }
+    if (this.#closing) return;
+    this.#setStatus('connected');
+    this.#setHealth('healthy', 'on-device engine');
+    this.#serverSend({ type: 'session.created', session: this.#session });
+  }
+
+  /**
+   * Adds a user turn (16 kHz mono samples in [-1, 1], copied) to the input buffer; the next
+   * `input_audio_buffer.commit` turns it into a user item (with `info.itemId` when given) and starts
+   * recognising it at once.
+   */
+  submitTurn(audio: Float32Array, info: { itemId?: string } = {}): Promise<void> {
+    if (this.#status !== 'connected') {
+      return Promise.reject(new SottoError('not_connected', `cannot submit a turn: the engine is ${this.#status}`));
+    }
+    this.#pending.push(audio.slice());
+    if (info.itemId !== undefined) this.#pendingItemId = info.itemId;
+    return Promise.resolve();
+  }
+
+  send(event: ClientEvent): Promise<void> {
+    if (this.#status !== 'connected') {
+      return Promise.reject(
+        new SottoError('not_connected', `cannot send ${event.type}: the engine is ${this.#status}`),
+      );
+    }
+    try {
+      this.#handle(event);
+    } catch (e) {
+      this.#protocolError('invalid_event', `could not handle ${event.type}: ${String(e)}`, event.event_id);
+    }
+    return Promise.resolve();
+  }
+
+  setMicEnabled(enabled: boolean): Promise<void> {
+    // The mic never leaves the device here; the flag is kept for symmetry (turns come via submitTurn).
+    this.#micEnabled = enabled;
+    return Promise.resolve();
+  }
+
+  /** Whether the app last enabled the mic (see `setMicEnabled`). */
+  get micEnabled(): boolean {
+    return this.#micEnabled;
+  }
+
+  async close(): Promise<void> {
+    if (this.#closing) return;
+    this.#closing = true;
+    this.#response?.cancel('session_closed');
+    await this.#release();
+    this.#setStatus('closed');
+    this.#setHealth('down', 'closed');
+  }
+
+  #handle(event: ClientEvent): void {
+    const eventId = event.event_id;
+    switch (event.type) {
+      case 'session.update': {
+        const s = event.session;
+        if (s.instructions !== undefined) this.#session = { ...this.#session, instructions: s.instructions };
+        const phrases = (s as { 'sotto:phrases'?: unknown })['sotto:phrases'];
+        if (Array.isArray(phrases)) this.#phrases = phrases.filter((p): p is string => typeof p === 'string');
+        this.#serverSend({ type: 'session.updated', session: this.#session });
+        return;
+      }
+      case 'input_audio_buffer.append': {
+        const samples = decodeAppendAudio(event.audio);
+        if (samples) this.#pending.push(samples);
+        else this.#protocolError('invalid_event', 'audio must be base64 of 16-bit PCM at 24 kHz', eventId, 'audio');
+        return;
+      }
+      case 'input_audio_buffer.commit':
+        this.#commit(eventId);
+        return;
+      case 'input_audio_buffer.clear':
+        this.#pending = [];
+        this.#pendingItemId = undefined;
+        this.#serverSend({ type: 'input_audio_buffer.cleared' });
+        return;
+      case 'conversation.item.create':
+        this.#createItem(event.item);
+        return;
+      case 'conversation.item.retrieve': {
+        const item = this.#items.find((i) => i.id === event.item_id);
+        if (item) this.#serverSend({ type: 'conversation.item.retrieved', item });
+        else this.#protocolError('item_not_found', `no item "${event.item_id}"`, eventId, 'item_id');
+        return;
+      }
+      case 'conversation.item.delete': {
+        const at = this.#items.findIndex((i) => i.id === event.item_id);
+        if (at < 0) {
+          this.#protocolError('item_not_found', `no item "${event.item_id}"`, eventId, 'item_id');
+          return;
+        }
+        if (this.#response?.item.id === event.item_id) this.#cancel('client_cancelled', true);
+        this.#items.splice(at, 1);
+        this.#serverSend({ type: 'conversation.item.deleted', item_id: event.item_id });
+        return;
+      }
+      case 'conversation.item.truncate':
+        this.#truncate(event.item_id, event.content_index, event.audio_end_ms, eventId);
+        return;
+      case 'response.create':
+        this.#createResponse(event, eventId);
+        return;
+      case 'response.cancel': {
+        const r = this.#response;
+        if (!r || r.done || (event.response_id !== undefined && event.response_id !== r.id)) {
+          this.#protocolError(
+            'response_cancel_not_active',
+            'no response in progress to cancel',
+            eventId,
+            'response_id',
+          );
+          return;
+        }
+        this.#cancel('client_cancelled', false);
+        return;
+      }
+      case 'output_audio_buffer.clear': {
+        const r = this.#response;
+        if (r && !r.done) this.#cancel('output_cleared', true);
+        else {
+          this.#output?.flush();
+          this.#serverSend({ type: 'output_audio_buffer.cleared', response_id: this.#lastResponseId ?? '' });
+        }
+        return;
+      }
+      case 'sotto.ping':
+        this.#serverSend({ type: 'sotto.pong', 'sotto:nonce': event['sotto:nonce'] });
+        return;
+      case 'sotto.turn.ending':
+      case 'sotto.turn.resumed':
+        return; // hints; recognition starts at the commit anyway
+    }
+  }
+
+  #commit(eventId: string | undefined): void {
+    const total = this.#pending.reduce((n, c) => n + c.length, 0);
+    const ms = (total * 1000) / RATE;
+    if (ms < MIN_TURN_MS) {
+      this.#protocolError(
+        'input_audio_buffer_commit_empty',
+        `buffer too small: ${Math.round(ms)} ms of audio, at least ${MIN_TURN_MS} ms needed`,
+        eventId,
+      );
+      return;
+    }
+    const audio = new Float32Array(total);
+    let at = 0;
+    for (const c of this.#pending) {
+      audio.set(c, at);
+      at += c.length;
+    }
+    this.#pending = [];
+    const item: ServerItem = {
+      id: this.#pendingItemId ?? newId('item'),
+      object: 'realtime.item',
+      type: 'message',
+      role: 'user',
+      status: 'completed',
+      content: [{ type: 'input_audio', transcript: null }],
+    };
+    this.#pendingItemId = undefined;
+    const previous = this.#add(item);
+    const turn: OfflineTurn = {
+      userItemId: item.id,
+      source: 'audio',
+      user: '',
+      asrText: null,
+      phrase: null,
+      responseId: null,
+      assistantItemId: null,
+      reply: null,
+      heardReply: null,
+      playedMs: 0,
+      status: 'pending',
+      at: { user: Date.now(), reply: null, end: null },
+    };
+    this.#turns.push(turn);
+    const committedAt = performance.now();
+    this.#serverSend({
+      type: 'input_audio_buffer.committed',
+      previous_item_id: previous,
+      item_id: item.id,
+      'sotto:audio_ms': Math.round(ms),
+    });
+    this.#serverSend({ type: 'conversation.item.added', previous_item_id: previous, item });
+    this.#serverSend({ type: 'conversation.item.done', previous_item_id: previous, item });
+    const recognition = this.#recognise(item, audio, turn);
+    this.#audio.set(item.id, { item, recognition, turn });
+    this.#committedAt.set(item.id, committedAt);
+  }
+
+  async #recognise(item: ServerItem, audio: Float32Array, turn: OfflineTurn): Promise<Recognition | null> {
+    const engine = this.#engine;
+    if (!engine) return null;
+    try {
+      const r = await engine.transcribe(audio, { ...this.#o.asr, phrases: this.#phrases });
+      turn.user = r.text;
+      turn.asrText = r.raw;
+      turn.phrase = r.phrase;
+      if (item.type === 'message' && item.content[0]?.type === 'input_audio') item.content[0].transcript = r.text;
+      this.#serverSend({
+        type: 'conversation.item.input_audio_transcription.completed',
+        item_id: item.id,
+        content_index: 0,
+        transcript: r.text,
+      });
+      return r;
+    } catch (e) {
+      const err = e instanceof SottoError ? e : new SottoError('offline_engine_error', String(e), { cause: e });
+      this.#serverSend({
+        type: 'conversation.item.input_audio_transcription.failed',
+        item_id: item.id,
+        content_index: 0,
+        error: { type: 'server_error', code: err.code, message: err.message },
+      });
+      this.emit('error', err);
+      return null;
+    }
+  }
+
+  #createItem(input: ConversationItem): void {
+    const item = { ...input, id: input.id ?? newId('item'), object: 'realtime.item' as const };
+    if (item.type === 'message') item.status ??= 'completed';
+    const previous = this.#add(item);
+    if (item.type === 'message' && item.role === 'user') {
+      const text = item.content
+        .map((c) => (c.type === 'input_text' ? c.text : c.type === 'input_audio' ? (c.transcript ?? '') : ''))
+        .join(' ')
+        .trim();
+      this.#turns.push({
+        userItemId: item.id,
+        source: 'text',
+        user: text,
+        asrText: null,
+        phrase: null,
+        responseId: null,
+        assistantItemId: null,
+        reply: null,
+        heardReply: null,
+        playedMs: 0,
+        status: 'pending',
+        at: { user: Date.now(), reply: null, end: null },
+      });
+    }
+    this.#serverSend({ type: 'conversation.item.added', previous_item_id: previous, item });
+    this.#serverSend({ type: 'conversation.item.done', previous_item_id: previous, item });
+  }
+
+  #createResponse(event: Extract<ClientEvent, { type: 'response.create' }>, eventId: string | undefined): void {
+    const engine = this.#engine;
+    const output = this.#output;
+    if (!engine || !output) return;
+    if (this.#response && !this.#response.done) {
+      this.#protocolError(
+        'conversation_already_has_active_response',
+        `response ${this.#response.id} is in progress`,
+        eventId,
+      );
+      return;
+    }
+    const params = event.response;
+    if (params?.output_modalities && params.output_modalities.join() !== 'audio') {
+      this.#protocolError('unsupported_value', 'only ["audio"] output is supported', eventId, 'output_modalities');
+      return;
+    }
+    const lastUser = [...this.#items].reverse().find((i) => i.type === 'message' && i.role === 'user');
+    const turn = lastUser ? this.#turns.find((t) => t.userItemId === lastUser.id) : undefined;
+    const audio = lastUser ? this.#audio.get(lastUser.id) : undefined;
+    const inConversation = params?.conversation !== 'none';
+    const instructions = params?.instructions ?? this.#session.instructions ?? '';
+    const responder = this.#o.onOfflineTurn ?? defaultResponder;
+    const history = this.#turns.filter((t) => t !== turn);
+    const response = new LocalResponse({
+      engine,
+      output,
+      send: (e) => {
+        this.#serverSend(e);
+      },
+      compose: async (signal) => {
+        const r = audio ? await audio.recognition : null;
+        const text = audio ? (r?.text ?? '') : (turn?.user ?? '');
+        const reply = await responder(text, {
+          source: audio ? 'audio' : 'text',
+          phrase: r?.phrase ?? null,
+          confidence: r?.confidence ?? null,
+          instructions,
+          history: history.map((t) => ({ ...t })),
+          lastReply: this.#lastReply,
+          now: new Date(),
+          signal,
+        });
+        if (turn) {
+          turn.reply = reply;
+          turn.at.reply = Date.now();
+        }
+        return reply;
+      },
+      voice: this.#o.voice ?? 'slt',
+      inConversation,
+      previousItemId: this.#items.at(-1)?.id ?? null,
+      metadata: params?.metadata ?? null,
+      committedAt: lastUser ? (this.#committedAt.get(lastUser.id) ?? null) : null,
+    });
+    if (inConversation) this.#items.push(response.item);
+    if (turn && inConversation) {
+      turn.responseId = response.id;
+      turn.assistantItemId = response.item.id;
+    }
+    this.#response = response;
+    this.#lastResponseId = response.id;
+    void response.run().then((outcome) => {
+      if (this.#response === response) this.#response = null;
+      if (outcome.heard) this.#lastReply = outcome.heard;
+      if (turn?.responseId === response.id) {
+        turn.heardReply = outcome.heard;
+        turn.playedMs = outcome.playedMs;
+        turn.status =
+          outcome.status === 'completed' ? 'completed' : outcome.status === 'cancelled' ? 'cancelled' : 'failed';
+        turn.at.end = Date.now();
+      }
+      if (outcome.error) this.emit('error', outcome.error);
+    });
+  }
+
+  #truncate(itemId: string, contentIndex: number, audioEndMs: number, eventId: string | undefined): void {
+    const item = this.#items.find((i) => i.id === itemId);
+    if (!item) {
+      this.#protocolError('item_not_found', `no item "${itemId}"`, eventId, 'item_id');
+      return;
+    }
+    if (item.type !== 'message' || item.role !== 'assistant' || contentIndex !== 0) {
+      this.#protocolError(
+        'invalid_content_index',
+        'only the audio of an assistant item can be truncated',
+        eventId,
+        'content_index',
+      );
+      return;
+    }
+    const r = this.#response;
+    if (r?.item.id === itemId && !r.done) {
+      if (audioEndMs > Math.ceil(r.pushedMs)) {
+        this.#protocolError(
+          'audio_end_ms_out_of_range',
+          `audio_end_ms ${audioEndMs} is beyond the ${Math.round(r.pushedMs)} ms of audio played out so far`,
+          eventId,
+          'audio_end_ms',
+        );
+        return;
+      }
+      this.#cancel('truncated', true);
+    }
+    this.#serverSend({
+      type: 'conversation.item.truncated',
+      item_id: itemId,
+      content_index: contentIndex,
+      audio_end_ms: audioEndMs,
+    });
+  }
+
+  /**
+   * Cuts the active response. `flush` (barge-in): the whole output is flushed, silent within one render
+   * quantum; otherwise only this response is cancelled (also faded out within a quantum).
+   */
+  #cancel(reason: LocalCancelReason, flush: boolean): void {
+    const r = this.#response;
+    if (!r || r.done) return;
+    if (flush) this.#output?.flush();
+    r.cancel(reason, flush);
+  }
+
+  /** Appends `item`; returns the id of the item before it. */
+  #add(item: ServerItem): string | null {
+    const previous = this.#items.at(-1)?.id ?? null;
+    this.#items.push(item);
+    return previous;
+  }
+
+  #protocolError(code: string, message: string, eventId?: string, param?: string): void {
+    const error: ErrorInfo = {
+      type: 'invalid_request_error',
+      code,
+      message,
+      event_id: eventId ?? null,
+      param: param ?? null,
+    };
+    this.#serverSend({ type: 'error', error });
+  }
+
+  /** Emits a server event with an id, after the current call (so a listener may call `send()` again). */
+  #serverSend(event: OutgoingServerEvent): void {
+    const full: ServerEvent = { event_id: newId('event'), ...event };
+    queueMicrotask(() => {
+      this.emit('server_event', full);
+    });
+  }
+
+  async #createOutput(): Promise<ReplyOutput> {
+    const ctx = this.#o.audioContext;
+    if (!ctx) throw new SottoError('internal', 'no audioContext');
+    const { PlaybackNode } = await import('../audio/playback-node.ts');
+    const node = await PlaybackNode.create(ctx);
+    node.output.connect(this.#o.destination ?? ctx.destination);
+    this.#ownedNode = node;
+    return node;
+  }
+
+  async #createEngine(): Promise<OfflineEngine> {
+    const models = this.#o.models;
+    if (!models) throw new SottoError('internal', 'no models configured');
+    const { WorkerEngine } = await import('./worker-engine.ts');
+    return new WorkerEngine(models);
+  }
+
+  async #release(): Promise<void> {
+    const engine = this.#engine;
+    this.#engine = null;
+    await engine?.close().catch(() => undefined);
+    this.#ownedNode?.close();
+    this.#ownedNode = null;
+  }
+
+  #setStatus(status: TransportStatus): void {
+    if (status === this.#status) return;
+    this.#status = status;
+    this.emit('status', status);
+  }
+
+  #setHealth(level: HealthSnapshot['level'], reason: string): void {
+    if (level === this.#health.level && reason === this.#health.reason) return;
+    this.#health = { level, reason, rttMs: level === 'healthy' ? 0 : null, sinceLastPongMs: 0 };
+    this.emit('health', this.#health);
+  }
+}
