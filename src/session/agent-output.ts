@@ -15,6 +15,8 @@ export interface AgentOutput {
   replyStartTime(): number | null;
   /** AudioContext time (s) of the newest sample the user heard (after ducking), or null. */
   lastHeardTime(): number | null;
+  /** AudioContext time (s) of the newest audible sample on the track (before ducking), or null. */
+  lastAudibleTime(): number | null;
   /** Whether reply audio was audible within the last `withinMs` ms. */
   audible(withinMs?: number): boolean;
   /** Output volume 0–1 (the user's setting; ducking comes on top). */

@@ -67,6 +67,10 @@ export class ElementOutput implements AgentOutput {
     return this.#tap.stats().lastHeardTime;
   }
 
+  lastAudibleTime(): number | null {
+    return this.#tap.stats().lastAudibleTime;
+  }
+
   audible(withinMs = 60): boolean {
     const last = this.#tap.stats().lastAudibleTime;
     return last !== null && this.#ctx.currentTime - last <= withinMs / 1000;

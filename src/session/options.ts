@@ -1,4 +1,5 @@
 import type { MicrophoneOptions } from '../audio/microphone.ts';
+import type { ServerVadTurnDetection } from '../protocol/index.ts';
 import type { BackoffOptions } from '../transport/backoff.ts';
 import type { HealthThresholds } from '../transport/health.ts';
 import type { Transport } from '../transport/types.ts';
@@ -33,9 +34,16 @@ export interface ConnectOptions {
    * session sends `input_audio_buffer.commit` + `response.create` itself. `'manual'`: the mic is sent all
    * the time and the app ends turns (`commit()`, or `startTurn()` / `endTurn()`). `'push-to-talk'`: the mic
    * is sent only between `startTurn()` and `endTurn()`. Barge-in by voice is off in both; starting a turn
-   * during a reply interrupts it.
+   * during a reply interrupts it. `'server'`: no on-device endpointing — the server's VAD ends turns,
+   * answers and interrupts by itself (`turn_detection: server_vad` with `serverVad`), as a plain Realtime
+   * client would; the session follows its `input_audio_buffer.speech_*` events.
    */
-  endpointing?: 'client' | 'manual' | 'push-to-talk';
+  endpointing?: 'client' | 'manual' | 'push-to-talk' | 'server';
+  /**
+   * Server VAD settings for `endpointing: 'server'`. Defaults are OpenAI's (`SERVER_VAD_DEFAULTS`):
+   * threshold 0.5, prefix_padding_ms 300, silence_duration_ms 500, create_response and interrupt_response on.
+   */
+  serverVad?: Omit<ServerVadTurnDetection, 'type'>;
   /**
    * How early the session answers (client endpointing). `'normal'` (default): commit at `turn_end`
    * (`vad.endpointer.silenceMs` of silence) and send the `sotto.turn.ending` hint at `turn_ending` when

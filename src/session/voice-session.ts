@@ -5,44 +5,24 @@ import { TypedEmitter } from '../events.ts';
 import type { SessionStats } from '../metrics/collector.ts';
 import type { TurnMetrics } from '../metrics/timeline.ts';
 import type { ClientEvent, ServerEvent, SessionConfig } from '../protocol/index.ts';
-import { EXT_SPECULATIVE_TURN } from '../protocol/index.ts';
-import { LiveKitTransport } from '../transport/livekit/livekit-transport.ts';
+import { SERVER_VAD_DEFAULTS } from '../protocol/index.ts';
 import type { Transport, TransportStatus } from '../transport/types.ts';
 import { resolveEndpointerOptions } from '../vad/endpointer-options.ts';
-import type { SpeechStartEvent, TurnEndEvent, TurnEndingEvent } from '../vad/events.ts';
-import { heardMs } from './agent-output.ts';
 import { BargeIn } from './barge-in.ts';
 import { ClientEndpointing } from './client-endpointing.ts';
 import { conversationState, type ConversationState, type StateInputs } from './conversation-state.ts';
+import { createTransport } from './create-transport.ts';
 import { ElementOutput } from './element-output.ts';
 import type { VoiceSessionEvents } from './events.ts';
 import { onFirstGesture } from './gesture-unlock.ts';
 import type { ConnectOptions } from './options.ts';
+import { ReplyController } from './reply-controller.ts';
 import { TranscriptAssembler } from './transcripts.ts';
+import { TurnTaking } from './turn-taking.ts';
 import { TurnTracker } from './turn-tracker.ts';
 
-/** How often the reply's audio start/end is looked for on the output tap, in ms. */
-const POLL_MS = 10;
-/** A reply with no audible sample this long after `response.done` is finished without audio, in ms. */
-const NO_AUDIO_GRACE_MS = 1500;
-/** The agent counts as audible when a sample was heard within this window, in ms. */
-const AUDIBLE_WINDOW_MS = 120;
 /** Push-to-talk: the mic stays on this long after `endTurn()` so the last word's packets arrive, in ms. */
 const PTT_TAIL_MS = 250;
-
-/** The reply in progress. */
-interface Reply {
-  readonly id: string;
-  itemId: string | null;
-  startTime: number | null;
-  /** The server finished sending its audio (`output_audio_buffer.stopped` / `.cleared`). */
-  serverStopped: boolean;
-  done: boolean;
-  doneAt: number;
-  /** Cancelled by the user (barge-in, new speech, push-to-talk): its audio is not played. */
-  cancelled: boolean;
-  ended: boolean;
-}
 
 /**
  * A voice conversation with a Realtime-style agent: the mic goes up through a {@link Transport} (LiveKit
@@ -60,26 +40,20 @@ export class VoiceSession extends TypedEmitter<VoiceSessionEvents> {
   #ownsMic: boolean;
   readonly #ctx: AudioContext;
   readonly #ownsCtx: boolean;
+  readonly #endpointing: NonNullable<ConnectOptions['endpointing']>;
   readonly #tracker = new TurnTracker();
   readonly #transcripts = new TranscriptAssembler();
   readonly #bargeIn: BargeIn;
-  readonly #endpointing: 'client' | 'manual' | 'push-to-talk';
+  readonly #replies: ReplyController;
+  readonly #turns: TurnTaking;
   #state: ConversationState = 'connecting';
   #link: StateInputs['link'] = 'connecting';
   #agentReady = false;
   #extensions: readonly string[] = [];
-  #listening = true;
+  #listening: boolean;
   #muted = false;
-  #userSpeaking = false;
-  #agentSpeaking = false;
   #output: ElementOutput | null = null;
   #client: ClientEndpointing | null = null;
-  #turnId: string | null = null;
-  #eagerCommitted: string | null = null;
-  #reply: Reply | null = null;
-  #createAfterReply = false;
-  #duck: { turnId: string; onset: number; at: number } | null = null;
-  #poll: ReturnType<typeof setInterval> | undefined;
   #pttTail: ReturnType<typeof setTimeout> | undefined;
   #cancelUnlock: (() => void) | null = null;
   #closed = false;
@@ -94,23 +68,56 @@ export class VoiceSession extends TypedEmitter<VoiceSessionEvents> {
     this.#ownsCtx = !opts.audioContext;
     this.#endpointing = opts.endpointing ?? 'client';
     this.#listening = opts.autoStart ?? true;
+    const emit = <K extends keyof VoiceSessionEvents>(name: K, payload: VoiceSessionEvents[K]): void => {
+      this.emit(name, payload);
+    };
+    const changed = (): void => {
+      this.#update();
+    };
+    const quietly = (event: ClientEvent): void => {
+      this.#sendQuietly(event);
+    };
+    this.#replies = new ReplyController({
+      ctx,
+      tracker: this.#tracker,
+      output: () => this.#output,
+      send: quietly,
+      emit,
+      changed,
+      agentStopped: () => {
+        this.#bargeIn.agentStopped();
+      },
+    });
     const ep = resolveEndpointerOptions(opts.vad?.endpointer);
     this.#bargeIn = new BargeIn(
       { ...opts.bargeIn, ...(this.#endpointing === 'client' ? {} : { enabled: false }) },
       { positive: ep.positiveThreshold, negative: ep.negativeThreshold },
       {
         duck: (gain) => {
-          this.#onDuck(gain);
+          const id = this.#turns.turnId;
+          this.#replies.duck(gain, id, (id ? this.#tracker.marks(id)?.speechStart : undefined) ?? ctx.currentTime);
         },
         restore: () => {
-          this.#duck = null;
-          this.#output?.restore();
+          this.#replies.restore();
         },
         confirm: (onset) => {
-          this.#interrupt(onset);
+          this.#replies.interrupt(onset);
         },
       },
     );
+    this.#turns = new TurnTaking({
+      ctx,
+      tracker: this.#tracker,
+      replies: this.#replies,
+      bargeIn: this.#bargeIn,
+      eager: (opts.eagerness ?? 'normal') === 'eager',
+      accepting: () => this.#listening && !this.#muted && !this.#closed,
+      agentReady: () => this.#agentReady,
+      extensions: () => this.#extensions,
+      send: (event) => this.send(event),
+      emit,
+      changed,
+    });
   }
 
   /**
@@ -123,15 +130,7 @@ export class VoiceSession extends TypedEmitter<VoiceSessionEvents> {
     if (typeof RTCPeerConnection === 'undefined' || typeof AudioContext === 'undefined') {
       throw new SottoError('unsupported_browser', 'this browser lacks WebRTC or Web Audio');
     }
-    const transport =
-      opts.transport ??
-      new LiveKitTransport({
-        url: opts.url,
-        token: opts.token,
-        ...(opts.connectTimeoutMs === undefined ? {} : { connectTimeoutMs: opts.connectTimeoutMs }),
-        ...(opts.reconnect ? { backoff: opts.reconnect } : {}),
-        ...(opts.health ? { health: opts.health } : {}),
-      });
+    const transport = opts.transport ?? createTransport(opts);
     let mic: MediaStream | undefined;
     let session: VoiceSession | undefined;
     const ctx = opts.audioContext ?? new AudioContext({ latencyHint: 'interactive' });
@@ -207,15 +206,18 @@ export class VoiceSession extends TypedEmitter<VoiceSessionEvents> {
   /** Stops listening without disconnecting: the mic is not sent, no turns are taken; `start()` resumes. */
   async stop(): Promise<void> {
     this.#listening = false;
-    this.#dropUserTurn();
+    this.#turns.drop();
     await this.#applyMic();
     this.#update();
   }
 
-  /** Mutes the microphone: no audio leaves the device (the track is disabled) and no turn starts. */
+  /**
+   * Mutes the microphone: the track is disabled, so no audio leaves the device (and the on-device VAD
+   * hears silence: no turn starts). A `mediaStream` the app passed in is disabled too, until `unmute()`.
+   */
   async mute(): Promise<void> {
     this.#muted = true;
-    this.#dropUserTurn();
+    this.#turns.drop();
     await this.#applyMic();
     this.#update();
   }
@@ -227,41 +229,25 @@ export class VoiceSession extends TypedEmitter<VoiceSessionEvents> {
   }
 
   /**
-   * Push-to-talk / manual turns: the user starts talking now. Interrupts a reply that is playing or
+   * Manual / push-to-talk turns: the user starts talking now. Interrupts a reply that is playing or
    * coming, clears the server's input buffer and (push-to-talk) turns the mic on.
    */
   async startTurn(): Promise<void> {
-    if (this.#endpointing === 'client') throw new SottoError('internal', 'startTurn() needs manual or push-to-talk');
-    clearTimeout(this.#pttTail);
-    const now = this.#ctx.currentTime;
-    if (this.#agentSpeaking && this.#reply) {
-      this.#onDuck(0);
-      this.#interrupt(now);
-    } else {
-      this.#cancelPendingReply();
+    if (this.#endpointing === 'client' || this.#endpointing === 'server') {
+      throw new SottoError('internal', 'startTurn() needs manual or push-to-talk endpointing');
     }
-    const id = this.#tracker.manualId();
-    this.#turnId = id;
-    this.#tracker.mark(id, 'speechStart', now);
-    this.#userSpeaking = true;
+    clearTimeout(this.#pttTail);
+    this.#turns.manualStart();
     await this.send({ type: 'input_audio_buffer.clear' });
     await this.#applyMic();
-    this.#update();
   }
 
-  /** Push-to-talk / manual turns: the user is done; commits the turn and asks for a reply. */
+  /** Manual / push-to-talk turns: the user is done; commits the turn and asks for a reply. */
   async endTurn(): Promise<void> {
-    const id = this.#turnId ?? this.#tracker.manualId();
-    const now = this.#ctx.currentTime;
-    this.#tracker.mark(id, 'speechEnd', now);
-    this.#tracker.mark(id, 'endpoint', now);
-    this.#userSpeaking = false;
-    this.#turnId = null;
-    await this.#commitTurn(id);
+    await this.#turns.manualEnd(true);
     if (this.#endpointing === 'push-to-talk') {
       this.#pttTail = setTimeout(() => void this.#applyMic(), PTT_TAIL_MS);
     }
-    this.#update();
   }
 
   /**
@@ -269,23 +255,17 @@ export class VoiceSession extends TypedEmitter<VoiceSessionEvents> {
    * `input_audio_buffer.commit` then `response.create`.
    */
   async commit(): Promise<void> {
-    const id = this.#turnId ?? this.#tracker.manualId();
-    this.#tracker.mark(id, 'endpoint', this.#ctx.currentTime);
-    this.#turnId = null;
-    await this.#commitTurn(id);
+    await this.#turns.manualEnd(false);
   }
 
   /** Sends a typed user message and asks for a reply (interrupting one that is playing). */
   async sendText(text: string): Promise<void> {
-    if (this.#agentSpeaking && this.#reply) {
-      this.#onDuck(0);
-      this.#interrupt(this.#ctx.currentTime);
-    }
+    if (this.#replies.agentSpeaking) this.#replies.interrupt(this.#ctx.currentTime);
     await this.send({
       type: 'conversation.item.create',
       item: { type: 'message', role: 'user', content: [{ type: 'input_text', text }] },
     });
-    await this.send({ type: 'response.create' });
+    this.#replies.requestResponse();
   }
 
   /** Changes the agent's session settings (`session.update`: instructions, voice, tools…). */
@@ -301,7 +281,7 @@ export class VoiceSession extends TypedEmitter<VoiceSessionEvents> {
     await this.#transport.send(event);
   }
 
-  /** Lets barge-in be switched at run time (ignored with manual endpointing). */
+  /** Switches barge-in at run time (client endpointing only). */
   setBargeIn(enabled: boolean): void {
     if (this.#endpointing === 'client') this.#bargeIn.enabled = enabled;
   }
@@ -318,10 +298,9 @@ export class VoiceSession extends TypedEmitter<VoiceSessionEvents> {
   async setInputDevice(deviceId: string): Promise<void> {
     const next = await openMicrophone({ ...this.#opts.microphone, deviceId });
     const [track] = next.getAudioTracks();
-    if (!track) throw new SottoError('no_microphone', 'the new device gave no audio track');
-    if (!this.#transport.replaceMicTrack) {
+    if (!track || !this.#transport.replaceMicTrack) {
       for (const t of next.getTracks()) t.stop();
-      throw new SottoError('internal', `the ${this.#transport.kind} transport cannot switch microphones`);
+      throw new SottoError(track ? 'internal' : 'no_microphone', `cannot switch to microphone ${deviceId}`);
     }
     await this.#transport.replaceMicTrack(track);
     this.#client?.switchSource(next);
@@ -353,122 +332,26 @@ export class VoiceSession extends TypedEmitter<VoiceSessionEvents> {
       this.emit('error', e);
     });
     this.#client = client;
-    client.vad.on('frame', (f) => {
+    const vad = client.vad;
+    vad.on('frame', (f) => {
       this.emit('vad_frame', f);
       this.#bargeIn.frame(f.time, f.probability);
     });
-    client.vad.on('speech_start', (e) => {
-      this.#onSpeechStart(e);
+    vad.on('speech_start', (e) => {
+      this.#turns.speechStart(e);
     });
-    client.vad.on('turn_ending', (e) => {
-      this.#onTurnEnding(e);
+    vad.on('turn_ending', (e) => {
+      this.#turns.turnEnding(e);
     });
-    client.vad.on('turn_resumed', (e) => {
-      if (!this.#accepting()) return;
-      this.emit('turn_resumed', e);
-      this.#userSpeaking = true;
-      if (this.#eagerCommitted === this.#turnId) {
-        this.#eagerCommitted = null;
-        this.#cancelPendingReply();
-      }
-      if (this.#extensions.includes(EXT_SPECULATIVE_TURN)) this.#sendQuietly({ type: 'sotto.turn.resumed' });
-      this.#update();
+    vad.on('turn_resumed', (e) => {
+      this.#turns.turnResumed(e);
     });
-    client.vad.on('turn_end', (e) => {
-      this.#onTurnEnd(e);
+    vad.on('turn_end', (e) => {
+      this.#turns.turnEnd(e);
     });
-    client.vad.on('misfire', (e) => {
-      this.emit('misfire', e);
-      this.#bargeIn.speechStopped();
-      const id = `vad-${String(e.turnId)}`;
-      this.#tracker.discard(id);
-      if (this.#turnId === id) this.#turnId = null;
-      this.#userSpeaking = false;
-      this.#update();
+    vad.on('misfire', (e) => {
+      this.#turns.misfire(e);
     });
-  }
-
-  /** Turns are taken only while listening, unmuted, and the agent is ready. */
-  #accepting(): boolean {
-    return this.#listening && !this.#muted && !this.#closed;
-  }
-
-  #onSpeechStart(e: SpeechStartEvent): void {
-    if (!this.#accepting()) return;
-    this.emit('speech_start', e);
-    const id = `vad-${String(e.turnId)}`;
-    this.#turnId = id;
-    this.#tracker.mark(id, 'speechStart', e.onsetTime);
-    this.#userSpeaking = true;
-    const audible = this.#agentSpeaking || (this.#output?.audible(AUDIBLE_WINDOW_MS) ?? false);
-    if (audible && this.#reply && !this.#reply.cancelled) {
-      this.#bargeIn.speechStart(e.onsetTime, true);
-    } else {
-      // The user talks again before the reply is heard: that reply answered half a turn.
-      this.#cancelPendingReply();
-    }
-    this.#update();
-  }
-
-  #onTurnEnding(e: TurnEndingEvent): void {
-    if (!this.#accepting()) return;
-    this.emit('turn_ending', e);
-    this.#bargeIn.speechStopped();
-    const id = this.#turnId;
-    if (id === null) return;
-    if (this.#extensions.includes(EXT_SPECULATIVE_TURN)) {
-      const silence = Math.max(0, Math.round((this.#ctx.currentTime - e.endTime) * 1000));
-      this.#sendQuietly({ type: 'sotto.turn.ending', 'sotto:silence_ms': silence });
-    }
-    if ((this.#opts.eagerness ?? 'normal') === 'eager' && this.#agentReady) {
-      this.#tracker.mark(id, 'speechEnd', e.endTime);
-      this.#tracker.mark(id, 'endpoint', this.#ctx.currentTime);
-      this.#eagerCommitted = id;
-      this.#userSpeaking = false;
-      void this.#commitTurn(id);
-      this.#update();
-    }
-  }
-
-  #onTurnEnd(e: TurnEndEvent): void {
-    if (!this.#accepting()) return;
-    this.emit('turn_end', e);
-    this.#bargeIn.speechStopped();
-    const id = `vad-${String(e.turnId)}`;
-    this.#userSpeaking = false;
-    this.#turnId = null;
-    if (this.#eagerCommitted === id) {
-      // Committed at turn_ending and not resumed since: already answered.
-      this.#eagerCommitted = null;
-      this.#update();
-      return;
-    }
-    this.#tracker.mark(id, 'speechEnd', e.endTime);
-    this.#tracker.mark(id, 'endpoint', this.#ctx.currentTime);
-    if (this.#agentReady) void this.#commitTurn(id);
-    else this.#tracker.discard(id);
-    this.#update();
-  }
-
-  async #commitTurn(turnId: string): Promise<void> {
-    try {
-      const commit = this.send({ type: 'input_audio_buffer.commit' });
-      this.#tracker.committed(turnId, this.#ctx.currentTime);
-      this.#update();
-      await commit;
-      const r = this.#reply;
-      // One response at a time: a turn taken while a reply is still being generated (barge-in off, or a
-      // grunt) is answered after it.
-      if (r && !r.done && !r.cancelled) this.#createAfterReply = true;
-      else await this.send({ type: 'response.create' });
-    } catch (err) {
-      this.emit(
-        'error',
-        err instanceof SottoError
-          ? err
-          : new SottoError('not_connected', `could not commit the turn: ${String(err)}`, { cause: err }),
-      );
-    }
   }
 
   /** Sends without failing the caller: a hint or a cancel that cannot be sent is only reported. */
@@ -481,175 +364,41 @@ export class VoiceSession extends TypedEmitter<VoiceSessionEvents> {
     });
   }
 
-  // --- replies ------------------------------------------------------------------------------------
-
-  #onDuck(gain: number): void {
-    const at = this.#output?.duck(gain) ?? this.#ctx.currentTime;
-    const turnId = this.#turnId;
-    const onset = turnId ? (this.#tracker.marks(turnId)?.speechStart ?? at) : at;
-    this.#duck = { turnId: turnId ?? '', onset, at };
-  }
-
-  /** Barge-in confirmed (or an explicit interruption): cancel the reply, truncate it at what was heard. */
-  #interrupt(onset: number): void {
-    const reply = this.#reply;
-    const duck = this.#duck;
-    if (!reply || reply.cancelled) return;
-    const cut = duck?.at ?? this.#ctx.currentTime;
-    // The last sample the user heard: the tap's view of the element after the duck took effect.
-    const heard = this.#output?.lastHeardTime() ?? null;
-    const silentTime = heard !== null && heard > onset && heard <= cut + 0.05 ? heard : Math.max(onset, cut);
-    const playedMs = heardMs(reply.startTime, silentTime);
-    reply.cancelled = true;
-    if (!reply.done) this.#sendQuietly({ type: 'response.cancel', response_id: reply.id });
-    this.#sendQuietly({ type: 'output_audio_buffer.clear' });
-    if (reply.itemId !== null && reply.startTime !== null) {
-      this.#sendQuietly({
-        type: 'conversation.item.truncate',
-        item_id: reply.itemId,
-        content_index: 0,
-        audio_end_ms: playedMs,
-      });
-    }
-    if (duck?.turnId) {
-      this.#tracker.mark(duck.turnId, 'bargeInOnset', onset);
-      this.#tracker.mark(duck.turnId, 'bargeInSilent', silentTime);
-    }
-    this.emit('interrupted', { responseId: reply.id, itemId: reply.itemId, onsetTime: onset, silentTime, playedMs });
-    this.#endReply(reply, silentTime, true);
-  }
-
-  /** Cancels a reply that is requested or created but not audible yet (the user is talking again). */
-  #cancelPendingReply(): void {
-    const reply = this.#reply;
-    if (reply && !reply.cancelled && !reply.ended && reply.startTime === null) {
-      reply.cancelled = true;
-      this.#output?.duck(0);
-      if (!reply.done) this.#sendQuietly({ type: 'response.cancel', response_id: reply.id });
-      this.#sendQuietly({ type: 'output_audio_buffer.clear' });
-      this.#endReply(reply, this.#ctx.currentTime, true);
-    } else if (!reply && this.#tracker.awaiting && this.#agentReady) {
-      // response.create is in flight: cancel whatever it starts.
-      this.#sendQuietly({ type: 'response.cancel' });
-    }
-  }
-
-  #onReplyCreated(id: string): void {
-    const previous = this.#reply;
-    if (previous && !previous.ended) this.#endReply(previous, this.#ctx.currentTime, previous.cancelled);
-    this.#duck = null;
-    this.#output?.restore();
-    this.#bargeIn.agentStopped();
-    this.#tracker.replyCreated(id, this.#ctx.currentTime);
-    this.#reply = {
-      id,
-      itemId: null,
-      startTime: null,
-      serverStopped: false,
-      done: false,
-      doneAt: 0,
-      cancelled: false,
-      ended: false,
-    };
-    this.#output?.armReply();
-    clearInterval(this.#poll);
-    this.#poll = setInterval(() => {
-      this.#pollReply();
-    }, POLL_MS);
-  }
-
-  /** Looks for the reply's first audible sample and its end, on the output tap. */
-  #pollReply(): void {
-    const reply = this.#reply;
-    const out = this.#output;
-    if (!reply || reply.ended) {
-      clearInterval(this.#poll);
-      return;
-    }
-    if (reply.startTime === null && out && !reply.cancelled) {
-      const start = out.replyStartTime();
-      if (start !== null) {
-        reply.startTime = start;
-        const played = start + (this.#ctx.outputLatency || this.#ctx.baseLatency || 0);
-        this.#tracker.firstAudio(reply.id, start, played);
-        this.#agentSpeaking = true;
-        this.emit('agent_audio_start', { responseId: reply.id, time: start });
-        const m = this.#tracker.finishReply(reply.id);
-        if (m) this.emit('metrics', m);
-        this.#update();
-      }
-    }
-    if (reply.startTime !== null && reply.serverStopped && !(out?.audible(AUDIBLE_WINDOW_MS) ?? false)) {
-      this.#endReply(reply, out?.stats().lastAudibleTime ?? this.#ctx.currentTime, false);
-    } else if (reply.startTime === null && reply.done && performance.now() - reply.doneAt > NO_AUDIO_GRACE_MS) {
-      const m = this.#tracker.finishReply(reply.id);
-      if (m) this.emit('metrics', m);
-      this.#endReply(reply, this.#ctx.currentTime, false);
-    }
-  }
-
-  #endReply(reply: Reply, time: number, interrupted: boolean): void {
-    if (reply.ended) return;
-    reply.ended = true;
-    if (reply === this.#reply) clearInterval(this.#poll);
-    if (reply.startTime !== null) this.emit('agent_audio_end', { responseId: reply.id, time, interrupted });
-    else this.#tracker.finishReply(reply.id);
-    this.#agentSpeaking = false;
-    this.#bargeIn.agentStopped();
-    this.#update();
-  }
-
   #onServerEvent(event: ServerEvent): void {
     this.emit('server_event', event);
     const t = this.#transcripts.accept(event);
     if (t) this.emit('transcript', t);
-    const reply = this.#reply;
+    if (this.#endpointing === 'server') this.#turns.serverEvent(event);
+    this.#replies.onServerEvent(event);
     switch (event.type) {
       case 'session.created':
         this.#agentReady = true;
         this.#extensions = event.session['sotto:extensions'] ?? [];
         this.#link = 'ready';
+        this.#configureTurnDetection();
         this.#update();
         return;
       case 'input_audio_buffer.committed':
-        this.#tracker.acked(this.#ctx.currentTime);
-        return;
-      case 'response.created':
-        this.#onReplyCreated(event.response.id);
-        this.emit('response_created', event.response);
-        return;
-      case 'response.output_item.added':
-        if (reply?.id === event.response_id && event.item.type === 'message' && event.item.role === 'assistant') {
-          reply.itemId = event.item.id;
-        }
-        return;
-      case 'output_audio_buffer.stopped':
-      case 'output_audio_buffer.cleared':
-        if (reply) reply.serverStopped = true;
-        return;
-      case 'response.done':
-        if (reply?.id === event.response.id) {
-          reply.done = true;
-          reply.doneAt = performance.now();
-          if (event.response.status !== 'completed') reply.serverStopped = true;
-        }
-        this.emit('response_done', event.response);
-        if (this.#createAfterReply && reply?.id === event.response.id) {
-          this.#createAfterReply = false;
-          this.#sendQuietly({ type: 'response.create' });
-        }
+        if (this.#endpointing !== 'server') this.#tracker.acked(this.#ctx.currentTime);
         return;
       case 'error':
         this.emit(
           'error',
-          new SottoError('server_error', `${event.error.code}: ${event.error.message}`, {
-            cause: event.error,
-          }),
+          new SottoError('server_error', `${event.error.code}: ${event.error.message}`, { cause: event.error }),
         );
         return;
       default:
         return;
     }
+  }
+
+  /** `server` endpointing turns the server's VAD on (OpenAI's defaults); every other mode turns it off. */
+  #configureTurnDetection(): void {
+    const turn_detection =
+      this.#endpointing === 'server'
+        ? { type: 'server_vad' as const, ...SERVER_VAD_DEFAULTS, ...this.#opts.serverVad }
+        : null;
+    this.#sendQuietly({ type: 'session.update', session: { audio: { input: { turn_detection } } } });
   }
 
   #listen(): void {
@@ -706,7 +455,7 @@ export class VoiceSession extends TypedEmitter<VoiceSessionEvents> {
       });
     }
     this.#output = out;
-    if (this.#reply && !this.#reply.ended) out.armReply();
+    this.#replies.outputAttached(out);
   }
 
   /** Resumes the AudioContext and the agent's element now, or on the first gesture if the browser says no. */
@@ -725,22 +474,14 @@ export class VoiceSession extends TypedEmitter<VoiceSessionEvents> {
   /** The transport's mic follows listening, mute and push-to-talk. */
   async #applyMic(): Promise<void> {
     const ptt = this.#endpointing === 'push-to-talk';
-    const on = this.#listening && !this.#muted && (!ptt || this.#userSpeaking);
+    const on = this.#listening && !this.#muted && (!ptt || this.#turns.userSpeaking);
     if (this.#transport.status === 'connected' || this.#transport.status === 'reconnecting') {
       await this.#transport.setMicEnabled(on);
     }
   }
 
-  /** Mute/stop during a turn: the turn is dropped, never committed. */
-  #dropUserTurn(): void {
-    if (this.#turnId) this.#tracker.discard(this.#turnId);
-    this.#turnId = null;
-    this.#userSpeaking = false;
-    this.#bargeIn.speechStopped();
-  }
-
   async #release(): Promise<void> {
-    clearInterval(this.#poll);
+    this.#replies.close();
     clearTimeout(this.#pttTail);
     this.#cancelUnlock?.();
     const client = this.#client;
@@ -758,10 +499,9 @@ export class VoiceSession extends TypedEmitter<VoiceSessionEvents> {
       link: this.#link,
       mode: 'remote',
       listening: this.#listening && !this.#muted,
-      userSpeaking: this.#userSpeaking,
-      awaitingReply:
-        this.#tracker.awaiting || (this.#reply !== null && !this.#reply.ended && this.#reply.startTime === null),
-      agentSpeaking: this.#agentSpeaking,
+      userSpeaking: this.#turns.userSpeaking,
+      awaitingReply: this.#tracker.awaiting || this.#replies.awaitingAudio,
+      agentSpeaking: this.#replies.agentSpeaking,
     });
     if (state === this.#state) return;
     this.#state = state;

@@ -1,0 +1,249 @@
+/**
+ * The agent's replies as the user hears them: which reply is current, when its first sample became
+ * audible (on the output tap), when it ended, and how an interruption cancels and truncates it at the
+ * heard sample. One reply at a time; a turn taken while a reply is still generated is answered after it.
+ */
+import type { ClientEvent, ServerEvent } from '../protocol/index.ts';
+import { heardMs, type AgentOutput } from './agent-output.ts';
+import type { VoiceSessionEvents } from './events.ts';
+import type { TurnTracker } from './turn-tracker.ts';
+
+/** How often the reply's audio start/end is looked for on the output tap, in ms. */
+const POLL_MS = 10;
+/** A reply with no audible sample this long after `response.done` is finished without audio, in ms. */
+const NO_AUDIO_GRACE_MS = 1500;
+/** The agent counts as audible when a sample was heard within this window, in ms. */
+export const AUDIBLE_WINDOW_MS = 120;
+
+/** What the controller needs from its session. */
+export interface ReplyHost {
+  readonly ctx: AudioContext;
+  readonly tracker: TurnTracker;
+  /** The agent's output, once its audio exists. */
+  output(): AgentOutput | null;
+  /** Sends a client event; failures are reported by the host, never thrown here. */
+  send(event: ClientEvent): void;
+  emit<K extends keyof VoiceSessionEvents>(name: K, payload: VoiceSessionEvents[K]): void;
+  /** Something that feeds the conversation state changed. */
+  changed(): void;
+  /** The reply ended or a new one started (barge-in forgets its decision). */
+  agentStopped(): void;
+}
+
+interface Reply {
+  readonly id: string;
+  itemId: string | null;
+  startTime: number | null;
+  /** The server finished sending its audio (`output_audio_buffer.stopped` / `.cleared`). */
+  serverStopped: boolean;
+  done: boolean;
+  doneAt: number;
+  /** Cancelled by the user (barge-in, new speech, push-to-talk): its audio is not played. */
+  cancelled: boolean;
+  ended: boolean;
+}
+
+export class ReplyController {
+  readonly #h: ReplyHost;
+  #reply: Reply | null = null;
+  #agentSpeaking = false;
+  #createAfterReply = false;
+  #duck: { turnId: string | null; onset: number; at: number } | null = null;
+  #poll: ReturnType<typeof setInterval> | undefined;
+
+  constructor(host: ReplyHost) {
+    this.#h = host;
+  }
+
+  /** Reply audio is playing. */
+  get agentSpeaking(): boolean {
+    return this.#agentSpeaking;
+  }
+
+  /** A reply was created and is not audible yet. */
+  get awaitingAudio(): boolean {
+    const r = this.#reply;
+    return r !== null && !r.ended && r.startTime === null;
+  }
+
+  /** The current reply is audible (or was, within {@link AUDIBLE_WINDOW_MS}) and not cancelled. */
+  audible(): boolean {
+    const r = this.#reply;
+    if (!r || r.cancelled) return false;
+    return this.#agentSpeaking || (this.#h.output()?.audible(AUDIBLE_WINDOW_MS) ?? false);
+  }
+
+  /** Asks for a reply now, or after the one still being generated. */
+  requestResponse(): void {
+    const r = this.#reply;
+    if (r && !r.done && !r.cancelled) this.#createAfterReply = true;
+    else this.#h.send({ type: 'response.create' });
+  }
+
+  /** Barge-in: lower the agent now; `turnId`/`onset` is the user's turn that caused it. */
+  duck(gain: number, turnId: string | null, onset: number): void {
+    const at = this.#h.output()?.duck(gain) ?? this.#h.ctx.currentTime;
+    this.#duck = { turnId, onset, at };
+  }
+
+  /** Barge-in not confirmed: the agent comes back. */
+  restore(): void {
+    this.#duck = null;
+    this.#h.output()?.restore();
+  }
+
+  /** The user interrupts (barge-in confirmed, push-to-talk, typed text): cancel and truncate at the heard sample. */
+  interrupt(onset: number): void {
+    const reply = this.#reply;
+    if (!reply || reply.cancelled) return;
+    const duck = this.#duck ?? { turnId: null, onset, at: this.#h.output()?.duck(0) ?? this.#h.ctx.currentTime };
+    // The last sample the user heard: the tap's view of the element after the duck took effect.
+    const heard = this.#h.output()?.lastHeardTime() ?? null;
+    const silentTime = heard !== null && heard > onset && heard <= duck.at + 0.05 ? heard : Math.max(onset, duck.at);
+    const playedMs = heardMs(reply.startTime, silentTime);
+    reply.cancelled = true;
+    if (!reply.done) this.#h.send({ type: 'response.cancel', response_id: reply.id });
+    this.#h.send({ type: 'output_audio_buffer.clear' });
+    if (reply.itemId !== null && reply.startTime !== null) {
+      this.#h.send({
+        type: 'conversation.item.truncate',
+        item_id: reply.itemId,
+        content_index: 0,
+        audio_end_ms: playedMs,
+      });
+    }
+    if (duck.turnId !== null) {
+      this.#h.tracker.mark(duck.turnId, 'bargeInOnset', onset);
+      this.#h.tracker.mark(duck.turnId, 'bargeInSilent', silentTime);
+    }
+    this.#h.emit('interrupted', { responseId: reply.id, itemId: reply.itemId, onsetTime: onset, silentTime, playedMs });
+    this.#end(reply, silentTime, true);
+  }
+
+  /**
+   * The user talks again before the reply is heard: that reply answered half a turn. Cancels a created
+   * reply that is not audible yet, or (`requested`) one that `response.create` is about to start.
+   */
+  cancelPending(requested: boolean): void {
+    const reply = this.#reply;
+    if (reply && !reply.cancelled && !reply.ended && reply.startTime === null) {
+      reply.cancelled = true;
+      this.#h.output()?.duck(0);
+      if (!reply.done) this.#h.send({ type: 'response.cancel', response_id: reply.id });
+      this.#h.send({ type: 'output_audio_buffer.clear' });
+      this.#end(reply, this.#h.ctx.currentTime, true);
+    } else if ((!reply || reply.ended) && requested) {
+      this.#h.send({ type: 'response.cancel' });
+    }
+  }
+
+  /** The agent's output (re)appeared: look for the current reply on it. */
+  outputAttached(out: AgentOutput): void {
+    if (this.#reply && !this.#reply.ended) out.armReply();
+  }
+
+  /** Follows the reply through the server's events. */
+  onServerEvent(event: ServerEvent): void {
+    const reply = this.#reply;
+    switch (event.type) {
+      case 'response.created':
+        this.#created(event.response.id);
+        this.#h.emit('response_created', event.response);
+        return;
+      case 'response.output_item.added':
+        if (reply?.id === event.response_id && event.item.type === 'message' && event.item.role === 'assistant') {
+          reply.itemId = event.item.id;
+        }
+        return;
+      case 'output_audio_buffer.stopped':
+      case 'output_audio_buffer.cleared':
+        if (reply) reply.serverStopped = true;
+        return;
+      case 'response.done':
+        if (reply?.id === event.response.id) {
+          reply.done = true;
+          reply.doneAt = performance.now();
+          if (event.response.status !== 'completed') reply.serverStopped = true;
+        }
+        this.#h.emit('response_done', event.response);
+        if (this.#createAfterReply && reply?.id === event.response.id) {
+          this.#createAfterReply = false;
+          this.#h.send({ type: 'response.create' });
+        }
+        return;
+      default:
+        return;
+    }
+  }
+
+  close(): void {
+    clearInterval(this.#poll);
+  }
+
+  #created(id: string): void {
+    const previous = this.#reply;
+    if (previous && !previous.ended) this.#end(previous, this.#h.ctx.currentTime, previous.cancelled);
+    this.#duck = null;
+    this.#h.output()?.restore();
+    this.#h.agentStopped();
+    this.#h.tracker.replyCreated(id, this.#h.ctx.currentTime);
+    this.#reply = {
+      id,
+      itemId: null,
+      startTime: null,
+      serverStopped: false,
+      done: false,
+      doneAt: 0,
+      cancelled: false,
+      ended: false,
+    };
+    this.#h.output()?.armReply();
+    clearInterval(this.#poll);
+    this.#poll = setInterval(() => {
+      this.#pollOutput();
+    }, POLL_MS);
+  }
+
+  /** Looks for the reply's first audible sample and its end, on the output tap. */
+  #pollOutput(): void {
+    const reply = this.#reply;
+    const out = this.#h.output();
+    if (!reply || reply.ended) {
+      clearInterval(this.#poll);
+      return;
+    }
+    const ctx = this.#h.ctx;
+    if (reply.startTime === null && out && !reply.cancelled) {
+      const start = out.replyStartTime();
+      if (start !== null) {
+        reply.startTime = start;
+        // The tap hears the track in the audio graph; the device plays it `outputLatency` later.
+        const played = start + (ctx.outputLatency || ctx.baseLatency || 0);
+        this.#h.tracker.firstAudio(reply.id, start, played);
+        this.#agentSpeaking = true;
+        this.#h.emit('agent_audio_start', { responseId: reply.id, time: start });
+        const m = this.#h.tracker.finishReply(reply.id);
+        if (m) this.#h.emit('metrics', m);
+        this.#h.changed();
+      }
+    }
+    if (reply.startTime !== null && reply.serverStopped && !(out?.audible(AUDIBLE_WINDOW_MS) ?? false)) {
+      this.#end(reply, out?.lastAudibleTime() ?? ctx.currentTime, false);
+    } else if (reply.startTime === null && reply.done && performance.now() - reply.doneAt > NO_AUDIO_GRACE_MS) {
+      const m = this.#h.tracker.finishReply(reply.id);
+      if (m) this.#h.emit('metrics', m);
+      this.#end(reply, ctx.currentTime, false);
+    }
+  }
+
+  #end(reply: Reply, time: number, interrupted: boolean): void {
+    if (reply.ended) return;
+    reply.ended = true;
+    if (reply === this.#reply) clearInterval(this.#poll);
+    if (reply.startTime !== null) this.#h.emit('agent_audio_end', { responseId: reply.id, time, interrupted });
+    else this.#h.tracker.finishReply(reply.id);
+    this.#agentSpeaking = false;
+    this.#h.agentStopped();
+    this.#h.changed();
+  }
+}

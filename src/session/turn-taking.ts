@@ -1,0 +1,231 @@
+/**
+ * The user's side of turn taking: which turn is open, when it is committed, and what the agent's reply
+ * should do meanwhile (duck for barge-in, cancel a reply to half a turn). Fed by the on-device
+ * endpointer (`client`), the server's VAD events (`server`), or the app (`manual` / `push-to-talk`).
+ */
+import { SottoError } from '../errors.ts';
+import type { ClientEvent, ServerEvent } from '../protocol/index.ts';
+import { EXT_SPECULATIVE_TURN } from '../protocol/index.ts';
+import type { MisfireEvent, SpeechStartEvent, TurnEndEvent, TurnEndingEvent, TurnResumedEvent } from '../vad/events.ts';
+import type { BargeIn } from './barge-in.ts';
+import type { VoiceSessionEvents } from './events.ts';
+import type { ReplyController } from './reply-controller.ts';
+import type { TurnTracker } from './turn-tracker.ts';
+
+/** What turn taking needs from its session. */
+export interface TurnHost {
+  readonly ctx: AudioContext;
+  readonly tracker: TurnTracker;
+  readonly replies: ReplyController;
+  readonly bargeIn: BargeIn;
+  /** Commit at `turn_ending` (speculative) instead of `turn_end`. */
+  readonly eager: boolean;
+  /** Listening, unmuted, not closed. */
+  accepting(): boolean;
+  /** The agent said `session.created` (turns can be committed). */
+  agentReady(): boolean;
+  /** Extensions the server advertised. */
+  extensions(): readonly string[];
+  /** Sends and resolves when handed to the transport; rejects with a SottoError. */
+  send(event: ClientEvent): Promise<void>;
+  emit<K extends keyof VoiceSessionEvents>(name: K, payload: VoiceSessionEvents[K]): void;
+  changed(): void;
+}
+
+const vadId = (n: number): string => `vad-${String(n)}`;
+
+export class TurnTaking {
+  readonly #h: TurnHost;
+  #turnId: string | null = null;
+  #userSpeaking = false;
+  #eagerCommitted: string | null = null;
+
+  constructor(host: TurnHost) {
+    this.#h = host;
+  }
+
+  /** Between the user's onset (or push-to-talk down) and the end of the turn. */
+  get userSpeaking(): boolean {
+    return this.#userSpeaking;
+  }
+
+  // --- client endpointing ---------------------------------------------------------------------------
+
+  speechStart(e: SpeechStartEvent): void {
+    if (!this.#h.accepting()) return;
+    this.#h.emit('speech_start', e);
+    const id = vadId(e.turnId);
+    this.#open(id, e.onsetTime);
+    if (this.#h.replies.audible() && this.#h.bargeIn.speechStart(e.onsetTime, true)) {
+      // Ducked by barge-in; confirmed or restored on the next frames.
+    } else {
+      this.#h.replies.cancelPending(this.#h.tracker.awaiting);
+    }
+    this.#h.changed();
+  }
+
+  turnEnding(e: TurnEndingEvent): void {
+    if (!this.#h.accepting()) return;
+    this.#h.emit('turn_ending', e);
+    this.#h.bargeIn.speechStopped();
+    const id = this.#turnId;
+    if (id === null) return;
+    if (this.#h.extensions().includes(EXT_SPECULATIVE_TURN)) {
+      const silence = Math.max(0, Math.round((this.#h.ctx.currentTime - e.endTime) * 1000));
+      this.#quietly({ type: 'sotto.turn.ending', 'sotto:silence_ms': silence });
+    }
+    if (this.#h.eager && this.#h.agentReady()) {
+      this.#close(id, e.endTime);
+      this.#eagerCommitted = id;
+      this.#turnId = id; // still the open turn until turn_end or turn_resumed
+      void this.commit(id);
+    }
+    this.#h.changed();
+  }
+
+  turnResumed(e: TurnResumedEvent): void {
+    if (!this.#h.accepting()) return;
+    this.#h.emit('turn_resumed', e);
+    this.#userSpeaking = true;
+    if (this.#eagerCommitted !== null && this.#eagerCommitted === this.#turnId) {
+      this.#eagerCommitted = null;
+      this.#h.replies.cancelPending(true);
+    }
+    if (this.#h.extensions().includes(EXT_SPECULATIVE_TURN)) this.#quietly({ type: 'sotto.turn.resumed' });
+    this.#h.changed();
+  }
+
+  turnEnd(e: TurnEndEvent): void {
+    if (!this.#h.accepting()) return;
+    this.#h.emit('turn_end', e);
+    this.#h.bargeIn.speechStopped();
+    const id = vadId(e.turnId);
+    this.#turnId = null;
+    this.#userSpeaking = false;
+    if (this.#eagerCommitted === id) {
+      // Committed at turn_ending and not resumed since: already answered.
+      this.#eagerCommitted = null;
+    } else {
+      this.#close(id, e.endTime);
+      if (this.#h.agentReady()) void this.commit(id);
+      else this.#h.tracker.discard(id);
+    }
+    this.#h.changed();
+  }
+
+  misfire(e: MisfireEvent): void {
+    this.#h.emit('misfire', e);
+    this.#h.bargeIn.speechStopped();
+    const id = vadId(e.turnId);
+    this.#h.tracker.discard(id);
+    if (this.#turnId === id) this.#turnId = null;
+    this.#userSpeaking = false;
+    this.#h.changed();
+  }
+
+  // --- server endpointing ---------------------------------------------------------------------------
+
+  /** The server's VAD events (`endpointing: 'server'`): the server commits and answers by itself. */
+  serverEvent(e: ServerEvent): void {
+    const now = this.#h.ctx.currentTime;
+    switch (e.type) {
+      case 'input_audio_buffer.speech_started':
+        if (!this.#h.accepting()) return;
+        // On the server's audio timeline; the arrival is what this client can stamp.
+        this.#open(e.item_id, now);
+        this.#h.changed();
+        return;
+      case 'input_audio_buffer.speech_stopped':
+        if (this.#turnId === e.item_id) this.#close(e.item_id, now);
+        this.#h.changed();
+        return;
+      case 'input_audio_buffer.committed':
+        this.#h.tracker.committed(e.item_id, now);
+        this.#h.tracker.acked(now);
+        if (this.#turnId === e.item_id) this.#turnId = null;
+        this.#h.changed();
+        return;
+      default:
+        return;
+    }
+  }
+
+  // --- manual turns ---------------------------------------------------------------------------------
+
+  /** Push-to-talk down (or `startTurn()`): a new turn from now. */
+  manualStart(): void {
+    const now = this.#h.ctx.currentTime;
+    if (this.#h.replies.agentSpeaking) {
+      this.#h.replies.duck(0, null, now);
+      this.#h.replies.interrupt(now);
+    } else {
+      this.#h.replies.cancelPending(this.#h.tracker.awaiting);
+    }
+    this.#open(this.#h.tracker.manualId(), now);
+    this.#h.changed();
+  }
+
+  /** Push-to-talk up (or `endTurn()` / `commit()`): the open turn (or a new one) ends now and is committed. */
+  async manualEnd(markSpeechEnd: boolean): Promise<void> {
+    const id = this.#turnId ?? this.#h.tracker.manualId();
+    const now = this.#h.ctx.currentTime;
+    if (markSpeechEnd) this.#h.tracker.mark(id, 'speechEnd', now);
+    this.#h.tracker.mark(id, 'endpoint', now);
+    this.#turnId = null;
+    this.#userSpeaking = false;
+    this.#h.changed();
+    await this.commit(id);
+  }
+
+  /** Mute/stop during a turn: the turn is dropped, never committed. */
+  drop(): void {
+    if (this.#turnId !== null) this.#h.tracker.discard(this.#turnId);
+    this.#turnId = null;
+    this.#userSpeaking = false;
+    this.#h.bargeIn.speechStopped();
+  }
+
+  /** Sends `input_audio_buffer.commit` and asks for the reply. Failures become `error` events. */
+  async commit(turnId: string): Promise<void> {
+    try {
+      const sent = this.#h.send({ type: 'input_audio_buffer.commit' });
+      this.#h.tracker.committed(turnId, this.#h.ctx.currentTime);
+      this.#h.changed();
+      await sent;
+      this.#h.replies.requestResponse();
+    } catch (err) {
+      this.#h.emit(
+        'error',
+        err instanceof SottoError
+          ? err
+          : new SottoError('not_connected', `could not commit the turn: ${String(err)}`, { cause: err }),
+      );
+    }
+  }
+
+  /** The turn currently open, if any (barge-in marks go there). */
+  get turnId(): string | null {
+    return this.#turnId;
+  }
+
+  #open(id: string, onset: number): void {
+    this.#turnId = id;
+    this.#userSpeaking = true;
+    this.#h.tracker.mark(id, 'speechStart', onset);
+  }
+
+  #close(id: string, speechEnd: number): void {
+    this.#h.tracker.mark(id, 'speechEnd', speechEnd);
+    this.#h.tracker.mark(id, 'endpoint', this.#h.ctx.currentTime);
+    this.#userSpeaking = false;
+  }
+
+  #quietly(event: ClientEvent): void {
+    this.#h.send(event).catch((err: unknown) => {
+      this.#h.emit(
+        'error',
+        new SottoError('not_connected', `could not send ${event.type}: ${String(err)}`, { cause: err }),
+      );
+    });
+  }
+}
