@@ -172,7 +172,8 @@ test('mute: no audio leaves the device and no turn starts while muted', async ()
       ).sottoDemo.session.transport;
       return !t.room.localParticipant.isMicrophoneEnabled;
     });
-    await page.waitForTimeout(300);
+    // Let audio already in flight at the click reach the stats (they are sampled, not live).
+    await page.waitForTimeout(600);
     const energy = (): Promise<number> =>
       page.evaluate(async () => {
         const t = (
@@ -206,7 +207,8 @@ test('mute: no audio leaves the device and no turn starts while muted', async ()
     const e1 = await energy();
     let s = await snapshot(page);
     console.log(`sent audio energy while muted: ${e0} -> ${e1}`);
-    expect(e1 - e0).toBeLessThan(1e-6);
+    // A spoken sentence adds > 1e-4; what is left is at most a frame that was in flight at the click.
+    expect(e1 - e0).toBeLessThan(1e-5);
     expect(eventTypes(s)).not.toContain('speech_start');
     expect(s.turns).toEqual([]);
     // Unmuted for the second sentence: it is sent and answered.

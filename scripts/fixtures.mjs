@@ -16,19 +16,20 @@ export const FIXTURE_RATE = 48_000;
 export const FIXTURES = {
   // One spoken sentence after a second of silence, then a long silence: the skeleton's turn.
   hello: [{ silence: 1.0 }, { say: 'Hello Sotto. What is the weather like today?' }, { silence: 6.0 }],
-  // A turn, then the user talks over the agent's reply (~0.8 s into it at the usual latency): barge-in.
+  // A turn, then the user talks over the agent's ~1.8 s reply: barge-in. The 1.9 s gap puts the onset
+  // inside the reply for any voice-to-voice latency from 0.3 to 1.8 s (a busy 2-core CI machine).
   barge: [
     { silence: 1.0 },
     { say: 'Please tell me a story about the sea.' },
-    { silence: 1.2 },
+    { silence: 1.9 },
     { say: 'Wait. Stop. I have another question for you.' },
     { silence: 8.0 },
   ],
-  // A turn, then a short grunt during the reply: must not interrupt it.
+  // A turn, then a short grunt during the reply (or just before it starts): must not interrupt it.
   cough: [
     { silence: 1.0 },
     { say: 'Please tell me a story about the sea.' },
-    { silence: 1.3 },
+    { silence: 1.9 },
     { say: 'uh', speed: 260 },
     { silence: 8.0 },
   ],

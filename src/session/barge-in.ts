@@ -81,7 +81,10 @@ export class BargeIn {
     return this.#phase.kind;
   }
 
-  /** The endpointer confirmed an onset. Returns true when the agent was ducked. */
+  /**
+   * The endpointer confirmed an onset; `agentAudible`: the agent is audible, or a reply is on its way (it
+   * is ducked before it starts). Returns true when the agent was ducked.
+   */
   speechStart(onsetTime: number, agentAudible: boolean): boolean {
     if (!this.#o.enabled || !agentAudible || this.#phase.kind === 'pending') return false;
     this.#phase = { kind: 'pending', onset: onsetTime };

@@ -49,6 +49,8 @@ export class ReplyController {
   #agentSpeaking = false;
   #createAfterReply = false;
   #duck: { turnId: string | null; onset: number; at: number } | null = null;
+  /** Ducked by a barge-in still being decided: a reply created meanwhile stays ducked. */
+  #holding = false;
   #poll: ReturnType<typeof setInterval> | undefined;
 
   constructor(host: ReplyHost) {
@@ -73,6 +75,16 @@ export class ReplyController {
     return this.#agentSpeaking || (this.#h.output()?.audible(AUDIBLE_WINDOW_MS) ?? false);
   }
 
+  /**
+   * A reply is on its way but not audible yet: created and not cancelled, or (`requested`) asked for with
+   * `response.create` and not created yet.
+   */
+  pending(requested: boolean): boolean {
+    const r = this.#reply;
+    if (r && !r.ended) return !r.cancelled && r.startTime === null;
+    return requested;
+  }
+
   /** Asks for a reply now, or after the one still being generated. */
   requestResponse(): void {
     const r = this.#reply;
@@ -84,27 +96,39 @@ export class ReplyController {
   duck(gain: number, turnId: string | null, onset: number): void {
     const at = this.#h.output()?.duck(gain) ?? this.#h.ctx.currentTime;
     this.#duck = { turnId, onset, at };
+    this.#holding = true;
   }
 
   /** Barge-in not confirmed: the agent comes back. */
   restore(): void {
     this.#duck = null;
+    this.#holding = false;
     this.#h.output()?.restore();
   }
 
-  /** The user interrupts (barge-in confirmed, push-to-talk, typed text): cancel and truncate at the heard sample. */
-  interrupt(onset: number): void {
+  /**
+   * The user interrupts (barge-in confirmed, push-to-talk, typed text): cancel and truncate at the heard
+   * sample. A reply not audible yet is cancelled without a truncation (`requested`: also one that
+   * `response.create` is about to start), as {@link cancelPending}.
+   */
+  interrupt(onset: number, requested = false): void {
+    this.#holding = false;
     const reply = this.#reply;
-    if (!reply || reply.cancelled) return;
+    if (!reply || reply.ended || reply.startTime === null) {
+      this.cancelPending(requested);
+      return;
+    }
+    if (reply.cancelled) return;
     const duck = this.#duck ?? { turnId: null, onset, at: this.#h.output()?.duck(0) ?? this.#h.ctx.currentTime };
-    // The last sample the user heard: the tap's view of the element after the duck took effect.
+    // The last sample the user heard: the tap's view of the element after the duck took effect. Ducked
+    // before the reply became audible: nothing was heard (playedMs 0).
     const heard = this.#h.output()?.lastHeardTime() ?? null;
     const silentTime = heard !== null && heard > onset && heard <= duck.at + 0.05 ? heard : Math.max(onset, duck.at);
     const playedMs = heardMs(reply.startTime, silentTime);
     reply.cancelled = true;
     if (!reply.done) this.#h.send({ type: 'response.cancel', response_id: reply.id });
     this.#h.send({ type: 'output_audio_buffer.clear' });
-    if (reply.itemId !== null && reply.startTime !== null) {
+    if (reply.itemId !== null) {
       this.#h.send({
         type: 'conversation.item.truncate',
         item_id: reply.itemId,
@@ -117,7 +141,7 @@ export class ReplyController {
       this.#h.tracker.mark(duck.turnId, 'bargeInSilent', silentTime);
     }
     this.#h.emit('interrupted', { responseId: reply.id, itemId: reply.itemId, onsetTime: onset, silentTime, playedMs });
-    this.#end(reply, silentTime, true);
+    this.#end(reply, Math.max(silentTime, reply.startTime), true);
   }
 
   /**
@@ -183,9 +207,13 @@ export class ReplyController {
   #created(id: string): void {
     const previous = this.#reply;
     if (previous && !previous.ended) this.#end(previous, this.#h.ctx.currentTime, previous.cancelled);
-    this.#duck = null;
-    this.#h.output()?.restore();
-    this.#h.agentStopped();
+    if (!this.#holding) {
+      // A duck left from the last interruption is lifted for the new reply; a barge-in still being
+      // decided keeps it (the user may be starting a new turn).
+      this.#duck = null;
+      this.#h.output()?.restore();
+      this.#h.agentStopped();
+    }
     this.#h.tracker.replyCreated(id, this.#h.ctx.currentTime);
     this.#reply = {
       id,

@@ -56,11 +56,13 @@ export class TurnTaking {
     this.#h.emit('speech_start', e);
     const id = vadId(e.turnId);
     this.#open(id, e.onsetTime);
-    if (this.#h.replies.audible() && this.#h.bargeIn.speechStart(e.onsetTime, true)) {
-      // Ducked by barge-in; confirmed or restored on the next frames.
-    } else {
-      this.#h.replies.cancelPending(this.#h.tracker.awaiting);
-    }
+    const replies = this.#h.replies;
+    const awaiting = this.#h.tracker.awaiting;
+    // Speech over a reply that plays, or that is on its way: duck it now and let barge-in decide (a cough
+    // or "mhm" restores it; a real turn cancels it). With barge-in off, a reply on its way answered half
+    // a turn: cancel it.
+    const over = replies.audible() || replies.pending(awaiting);
+    if (!(over && this.#h.bargeIn.speechStart(e.onsetTime, true))) replies.cancelPending(awaiting);
     this.#h.changed();
   }
 

@@ -101,7 +101,7 @@ export class VoiceSession extends TypedEmitter<VoiceSessionEvents> {
           this.#replies.restore();
         },
         confirm: (onset) => {
-          this.#replies.interrupt(onset);
+          this.#replies.interrupt(onset, this.#tracker.awaiting);
         },
       },
     );

@@ -1,0 +1,183 @@
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import type { ClientEvent, ServerEvent } from '../protocol/index.ts';
+import type { AgentOutput } from './agent-output.ts';
+import { ReplyController } from './reply-controller.ts';
+import { TurnTracker } from './turn-tracker.ts';
+
+/** An output whose clock and audible samples the test sets by hand. */
+class FakeOutput implements AgentOutput {
+  gain: number | null = null;
+  start: number | null = null;
+  heard: number | null = null;
+  audibleNow = false;
+  readonly ctx: { currentTime: number };
+  constructor(ctx: { currentTime: number }) {
+    this.ctx = ctx;
+  }
+  duck(gain: number): number {
+    this.gain = gain;
+    return this.ctx.currentTime;
+  }
+  restore(): void {
+    this.gain = null;
+  }
+  armReply(): void {
+    this.start = null;
+  }
+  replyStartTime(): number | null {
+    return this.start;
+  }
+  lastHeardTime(): number | null {
+    return this.heard;
+  }
+  lastAudibleTime(): number | null {
+    return this.heard;
+  }
+  audible(): boolean {
+    return this.audibleNow;
+  }
+  setVolume(): void {
+    // not modelled
+  }
+  setSinkId(): Promise<void> {
+    return Promise.resolve();
+  }
+  close(): void {
+    // nothing to release
+  }
+}
+
+function setup() {
+  const ctx = { currentTime: 10 };
+  const out = new FakeOutput(ctx);
+  const sent: ClientEvent[] = [];
+  const emitted: string[] = [];
+  const agentStopped = vi.fn();
+  const replies = new ReplyController({
+    ctx: ctx as unknown as AudioContext,
+    tracker: new TurnTracker(),
+    output: () => out,
+    send: (e) => sent.push(e),
+    emit: (name) => emitted.push(name),
+    changed: () => undefined,
+    agentStopped,
+  });
+  const server = (e: Omit<ServerEvent, 'event_id'>): void => {
+    replies.onServerEvent({ event_id: 'e', ...e } as ServerEvent);
+  };
+  const create = (id: string): void => {
+    server({ type: 'response.created', response: { id, object: 'realtime.response', status: 'in_progress' } } as never);
+    server({
+      type: 'response.output_item.added',
+      response_id: id,
+      output_index: 0,
+      item: { id: `item-${id}`, object: 'realtime.item', type: 'message', role: 'assistant', content: [] },
+    } as never);
+  };
+  /** The tap sees the reply's first sample at `t`; one poll runs. */
+  const becomesAudible = (t: number): void => {
+    out.start = t;
+    out.heard = t;
+    out.audibleNow = true;
+    vi.advanceTimersByTime(15);
+  };
+  return { ctx, out, sent, emitted, replies, create, becomesAudible, agentStopped };
+}
+
+describe('ReplyController', () => {
+  beforeEach(() => {
+    vi.useFakeTimers();
+  });
+  afterEach(() => {
+    vi.useRealTimers();
+  });
+
+  it('a reply on its way is pending: requested, then created, until its first audible sample', () => {
+    const h = setup();
+    expect(h.replies.pending(false)).toBe(false);
+    expect(h.replies.pending(true)).toBe(true);
+    h.create('r1');
+    expect(h.replies.pending(false)).toBe(true);
+    h.becomesAudible(10.5);
+    expect(h.replies.pending(false)).toBe(false);
+    expect(h.replies.audible()).toBe(true);
+    h.replies.close();
+  });
+
+  it('held before its audio starts, a created reply stays ducked, and comes back on restore', () => {
+    const h = setup();
+    h.replies.duck(0, 'vad-1', 10); // the user's onset while the reply was requested
+    h.create('r1');
+    expect(h.out.gain).toBe(0);
+    expect(h.agentStopped).not.toHaveBeenCalled();
+    h.replies.restore(); // a cough: not a turn
+    expect(h.out.gain).toBeNull();
+    expect(h.sent.map((e) => e.type)).toEqual([]);
+    h.replies.close();
+  });
+
+  it('confirmed before its audio starts, the reply is cancelled without a truncation or an interruption', () => {
+    const h = setup();
+    h.create('r1');
+    h.replies.duck(0, 'vad-2', 10);
+    h.replies.interrupt(10, false);
+    expect(h.sent.map((e) => e.type)).toEqual(['response.cancel', 'output_audio_buffer.clear']);
+    expect(h.emitted).not.toContain('interrupted');
+    h.replies.close();
+  });
+
+  it('confirmed while nothing was created yet, the requested reply is cancelled', () => {
+    const h = setup();
+    h.replies.duck(0, 'vad-2', 10);
+    h.replies.interrupt(10, true);
+    expect(h.sent).toEqual([{ type: 'response.cancel' }]);
+  });
+
+  it('confirmed while audible: cancel, clear and truncate at the last heard sample', () => {
+    const h = setup();
+    h.create('r1');
+    h.becomesAudible(10);
+    h.ctx.currentTime = 10.8;
+    h.out.heard = 10.79;
+    h.replies.duck(0, 'vad-2', 10.75);
+    h.replies.interrupt(10.75);
+    expect(h.sent).toEqual([
+      { type: 'response.cancel', response_id: 'r1' },
+      { type: 'output_audio_buffer.clear' },
+      { type: 'conversation.item.truncate', item_id: 'item-r1', content_index: 0, audio_end_ms: 790 },
+    ]);
+    expect(h.emitted).toContain('interrupted');
+    h.replies.close();
+  });
+
+  it('ducked before the reply became audible, the truncation is at 0 ms', () => {
+    const h = setup();
+    h.create('r1');
+    h.replies.duck(0, 'vad-2', 10);
+    h.ctx.currentTime = 10.3;
+    h.out.start = 10.2; // the first sample arrived while ducked: the user heard nothing
+    h.out.heard = null;
+    h.out.audibleNow = true;
+    vi.advanceTimersByTime(15);
+    h.replies.interrupt(10);
+    expect(h.sent.at(-1)).toEqual({
+      type: 'conversation.item.truncate',
+      item_id: 'item-r1',
+      content_index: 0,
+      audio_end_ms: 0,
+    });
+    h.replies.close();
+  });
+
+  it('a new reply after an interruption is not ducked', () => {
+    const h = setup();
+    h.create('r1');
+    h.becomesAudible(10);
+    h.replies.duck(0, 'vad-2', 10.2);
+    h.replies.interrupt(10.2);
+    expect(h.out.gain).toBe(0);
+    h.create('r2');
+    expect(h.out.gain).toBeNull();
+    h.replies.close();
+  });
+});
