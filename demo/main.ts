@@ -4,11 +4,17 @@
  * `window.sottoDemo` exposes the session and what the page saw.
  *
  * URL parameters (settings for tests and links): `endpointing=client|manual|push-to-talk`, `silenceMs=N`,
- * `eagerness=normal|eager`, `bargeIn=0`, `agc=1`, `room=NAME`.
+ * `eagerness=normal|eager`, `bargeIn=0`, `agc=1`, `room=NAME`, `fallback=auto|off|force`,
+ * `phrases=a|b|c` (phrases the on-device recogniser is biased toward), `url=ws://…` (another LiveKit server).
+ *
+ * The on-device engine's ASR model is served by the dev server at /models/ (from ../shared/models).
  */
 import {
   connect,
+  gigaspeech3mAssets,
   isSottoError,
+  prepareOffline,
+  type OfflineModelConfig,
   type ConnectOptions,
   type Interruption,
   type Transcript,
@@ -18,6 +24,9 @@ import {
 import { TranscriptView } from './ui/transcript-view.ts';
 import { VadTrace } from './ui/vad-trace.ts';
 import { renderWaterfall } from './ui/waterfall.ts';
+
+/** The on-device engine's files (the zipformer from ../shared/models; Flite and onnxruntime bundled). */
+const OFFLINE_MODELS: OfflineModelConfig = { asr: gigaspeech3mAssets('/models/kws-zipformer-gigaspeech-3.3M/') };
 
 interface TokenReply {
   url: string;
@@ -65,6 +74,11 @@ const ui = {
     eagerness: $('set-eagerness') as HTMLSelectElement,
     agc: $('set-agc') as HTMLInputElement,
     bargeIn: $('set-bargein') as HTMLInputElement,
+    fallback: $('set-fallback') as HTMLSelectElement,
+    offline: $('set-offline') as HTMLInputElement,
+    prepare: $('prepare-offline') as HTMLButtonElement,
+    prepareProgress: $('prepare-progress') as HTMLProgressElement,
+    prepareOut: $('prepare-out'),
   },
 };
 
@@ -81,6 +95,18 @@ const demo = {
   reconnects: [] as { phase: string; attempt: number; delayMs: number }[],
   /** Every session event type with its AudioContext time, in order. */
   events: [] as { type: string; time: number }[],
+  /** Mode changes (remote / local) with their reasons. */
+  modes: [] as { mode: string; reason: string; time: number }[],
+  /** Turns whose audio went to the on-device engine (read back from the capture ring). */
+  localTurnAudio: [] as {
+    turnId: string;
+    samples: number;
+    lostSamples: number;
+    startSample: number;
+    endSample: number;
+  }[],
+  /** Offline turns handed to the remote agent. */
+  handovers: [] as { turns: number }[],
   micPeak: 0,
 };
 (window as unknown as { sottoDemo: typeof demo }).sottoDemo = demo;
@@ -103,13 +129,18 @@ function settings(): Omit<ConnectOptions, 'url' | 'token'> {
   const eagerness = (q.get('eagerness') ?? ui.set.eagerness.value) as NonNullable<ConnectOptions['eagerness']>;
   const agc = q.has('agc') ? q.get('agc') === '1' : ui.set.agc.checked;
   const bargeIn = q.has('bargeIn') ? q.get('bargeIn') !== '0' : ui.set.bargeIn.checked;
+  const fallback = (q.get('fallback') ?? ui.set.fallback.value) as NonNullable<ConnectOptions['fallback']>;
+  const phrases = (q.get('phrases') ?? '').split('|').filter((p) => p.trim() !== '');
   ui.set.endpointing.value = endpointing;
   ui.set.silence.value = String(silenceMs);
   ui.set.silenceOut.textContent = `${String(silenceMs)} ms`;
   ui.set.eagerness.value = eagerness;
   ui.set.agc.checked = agc;
   ui.set.bargeIn.checked = bargeIn;
+  ui.set.fallback.value = fallback;
   return {
+    fallback,
+    ...(fallback === 'off' ? {} : { offline: { models: OFFLINE_MODELS, phrases } }),
     endpointing,
     eagerness,
     microphone: { autoGainControl: agc },
@@ -140,7 +171,7 @@ function wire(session: VoiceSession, endpointing: string): void {
   const note = (type: string, time = session.audioContext.currentTime): void => {
     demo.events.push({ type, time });
   };
-  session.transport.on('reconnect', (step) => {
+  session.remoteTransport?.on('reconnect', (step) => {
     demo.reconnects.push(step);
     log(`reconnect: ${step.phase} attempt ${String(step.attempt)} in ${String(step.delayMs)} ms`);
   });
@@ -154,15 +185,30 @@ function wire(session: VoiceSession, endpointing: string): void {
     ui.mute.disabled = !live;
     ui.text.disabled = !live;
     ui.send.disabled = !live;
+    ui.set.offline.disabled = !live || session.localTransport === null;
     if (s === 'closed') {
       ui.connect.disabled = false;
       ui.disconnect.disabled = true;
     }
   });
   session.on('mode', (m) => {
-    ui.mode.textContent = m.mode;
+    demo.modes.push({ ...m, time: session.audioContext.currentTime });
+    note(`mode:${m.mode}`);
+    ui.mode.textContent = m.mode === 'local' ? 'on-device' : 'remote';
     ui.mode.dataset.mode = m.mode;
+    ui.mode.title = m.reason;
     log(`mode ${m.mode} (${m.reason})`);
+  });
+  session.on('local_turn_audio', (a) => {
+    demo.localTurnAudio.push(a);
+    log(
+      `turn ${a.turnId}: ${(a.samples / 16).toFixed(0)} ms of audio from the ring to the on-device engine (${String(a.lostSamples)} lost)`,
+    );
+  });
+  session.on('handover', (h) => {
+    demo.handovers.push(h);
+    log(`back online: ${String(h.turns)} offline turn(s) handed to the agent`);
+    ui.transcript.note('assistant', `↺ ${String(h.turns)} offline turn(s) shared with the agent`);
   });
   session.on('server_event', (e) => {
     log(`← ${e.type}`);
@@ -250,7 +296,10 @@ async function onConnect(): Promise<void> {
   setState('connecting');
   try {
     const opts = settings();
-    const { url, token, room } = await fetchToken();
+    const reply = await fetchToken();
+    const { token, room } = reply;
+    // `?url=` points the session at another LiveKit server (tests: a dead port, to start offline).
+    const url = new URLSearchParams(location.search).get('url') ?? reply.url;
     log(`joining room ${room}`);
     const mic = await navigator.mediaDevices
       .getUserMedia({
@@ -317,6 +366,36 @@ ui.set.silence.addEventListener('input', () => {
 ui.set.bargeIn.addEventListener('change', () => {
   demo.session?.setBargeIn(ui.set.bargeIn.checked);
 });
+ui.set.offline.addEventListener('change', () => {
+  demo.session?.setOffline(ui.set.offline.checked);
+});
+ui.set.prepare.addEventListener('click', () => void onPrepare());
+
+/** Downloads the on-device engine's files into Cache Storage, with progress. */
+async function onPrepare(): Promise<void> {
+  ui.set.prepare.disabled = true;
+  const loaded = new Map<string, { loaded: number; total: number | null }>();
+  try {
+    const r = await prepareOffline(OFFLINE_MODELS, {
+      onProgress: (p) => {
+        loaded.set(p.name, { loaded: p.loaded, total: p.total });
+        const all = [...loaded.values()];
+        const got = all.reduce((n, f) => n + f.loaded, 0);
+        const total = all.reduce((n, f) => n + (f.total ?? f.loaded), 0);
+        ui.set.prepareProgress.value = total > 0 ? got / total : 0;
+        ui.set.prepareOut.textContent = `${p.name}: ${(got / 1e6).toFixed(1)} MB`;
+      },
+    });
+    ui.set.prepareProgress.value = 1;
+    ui.set.prepareOut.textContent = `ready offline: ${(r.totalBytes / 1e6).toFixed(1)} MB cached (${(r.downloadedBytes / 1e6).toFixed(1)} MB downloaded)`;
+    log(`prepareOffline: ${String(r.files.length)} files, ${(r.totalBytes / 1e6).toFixed(1)} MB`);
+  } catch (e) {
+    ui.set.prepareOut.textContent = `failed: ${String(e)}`;
+    log(`prepareOffline failed: ${String(e)}`);
+  } finally {
+    ui.set.prepare.disabled = false;
+  }
+}
 settings();
 
 function frame(): void {

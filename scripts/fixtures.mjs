@@ -33,6 +33,16 @@ export const FIXTURES = {
     { say: 'uh', speed: 260 },
     { silence: 8.0 },
   ],
+  // Two turns for the on-device fallback: the first is answered remotely, the link dies during the second
+  // (the test kills the server at its onset), which the on-device engine answers from the capture ring.
+  offline: [
+    // A long lead-in: the test starts its own stack, whose agent may take seconds to join on a busy machine.
+    { silence: 6.0 },
+    { say: 'Hello there, how are you today?' },
+    { silence: 5.0 },
+    { say: 'What time is it right now? Please tell me the time.' },
+    { silence: 14.0 },
+  ],
 };
 
 function recipeHash(espeakVersion) {

@@ -1,15 +1,34 @@
 /** Sotto: low-latency voice AI in the browser. */
 export { VoiceSession } from './session/voice-session.ts';
-export type { ConnectOptions } from './session/options.ts';
+export type { ConnectOptions, OfflineOptions } from './session/options.ts';
 export type {
   AgentAudioEnd,
   AgentAudioStart,
   ConversationState,
+  Handover,
   Interruption,
+  LocalTurnAudio,
   ModeChange,
   Transcript,
   VoiceSessionEvents,
 } from './session/events.ts';
+export {
+  FALLBACK_DEFAULTS,
+  type AnswerMode,
+  type FallbackMode,
+  type FallbackThresholds,
+} from './session/fallback-policy.ts';
+export { LocalTransport, type LocalTransportOptions } from './offline/local-transport.ts';
+export { prepareOffline, type PrepareOptions, type PrepareResult, type AssetProgress } from './offline/prepare.ts';
+export {
+  gigaspeech3mAssets,
+  GIGASPEECH_3M_SHA256,
+  type AsrAssets,
+  type OfflineAsset,
+  type OfflineModelConfig,
+} from './offline/config.ts';
+export { defaultResponder } from './offline/responder.ts';
+export type { OfflineResponder, OfflineTurn, OfflineTurnContext, Recognition } from './offline/types.ts';
 export type { BargeInOptions } from './session/barge-in.ts';
 export { BARGE_IN_DEFAULTS } from './session/barge-in.ts';
 export type { MicrophoneOptions } from './audio/microphone.ts';

@@ -10,6 +10,7 @@ export type SessionStats = { turns: number } & Partial<Record<StageName, Summary
  */
 export class MetricsCollector {
   readonly #open = new Map<string, TurnMarks>();
+  readonly #modes = new Map<string, 'remote' | 'local'>();
   readonly #done: TurnMetrics[] = [];
   readonly #keep: number;
 
@@ -37,6 +38,12 @@ export class MetricsCollector {
   /** Forgets an open turn that will not finish (a discarded turn). */
   discard(turnId: string): void {
     this.#open.delete(turnId);
+    this.#modes.delete(turnId);
+  }
+
+  /** Which agent answers the turn (the last call wins: a turn answered again locally is local). */
+  setMode(turnId: string, mode: 'remote' | 'local'): void {
+    this.#modes.set(turnId, mode);
   }
 
   /** Closes the turn and returns its metrics (undefined for an unknown turn). */
@@ -44,7 +51,9 @@ export class MetricsCollector {
     const marks = this.#open.get(turnId);
     if (!marks) return undefined;
     this.#open.delete(turnId);
-    const t: TurnMetrics = { turnId, marks, stages: deriveStages(marks) };
+    const mode = this.#modes.get(turnId);
+    this.#modes.delete(turnId);
+    const t: TurnMetrics = { turnId, ...(mode ? { mode } : {}), marks, stages: deriveStages(marks) };
     this.#done.push(t);
     if (this.#done.length > this.#keep) this.#done.shift();
     return t;

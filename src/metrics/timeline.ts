@@ -34,6 +34,8 @@ export type TurnStages = Partial<Record<StageName, number>>;
 /** One finished turn: its marks and the stages derived from them. */
 export interface TurnMetrics {
   turnId: string;
+  /** Which agent answered the turn: the remote one or the on-device engine (absent when unknown). */
+  mode?: 'remote' | 'local';
   marks: TurnMarks;
   stages: TurnStages;
 }

@@ -21,14 +21,18 @@ export class ClientEndpointing {
     this.vad = vad;
   }
 
-  /** Starts capture and the VAD on `mic`. VAD errors arrive as `vad_error` through `onError`. */
+  /**
+   * Starts capture (a ring of the last `ringSeconds`) and the VAD on `mic`. VAD errors arrive as
+   * `vad_error` through `onError`.
+   */
   static async start(
     ctx: AudioContext,
     mic: MediaStream,
     options: VadOptions,
     onError: (e: SottoError) => void,
+    ringSeconds = 10,
   ): Promise<ClientEndpointing> {
-    const capture = await CaptureNode.create(ctx);
+    const capture = await CaptureNode.create(ctx, { seconds: ringSeconds });
     const source = ctx.createMediaStreamSource(mic);
     source.connect(capture.input);
     // Frame events feed barge-in confirmation and the app's meters (31 small messages a second).

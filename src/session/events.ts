@@ -4,6 +4,7 @@ import type { ResponseInfo, ServerEvent } from '../protocol/index.ts';
 import type { VadFrame } from '../vad/types.ts';
 import type { MisfireEvent, SpeechStartEvent, TurnEndEvent, TurnEndingEvent, TurnResumedEvent } from '../vad/events.ts';
 import type { ConversationState } from './conversation-state.ts';
+import type { TurnAudioRange } from './turn-audio.ts';
 import type { Transcript } from './transcripts.ts';
 
 export type { ConversationState } from './conversation-state.ts';
@@ -45,12 +46,27 @@ export interface Interruption {
   playedMs: number;
 }
 
+/** A user turn's audio, read back from the capture ring, went to the on-device engine. */
+export interface LocalTurnAudio extends TurnAudioRange {
+  turnId: string;
+}
+
+/** Offline turns were handed to the remote agent as conversation items. */
+export interface Handover {
+  /** Exchanges handed over (each: the user's words and what they heard of the reply). */
+  turns: number;
+}
+
 /** Event name -> payload of {@link VoiceSession}. */
 export interface VoiceSessionEvents {
   /** The conversation state changed (see {@link ConversationState}). */
   state: ConversationState;
   /** The agent that answers changed (remote / on-device). */
   mode: ModeChange;
+  /** A turn's audio went to the on-device engine (`lostSamples` 0: the whole turn). */
+  local_turn_audio: LocalTurnAudio;
+  /** Back online: the offline turns were handed to the remote agent. */
+  handover: Handover;
   /** Every valid server event (or on-device engine event), as received. */
   server_event: ServerEvent;
   /** The user started speaking (client endpointing): onset time and pre-roll range on the audio clock. */

@@ -4,9 +4,44 @@ import type { BackoffOptions } from '../transport/backoff.ts';
 import type { HealthThresholds } from '../transport/health.ts';
 import type { Transport } from '../transport/types.ts';
 import type { VadOptions } from '../vad/types.ts';
+import type { AsrOptions, OfflineEngine } from '../offline/engine.ts';
+import type { OfflineModelConfig } from '../offline/config.ts';
+import type { FliteVoice } from '../offline/tts/flite.ts';
+import type { OfflineResponder } from '../offline/types.ts';
 import type { BargeInOptions } from './barge-in.ts';
+import type { FallbackMode, FallbackThresholds } from './fallback-policy.ts';
 
 export type { BargeInOptions } from './barge-in.ts';
+
+/**
+ * The on-device engine the session falls back to (ASR -> responder -> TTS in a worker), and when it
+ * switches: see `fallback-policy.ts` (`failoverMs` default 1500, `recoverMs` default 3000).
+ */
+export interface OfflineOptions extends FallbackThresholds {
+  /**
+   * Where the engine's files are: the ASR model URLs (e.g. `gigaspeech3mAssets('/models/kws-zipformer-gigaspeech-3.3M/')`),
+   * optionally Flite's and onnxruntime's wasm. Run `prepareOffline()` with the same config while online so
+   * the engine starts without a network. Required unless `engine` is given.
+   */
+  models?: OfflineModelConfig;
+  /** Answers offline turns. Default: a few local intents, and a promise to follow up when back online. */
+  onOfflineTurn?: OfflineResponder;
+  /** Phrases the app expects (commands, names): biases recognition toward them. Default none. */
+  phrases?: readonly string[];
+  /** Recogniser settings besides the phrases. */
+  asr?: Omit<AsrOptions, 'phrases'>;
+  /** Instructions passed to the responder. Default ''. */
+  instructions?: string;
+  /** Flite voice. Default `slt`. */
+  voice?: FliteVoice;
+  /**
+   * Load the engine (worker, models from the cache) right after connecting, so a failover answers at
+   * once. Default `true`; with `false` it loads at the first failover (seconds).
+   */
+  preload?: boolean;
+  /** The engine itself (tests); default a worker over `models`. */
+  engine?: OfflineEngine;
+}
 
 /** Options of {@link VoiceSession.connect}. */
 export interface ConnectOptions {
@@ -74,4 +109,16 @@ export interface ConnectOptions {
    * `url`, `token`, `reconnect` and `health` are then ignored. The session closes it on `close()`.
    */
   transport?: Transport;
+  /**
+   * When the on-device engine answers instead of the remote agent. `'auto'` (default when `offline` is
+   * given): when the link is down or reconnecting for `offline.failoverMs`, when a turn ends while the link
+   * is not up, or when the first connection fails for a network reason (`server_unreachable`,
+   * `connect_timeout`); back to remote once the link is healthy for `offline.recoverMs`, handing over the
+   * offline turns as conversation items. `'force'`: on-device only, no connection is made. `'off'`
+   * (default without `offline`): remote only. `'auto'` and `'force'` need `offline`, and client, manual or
+   * push-to-talk endpointing.
+   */
+  fallback?: FallbackMode;
+  /** The on-device engine (models, responder, phrases) for `fallback`. */
+  offline?: OfflineOptions;
 }

@@ -161,6 +161,23 @@ export class ReplyController {
     }
   }
 
+  /**
+   * The agent answering changed (the link died, or came back): the current reply will not go on. Its end
+   * is reported (as interrupted when it was heard), any duck is lifted and a queued `response.create` is
+   * dropped. Nothing is sent.
+   */
+  abandon(): void {
+    this.#createAfterReply = false;
+    this.#holding = false;
+    this.#duck = null;
+    const reply = this.#reply;
+    if (reply && !reply.ended) {
+      reply.cancelled = true;
+      this.#end(reply, this.#h.output()?.lastHeardTime() ?? this.#h.ctx.currentTime, reply.startTime !== null);
+    }
+    this.#h.output()?.restore();
+  }
+
   /** The agent's output (re)appeared: look for the current reply on it. */
   outputAttached(out: AgentOutput): void {
     if (this.#reply && !this.#reply.ended) out.armReply();

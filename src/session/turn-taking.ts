@@ -12,6 +12,16 @@ import type { VoiceSessionEvents } from './events.ts';
 import type { ReplyController } from './reply-controller.ts';
 import type { TurnTracker } from './turn-tracker.ts';
 
+/**
+ * Where a turn's audio is in the capture ring: sample positions (client endpointing) or AudioContext times
+ * (manual turns), `[start, end)`. `end` is null while the turn is open.
+ */
+export interface TurnSpan {
+  unit: 'sample' | 'time';
+  start: number;
+  end: number | null;
+}
+
 /** What turn taking needs from its session. */
 export interface TurnHost {
   readonly ctx: AudioContext;
@@ -24,8 +34,15 @@ export interface TurnHost {
   accepting(): boolean;
   /** The agent said `session.created` (turns can be committed). */
   agentReady(): boolean;
+  /** Who answers the turn being committed. */
+  mode(): 'remote' | 'local';
   /** Extensions the server advertised. */
   extensions(): readonly string[];
+  /**
+   * Called before a turn is committed, with where its audio is: the session may switch to the on-device
+   * engine here and hand it the audio. Rejects with a SottoError (the turn is then not committed).
+   */
+  prepareCommit(turnId: string, span: TurnSpan | null): Promise<void>;
   /** Sends and resolves when handed to the transport; rejects with a SottoError. */
   send(event: ClientEvent): Promise<void>;
   emit<K extends keyof VoiceSessionEvents>(name: K, payload: VoiceSessionEvents[K]): void;
@@ -33,12 +50,17 @@ export interface TurnHost {
 }
 
 const vadId = (n: number): string => `vad-${String(n)}`;
+/** Turn spans kept for read-back. */
+const MAX_SPANS = 8;
 
 export class TurnTaking {
   readonly #h: TurnHost;
   #turnId: string | null = null;
   #userSpeaking = false;
   #eagerCommitted: string | null = null;
+  /** Audio spans of the open and the recent turns (the last few), by turn id. */
+  readonly #spans = new Map<string, TurnSpan>();
+  #lastCommitted: string | null = null;
 
   constructor(host: TurnHost) {
     this.#h = host;
@@ -55,7 +77,7 @@ export class TurnTaking {
     if (!this.#h.accepting()) return;
     this.#h.emit('speech_start', e);
     const id = vadId(e.turnId);
-    this.#open(id, e.onsetTime);
+    this.#open(id, e.onsetTime, { unit: 'sample', start: e.startSample, end: null });
     const replies = this.#h.replies;
     const awaiting = this.#h.tracker.awaiting;
     // Speech over a reply that plays, or that is on its way: duck it now and let barge-in decide (a cough
@@ -77,7 +99,7 @@ export class TurnTaking {
       this.#quietly({ type: 'sotto.turn.ending', 'sotto:silence_ms': silence });
     }
     if (this.#h.eager && this.#h.agentReady()) {
-      this.#close(id, e.endTime);
+      this.#close(id, e.endTime, e.endSample);
       this.#eagerCommitted = id;
       this.#turnId = id; // still the open turn until turn_end or turn_resumed
       void this.commit(id);
@@ -108,9 +130,9 @@ export class TurnTaking {
       // Committed at turn_ending and not resumed since: already answered.
       this.#eagerCommitted = null;
     } else {
-      this.#close(id, e.endTime);
-      if (this.#h.agentReady()) void this.commit(id);
-      else this.#h.tracker.discard(id);
+      this.#spans.set(id, { unit: 'sample', start: e.startSample, end: e.endSample });
+      this.#close(id, e.endTime, e.endSample);
+      void this.commit(id);
     }
     this.#h.changed();
   }
@@ -138,7 +160,7 @@ export class TurnTaking {
         this.#h.changed();
         return;
       case 'input_audio_buffer.speech_stopped':
-        if (this.#turnId === e.item_id) this.#close(e.item_id, now);
+        if (this.#turnId === e.item_id) this.#close(e.item_id, now, null);
         this.#h.changed();
         return;
       case 'input_audio_buffer.committed':
@@ -163,7 +185,7 @@ export class TurnTaking {
     } else {
       this.#h.replies.cancelPending(this.#h.tracker.awaiting);
     }
-    this.#open(this.#h.tracker.manualId(), now);
+    this.#open(this.#h.tracker.manualId(), now, { unit: 'time', start: now, end: null });
     this.#h.changed();
   }
 
@@ -171,6 +193,8 @@ export class TurnTaking {
   async manualEnd(markSpeechEnd: boolean): Promise<void> {
     const id = this.#turnId ?? this.#h.tracker.manualId();
     const now = this.#h.ctx.currentTime;
+    const span = this.#spans.get(id);
+    if (span?.unit === 'time') span.end = now;
     if (markSpeechEnd) this.#h.tracker.mark(id, 'speechEnd', now);
     this.#h.tracker.mark(id, 'endpoint', now);
     this.#turnId = null;
@@ -187,11 +211,20 @@ export class TurnTaking {
     this.#h.bargeIn.speechStopped();
   }
 
-  /** Sends `input_audio_buffer.commit` and asks for the reply. Failures become `error` events. */
+  /**
+   * Sends `input_audio_buffer.commit` and asks for the reply (after {@link TurnHost.prepareCommit}).
+   * Failures become `error` events.
+   */
   async commit(turnId: string): Promise<void> {
     try {
+      await this.#h.prepareCommit(turnId, this.#spans.get(turnId) ?? null);
+      if (!this.#h.agentReady()) {
+        this.#h.tracker.discard(turnId);
+        return;
+      }
+      this.#lastCommitted = turnId;
       const sent = this.#h.send({ type: 'input_audio_buffer.commit' });
-      this.#h.tracker.committed(turnId, this.#h.ctx.currentTime);
+      this.#h.tracker.committed(turnId, this.#h.ctx.currentTime, this.#h.mode());
       this.#h.changed();
       await sent;
       this.#h.replies.requestResponse();
@@ -205,18 +238,34 @@ export class TurnTaking {
     }
   }
 
+  /** The last committed turn and where its audio is (for answering it again on another agent). */
+  lastCommitted(): { turnId: string; span: TurnSpan | null } | null {
+    const id = this.#lastCommitted;
+    return id === null ? null : { turnId: id, span: this.#spans.get(id) ?? null };
+  }
+
   /** The turn currently open, if any (barge-in marks go there). */
   get turnId(): string | null {
     return this.#turnId;
   }
 
-  #open(id: string, onset: number): void {
+  #open(id: string, onset: number, span: TurnSpan | null = null): void {
     this.#turnId = id;
     this.#userSpeaking = true;
     this.#h.tracker.mark(id, 'speechStart', onset);
+    if (span) {
+      this.#spans.set(id, span);
+      // Keep the spans of the last few turns only.
+      for (const key of this.#spans.keys()) {
+        if (this.#spans.size <= MAX_SPANS) break;
+        this.#spans.delete(key);
+      }
+    }
   }
 
-  #close(id: string, speechEnd: number): void {
+  #close(id: string, speechEnd: number, endSample: number | null): void {
+    const span = this.#spans.get(id);
+    if (span?.unit === 'sample' && endSample !== null) span.end = endSample;
     this.#h.tracker.mark(id, 'speechEnd', speechEnd);
     this.#h.tracker.mark(id, 'endpoint', this.#h.ctx.currentTime);
     this.#userSpeaking = false;

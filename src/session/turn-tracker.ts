@@ -27,9 +27,10 @@ export class TurnTracker {
     this.#c.mark(turnId, name, time);
   }
 
-  /** The turn's audio was committed at `time`. */
-  committed(turnId: string, time: number): void {
+  /** The turn's audio was committed at `time`, to the remote agent or the on-device engine. */
+  committed(turnId: string, time: number, mode?: 'remote' | 'local'): void {
     this.#c.mark(turnId, 'commitSent', time);
+    if (mode) this.#c.setMode(turnId, mode);
     this.#awaitingAck.push(turnId);
     this.#awaitingReply.push(turnId);
   }
@@ -53,6 +54,17 @@ export class TurnTracker {
   /** The turn a reply answers. */
   turnOf(responseId: string): string | undefined {
     return this.#byResponse.get(responseId);
+  }
+
+  /**
+   * The agent that was to answer is gone (the link died): committed turns stop waiting for it. Their marks
+   * stay (a turn answered again elsewhere keeps its first commit time). Returns their ids, oldest first.
+   */
+  abandonPending(): string[] {
+    const ids = [...this.#awaitingReply];
+    this.#awaitingAck.length = 0;
+    this.#awaitingReply.length = 0;
+    return ids;
   }
 
   /** Whether a committed turn still waits for its reply. */

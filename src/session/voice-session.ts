@@ -6,36 +6,48 @@ import type { SessionStats } from '../metrics/collector.ts';
 import type { TurnMetrics } from '../metrics/timeline.ts';
 import type { ClientEvent, ServerEvent, SessionConfig } from '../protocol/index.ts';
 import { SERVER_VAD_DEFAULTS } from '../protocol/index.ts';
+import type { LocalTransport } from '../offline/local-transport.ts';
 import type { Transport, TransportStatus } from '../transport/types.ts';
 import { resolveEndpointerOptions } from '../vad/endpointer-options.ts';
 import { BargeIn } from './barge-in.ts';
 import { ClientEndpointing } from './client-endpointing.ts';
 import { conversationState, type ConversationState, type StateInputs } from './conversation-state.ts';
 import { createTransport } from './create-transport.ts';
+import { Fallback } from './fallback.ts';
+import type { AnswerMode } from './fallback-policy.ts';
+import { readTurnAudio } from './turn-audio.ts';
 import { ElementOutput } from './element-output.ts';
-import type { VoiceSessionEvents } from './events.ts';
+import type { ModeChange, VoiceSessionEvents } from './events.ts';
 import { onFirstGesture } from './gesture-unlock.ts';
 import type { ConnectOptions } from './options.ts';
 import { ReplyController } from './reply-controller.ts';
 import { TranscriptAssembler } from './transcripts.ts';
-import { TurnTaking } from './turn-taking.ts';
+import { TurnTaking, type TurnSpan } from './turn-taking.ts';
 import { TurnTracker } from './turn-tracker.ts';
 
 /** Push-to-talk: the mic stays on this long after `endTurn()` so the last word's packets arrive, in ms. */
 const PTT_TAIL_MS = 250;
+/** Codes of a first connection that failed for a network reason: `fallback: 'auto'` starts offline. */
+const NETWORK_FAILURES: readonly string[] = ['server_unreachable', 'connect_timeout'];
 
 /**
  * A voice conversation with a Realtime-style agent: the mic goes up through a {@link Transport} (LiveKit
  * by default), the on-device endpointer ends the user's turns, the agent's reply plays through a media
  * element, barge-in cuts it at what was heard, and every turn gets a latency timeline.
  *
- * Create it with {@link VoiceSession.connect}. `close()` closes the transport, stops the VAD worker and
- * the capture worklet, stops the microphone the session opened (a `mediaStream` the app passed in is NOT
- * stopped), closes the AudioContext it created (one passed in is not), and removes the audio element.
+ * With `offline` models, the on-device engine answers when the link is down (`fallback`), from the same
+ * capture ring, so a turn the user was speaking when the link died is answered whole.
+ *
+ * Create it with {@link VoiceSession.connect}. `close()` closes the transports and the on-device engine,
+ * stops the VAD worker and the capture worklet, stops the microphone the session opened (a `mediaStream`
+ * the app passed in is NOT stopped), closes the AudioContext it created (one passed in is not), and removes
+ * the audio elements.
  */
 export class VoiceSession extends TypedEmitter<VoiceSessionEvents> {
   readonly #opts: ConnectOptions;
-  readonly #transport: Transport;
+  /** The remote transport (LiveKit, or the app's), null with `fallback: 'force'`; replaced on a retry. */
+  #remote: Transport | null;
+  #fallback: Fallback | null = null;
   #mic: MediaStream;
   #ownsMic: boolean;
   readonly #ctx: AudioContext;
@@ -57,11 +69,13 @@ export class VoiceSession extends TypedEmitter<VoiceSessionEvents> {
   #pttTail: ReturnType<typeof setTimeout> | undefined;
   #cancelUnlock: (() => void) | null = null;
   #closed = false;
+  /** Inside `connect()`: events the app cannot have subscribed to yet are deferred by a task. */
+  #connecting = true;
 
-  private constructor(opts: ConnectOptions, transport: Transport, mic: MediaStream, ctx: AudioContext) {
+  private constructor(opts: ConnectOptions, transport: Transport | null, mic: MediaStream, ctx: AudioContext) {
     super();
     this.#opts = opts;
-    this.#transport = transport;
+    this.#remote = transport;
     this.#mic = mic;
     this.#ownsMic = !opts.mediaStream;
     this.#ctx = ctx;
@@ -80,7 +94,7 @@ export class VoiceSession extends TypedEmitter<VoiceSessionEvents> {
     this.#replies = new ReplyController({
       ctx,
       tracker: this.#tracker,
-      output: () => this.#output,
+      output: () => (this.mode === 'local' ? (this.#fallback?.output ?? null) : this.#output),
       send: quietly,
       emit,
       changed,
@@ -112,7 +126,9 @@ export class VoiceSession extends TypedEmitter<VoiceSessionEvents> {
       bargeIn: this.#bargeIn,
       eager: (opts.eagerness ?? 'normal') === 'eager',
       accepting: () => this.#listening && !this.#muted && !this.#closed,
-      agentReady: () => this.#agentReady,
+      agentReady: () => (this.mode === 'local' ? this.#fallback?.local?.status === 'connected' : this.#agentReady),
+      mode: () => this.mode,
+      prepareCommit: (turnId, span) => this.#prepareCommit(turnId, span),
       extensions: () => this.#extensions,
       send: (event) => this.send(event),
       emit,
@@ -130,7 +146,14 @@ export class VoiceSession extends TypedEmitter<VoiceSessionEvents> {
     if (typeof RTCPeerConnection === 'undefined' || typeof AudioContext === 'undefined') {
       throw new SottoError('unsupported_browser', 'this browser lacks WebRTC or Web Audio');
     }
-    const transport = opts.transport ?? createTransport(opts);
+    const fallback = opts.fallback ?? (opts.offline ? 'auto' : 'off');
+    if (fallback !== 'off' && !opts.offline?.models && !opts.offline?.engine) {
+      throw new SottoError('internal', `fallback '${fallback}' needs the on-device engine's models (options.offline)`);
+    }
+    if (fallback !== 'off' && opts.endpointing === 'server') {
+      throw new SottoError('internal', `fallback '${fallback}' needs client, manual or push-to-talk endpointing`);
+    }
+    const transport = fallback === 'force' ? null : (opts.transport ?? createTransport(opts));
     let mic: MediaStream | undefined;
     let session: VoiceSession | undefined;
     const ctx = opts.audioContext ?? new AudioContext({ latencyHint: 'interactive' });
@@ -139,17 +162,34 @@ export class VoiceSession extends TypedEmitter<VoiceSessionEvents> {
       const [micTrack] = mic.getAudioTracks();
       if (!micTrack) throw new SottoError('no_microphone', 'the media stream has no audio track');
       session = new VoiceSession(opts, transport, mic, ctx);
-      session.#listen();
-      await transport.connect({ micTrack });
+      // Before the first connection: a remote that fails must not close a session that can go offline.
+      if (fallback !== 'off' && opts.offline) {
+        session.#fallback = new Fallback(session.#fallbackHost(), fallback, opts.offline);
+      }
+      if (transport) session.#listen(transport);
+      let remoteFailed: SottoError | null = null;
+      try {
+        await transport?.connect({ micTrack });
+      } catch (e) {
+        // Offline from the first second: the on-device engine answers and the link is tried again.
+        if (fallback !== 'auto' || !(e instanceof SottoError) || !NETWORK_FAILURES.includes(e.code)) throw e;
+        remoteFailed = e;
+      }
       session.#unlockAudio();
-      if (session.#endpointing === 'client') await session.#startEndpointing();
+      // The capture ring (and the VAD for client endpointing) also feeds the on-device engine.
+      if (session.#endpointing === 'client' || fallback !== 'off') await session.#startEndpointing();
+      await session.#fallback?.start(remoteFailed);
       await session.#applyMic();
-      session.emit('mode', { mode: 'remote', reason: 'connected' });
+      if (session.mode === 'remote') session.#emitMode({ mode: 'remote', reason: 'connected' });
+      session.#connecting = false;
       session.#update();
       return session;
     } catch (e) {
-      if (session) await session.#client?.close();
-      await transport.close();
+      if (session) {
+        await session.#fallback?.close();
+        await session.#client?.close();
+      }
+      await transport?.close();
       if (!opts.mediaStream) for (const t of mic?.getTracks() ?? []) t.stop();
       if (!opts.audioContext) await ctx.close().catch(() => undefined);
       throw e;
@@ -166,9 +206,29 @@ export class VoiceSession extends TypedEmitter<VoiceSessionEvents> {
     return this.#ctx;
   }
 
-  /** The active transport (LiveKit, or the one passed in). */
+  /**
+   * The transport that answers now: the remote one (LiveKit, or the one passed in) or, in local mode, the
+   * on-device engine's.
+   */
   get transport(): Transport {
-    return this.#transport;
+    const local = this.#fallback?.local;
+    if (this.mode === 'local' && local) return local;
+    return this.#remote ?? (local as Transport);
+  }
+
+  /** The remote transport, also while the on-device engine answers (null with `fallback: 'force'`). */
+  get remoteTransport(): Transport | null {
+    return this.#remote;
+  }
+
+  /** The on-device engine's transport once it is loaded (with `offline`), else null. */
+  get localTransport(): LocalTransport | null {
+    return this.#fallback?.local ?? null;
+  }
+
+  /** Who answers: the remote agent or the on-device engine. */
+  get mode(): AnswerMode {
+    return this.#fallback?.active ?? 'remote';
   }
 
   /** Whether the microphone is muted (nothing leaves the device). */
@@ -275,10 +335,23 @@ export class VoiceSession extends TypedEmitter<VoiceSessionEvents> {
 
   /** Sends one Realtime client event. Rejects with `not_connected` before the agent is ready. */
   async send(event: ClientEvent): Promise<void> {
-    if (this.#closed || !this.#agentReady) {
+    const local = this.mode === 'local' ? (this.#fallback?.local ?? null) : null;
+    const ready = local ? local.status === 'connected' : this.#agentReady;
+    const transport = local ?? this.#remote;
+    if (this.#closed || !ready || !transport) {
       throw new SottoError('not_connected', `cannot send ${event.type}: the agent is not ready`);
     }
-    await this.#transport.send(event);
+    await transport.send(event);
+  }
+
+  /**
+   * Holds the conversation on the on-device engine (`true`), or lets the link decide again (`false`, the
+   * `auto` rules). Needs `offline` options; throws `internal` when the fallback is `off`.
+   */
+  setOffline(on: boolean): void {
+    if (!this.#fallback)
+      throw new SottoError('internal', 'setOffline() needs the on-device fallback (options.offline)');
+    this.#fallback.setForced(on);
   }
 
   /** Switches barge-in at run time (client endpointing only). */
@@ -298,11 +371,12 @@ export class VoiceSession extends TypedEmitter<VoiceSessionEvents> {
   async setInputDevice(deviceId: string): Promise<void> {
     const next = await openMicrophone({ ...this.#opts.microphone, deviceId });
     const [track] = next.getAudioTracks();
-    if (!track || !this.#transport.replaceMicTrack) {
+    const remote = this.#remote;
+    if (!track || (remote && !remote.replaceMicTrack)) {
       for (const t of next.getTracks()) t.stop();
       throw new SottoError(track ? 'internal' : 'no_microphone', `cannot switch to microphone ${deviceId}`);
     }
-    await this.#transport.replaceMicTrack(track);
+    await remote?.replaceMicTrack?.(track);
     this.#client?.switchSource(next);
     if (this.#ownsMic) for (const t of this.#mic.getTracks()) t.stop();
     this.#mic = next;
@@ -320,7 +394,8 @@ export class VoiceSession extends TypedEmitter<VoiceSessionEvents> {
   async close(): Promise<void> {
     if (this.#closed) return;
     this.#closed = true;
-    await this.#transport.close();
+    await this.#fallback?.close();
+    await this.#remote?.close();
     await this.#release();
     if (this.#ownsCtx) await this.#ctx.close().catch(() => undefined);
   }
@@ -328,11 +403,21 @@ export class VoiceSession extends TypedEmitter<VoiceSessionEvents> {
   // --- wiring -------------------------------------------------------------------------------------
 
   async #startEndpointing(): Promise<void> {
-    const client = await ClientEndpointing.start(this.#ctx, this.#mic, this.#opts.vad ?? {}, (e) => {
-      this.emit('error', e);
-    });
+    // With the fallback on, the ring holds a whole turn of maxTurnMs (default 30 s) for read-back.
+    const maxTurnMs = resolveEndpointerOptions(this.#opts.vad?.endpointer).maxTurnMs;
+    const seconds = this.#opts.fallback === 'off' || !this.#opts.offline ? 10 : Math.max(10, maxTurnMs / 1000 + 2);
+    const client = await ClientEndpointing.start(
+      this.#ctx,
+      this.#mic,
+      this.#opts.vad ?? {},
+      (e) => {
+        this.emit('error', e);
+      },
+      seconds,
+    );
     this.#client = client;
     const vad = client.vad;
+    if (this.#endpointing !== 'client') return;
     vad.on('frame', (f) => {
       this.emit('vad_frame', f);
       this.#bargeIn.frame(f.time, f.probability);
@@ -354,6 +439,18 @@ export class VoiceSession extends TypedEmitter<VoiceSessionEvents> {
     });
   }
 
+  /**
+   * The `mode` event. During `connect()` it is deferred by a task, so an app that subscribes right after
+   * `await connect()` still sees the mode the session started in (`session.mode` has it too).
+   */
+  #emitMode(m: ModeChange): void {
+    if (this.#connecting)
+      setTimeout(() => {
+        this.emit('mode', m);
+      }, 0);
+    else this.emit('mode', m);
+  }
+
   /** Sends without failing the caller: a hint or a cancel that cannot be sent is only reported. */
   #sendQuietly(event: ClientEvent): void {
     this.send(event).catch((err: unknown) => {
@@ -364,7 +461,17 @@ export class VoiceSession extends TypedEmitter<VoiceSessionEvents> {
     });
   }
 
-  #onServerEvent(event: ServerEvent): void {
+  #onServerEvent(event: ServerEvent, from: Transport): void {
+    const local = from.kind === 'local';
+    if (!local && event.type === 'session.created') {
+      // The remote agent (re)starts a session: ready for turns (when it answers).
+      this.#agentReady = true;
+      this.#extensions = event.session['sotto:extensions'] ?? [];
+      if (this.#link !== 'closed') this.#link = 'ready';
+      this.#configureTurnDetection(from);
+      this.#fallback?.check();
+    }
+    if (local !== (this.mode === 'local')) return; // the standby agent: not the one answering
     this.emit('server_event', event);
     const t = this.#transcripts.accept(event);
     if (t) this.emit('transcript', t);
@@ -372,10 +479,6 @@ export class VoiceSession extends TypedEmitter<VoiceSessionEvents> {
     this.#replies.onServerEvent(event);
     switch (event.type) {
       case 'session.created':
-        this.#agentReady = true;
-        this.#extensions = event.session['sotto:extensions'] ?? [];
-        this.#link = 'ready';
-        this.#configureTurnDetection();
         this.#update();
         return;
       case 'input_audio_buffer.committed':
@@ -393,42 +496,164 @@ export class VoiceSession extends TypedEmitter<VoiceSessionEvents> {
   }
 
   /** `server` endpointing turns the server's VAD on (OpenAI's defaults); every other mode turns it off. */
-  #configureTurnDetection(): void {
+  #configureTurnDetection(remote: Transport): void {
     const turn_detection =
       this.#endpointing === 'server'
         ? { type: 'server_vad' as const, ...SERVER_VAD_DEFAULTS, ...this.#opts.serverVad }
         : null;
-    this.#sendQuietly({ type: 'session.update', session: { audio: { input: { turn_detection } } } });
+    const send = (): void => {
+      void remote
+        .send({ type: 'session.update', session: { audio: { input: { turn_detection } } } })
+        .catch((e: unknown) => {
+          this.emit(
+            'error',
+            new SottoError('not_connected', `could not configure the session: ${String(e)}`, { cause: e }),
+          );
+        });
+    };
+    // `session.created` can come in before the transport calls itself connected again (a rejoin).
+    if (remote.status === 'connected') {
+      send();
+      return;
+    }
+    const off = remote.on('status', (st) => {
+      if (st === 'connected') send();
+      if (st === 'connected' || st === 'closed') off();
+    });
   }
 
-  #listen(): void {
-    const t = this.#transport;
-    t.on('agent_track', (track) => void this.#onAgentTrack(track));
+  /** Wires a remote transport's events (the first one, and each one a retry creates). */
+  #listen(t: Transport): void {
+    const current = (): boolean => t === this.#remote;
+    t.on('agent_track', (track) => {
+      if (current()) void this.#onAgentTrack(track);
+    });
     t.on('server_event', (e) => {
-      this.#onServerEvent(e);
+      if (current()) this.#onServerEvent(e, t);
+    });
+    t.on('error', (e) => {
+      // While the engine answers, the remote link's troubles are expected (and reported by `mode`).
+      if (current() && (this.mode === 'remote' || e.code !== 'not_connected')) this.emit('error', e);
+    });
+    t.on('status', (s) => {
+      if (current()) this.#onStatus(s);
+    });
+    t.on('health', () => {
+      if (current()) this.#fallback?.check();
+    });
+    t.on('reconnect', (step) => {
+      // A full rejoin is a new connection: the agent must say `session.created` again before turns.
+      if (current() && step.phase === 'rejoin') this.#agentReady = false;
+    });
+  }
+
+  /** Wires the on-device transport's events. */
+  #listenLocal(t: LocalTransport): void {
+    t.on('server_event', (e) => {
+      this.#onServerEvent(e, t);
     });
     t.on('error', (e) => {
       this.emit('error', e);
     });
-    t.on('status', (s) => {
-      this.#onStatus(s);
-    });
-    t.on('reconnect', (step) => {
-      // A full rejoin is a new connection: the agent must say `session.created` again before turns.
-      if (step.phase === 'rejoin') this.#agentReady = false;
-    });
+  }
+
+  #fallbackHost(): import('./fallback.ts').FallbackHost {
+    return {
+      ctx: this.#ctx,
+      micTrack: () => {
+        const [track] = this.#mic.getAudioTracks();
+        if (!track) throw new SottoError('no_microphone', 'the microphone stream has no audio track');
+        return track;
+      },
+      remote: () => this.#remote,
+      newRemote: () => {
+        if (this.#opts.transport) return null;
+        const old = this.#remote;
+        const t = createTransport(this.#opts);
+        this.#remote = t;
+        this.#agentReady = false;
+        this.#listen(t);
+        void old?.close();
+        return t;
+      },
+      remoteReady: () => this.#agentReady,
+      busy: () =>
+        this.#turns.userSpeaking ||
+        this.#tracker.awaiting ||
+        this.#replies.awaitingAudio ||
+        this.#replies.agentSpeaking,
+      attachLocal: (local) => {
+        this.#listenLocal(local);
+      },
+      switched: (mode, reason) => {
+        this.#onSwitched(mode, reason);
+      },
+      handedOver: (turns) => {
+        this.emit('handover', { turns });
+      },
+      error: (e) => {
+        this.emit('error', e);
+      },
+      closed: () => this.#closed,
+    };
+  }
+
+  /**
+   * Who answers changed. The reply in progress is given up (its agent is gone or on standby); a turn the
+   * remote agent never answered is answered locally from the capture ring; the remote agent's input buffer
+   * is cleared of what it heard meanwhile.
+   */
+  #onSwitched(mode: AnswerMode, reason: string): void {
+    const unanswered = this.#tracker.awaiting || this.#replies.pending(false);
+    this.#replies.abandon();
+    this.#tracker.abandonPending();
+    if (mode === 'local') {
+      this.#output?.duck(0); // a remote reply that still trickles in stays silent
+      const last = this.#turns.lastCommitted();
+      if (unanswered && last) void this.#turns.commit(last.turnId);
+    } else {
+      this.#output?.restore();
+      this.#sendQuietly({ type: 'input_audio_buffer.clear' });
+    }
+    this.#emitMode({ mode, reason });
+    this.#update();
+    void this.#applyMic();
+  }
+
+  /**
+   * Before a turn is committed: the fallback may switch to the engine (the link is down), which then gets
+   * the turn's audio, read back whole from the capture ring.
+   */
+  async #prepareCommit(turnId: string, span: TurnSpan | null): Promise<void> {
+    await this.#fallback?.turnEnded();
+    const local = this.mode === 'local' ? this.#fallback?.local : null;
+    if (!local) return;
+    const ring = this.#client?.capture.reader();
+    if (!ring || !span)
+      throw new SottoError('internal', `no audio for turn ${turnId}: the capture ring is not running`);
+    const audio = readTurnAudio(ring, span);
+    this.emit('local_turn_audio', { turnId, ...audio.range });
+    await local.submitTurn(audio.samples);
   }
 
   #onStatus(status: TransportStatus): void {
     if (status === 'reconnecting') {
       this.#link = 'reconnecting';
-    } else if (status === 'connected' && this.#link === 'reconnecting') {
+    } else if (status === 'connected' && this.#link !== 'ready') {
       this.#link = this.#agentReady ? 'ready' : 'connecting';
     } else if (status === 'closed' && !this.#closed) {
-      this.#closed = true;
-      void this.#release();
-      return;
+      if (this.#fallback) {
+        // The on-device engine answers; the fallback keeps trying to reach the agent.
+        this.#agentReady = false;
+        this.#link = 'reconnecting';
+        this.#fallback.check();
+      } else {
+        this.#closed = true;
+        void this.#release();
+        return;
+      }
     }
+    this.#fallback?.check();
     this.#update();
   }
 
@@ -468,6 +693,7 @@ export class VoiceSession extends TypedEmitter<VoiceSessionEvents> {
       this.#cancelUnlock = null;
       void this.#ctx.resume().catch(() => undefined);
       this.#output?.play().catch(() => undefined);
+      this.#fallback?.output?.play().catch(() => undefined);
     });
   }
 
@@ -475,8 +701,11 @@ export class VoiceSession extends TypedEmitter<VoiceSessionEvents> {
   async #applyMic(): Promise<void> {
     const ptt = this.#endpointing === 'push-to-talk';
     const on = this.#listening && !this.#muted && (!ptt || this.#turns.userSpeaking);
-    if (this.#transport.status === 'connected' || this.#transport.status === 'reconnecting') {
-      await this.#transport.setMicEnabled(on);
+    // Muting disables the track itself too, so nothing reaches the ring or a transport.
+    for (const t of this.#mic.getAudioTracks()) t.enabled = !this.#muted;
+    const remote = this.#remote;
+    if (remote && (remote.status === 'connected' || remote.status === 'reconnecting')) {
+      await remote.setMicEnabled(on);
     }
   }
 
@@ -495,9 +724,10 @@ export class VoiceSession extends TypedEmitter<VoiceSessionEvents> {
   }
 
   #update(): void {
+    const local = this.mode === 'local';
     const state = conversationState({
-      link: this.#link,
-      mode: 'remote',
+      link: this.#closed ? 'closed' : local ? 'ready' : this.#link,
+      mode: this.mode,
       listening: this.#listening && !this.#muted,
       userSpeaking: this.#turns.userSpeaking,
       awaitingReply: this.#tracker.awaiting || this.#replies.awaitingAudio,
