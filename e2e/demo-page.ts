@@ -35,6 +35,8 @@ export async function spokenTurn(
 ): Promise<TurnResult> {
   const u = new URL(url);
   if (endpointing === 'manual') u.searchParams.set('endpointing', 'manual');
+  // The remote path only: the on-device engine is not loaded (fallback.e2e.ts covers it).
+  u.searchParams.set('fallback', 'off');
   await page.goto(u.toString());
   const clickedAt = Date.now();
   await page.click('#connect');

@@ -198,9 +198,6 @@ test('offline from the first second, after a reload with the models cached and t
     const page = await context.newPage();
     const problems: string[] = [];
     page.on('pageerror', (e) => problems.push(String(e)));
-    page.on('console', (m) => {
-      if (m.type() === 'error') console.log(`console: ${m.text()}`);
-    });
     // While online: cache the engine's files.
     await page.goto(demoUrl());
     await page.click('#prepare-offline');

@@ -39,7 +39,8 @@ test('the session survives the LiveKit server dying and coming back', async () =
     stack = await startStack({ root, runDir, livekitPort, rtcPort, demoPort: await freeTcpPort() });
     const page = await browser.newPage();
     pageLog = async () => (await page.locator('#log').textContent()) ?? '';
-    await page.goto(`${stack.demo.url}?endpointing=manual`); // the looping fixture would keep ending turns
+    // Manual turns: the looping fixture would keep ending turns. No fallback: this is about reconnecting.
+    await page.goto(`${stack.demo.url}?endpointing=manual&fallback=off`);
     await page.click('#connect');
     await expect(page.locator('#state')).toHaveText('listening', { timeout: 30_000 });
 

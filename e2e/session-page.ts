@@ -60,7 +60,8 @@ export async function openDemo(fixtureName: string, params: Record<string, strin
   });
   page.on('pageerror', (e) => problems.push(String(e)));
   const u = new URL(demoUrl());
-  for (const [k, v] of Object.entries(params)) u.searchParams.set(k, v);
+  // The remote path unless a test asks for the fallback: loading the on-device engine costs seconds of CPU.
+  for (const [k, v] of Object.entries({ fallback: 'off', ...params })) u.searchParams.set(k, v);
   await page.goto(u.toString());
   return { browser, page, problems };
 }

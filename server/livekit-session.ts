@@ -35,6 +35,8 @@ export class LivekitSession {
   #owner: string | null = null;
   #reading: AudioStream | null = null;
   #closed = false;
+  /** The user rejoined: `session.created` goes out again on their first event. */
+  #reannounce = false;
 
   constructor(room: Room, brain: Brain, opts: LivekitSessionOptions) {
     this.#room = room;
@@ -98,6 +100,9 @@ export class LivekitSession {
       // The user rejoined (after a network change): same session, same conversation.
       this.#log('user rejoined; resuming the session', { participant: p.identity });
       this.#session.announce();
+      // The user's data channel may not be up yet, so that announcement can be lost: announce again on
+      // the first event the user sends on the new connection (it has a working channel then).
+      this.#reannounce = true;
       return;
     }
     if (this.#owner !== null) {
@@ -144,6 +149,10 @@ export class LivekitSession {
     if (topic !== REALTIME_TOPIC || !participant || this.#closed) return;
     // Only the session's user speaks the protocol; anyone else in the room is ignored.
     if (participant.identity !== this.#owner) return;
+    if (this.#reannounce) {
+      this.#reannounce = false;
+      this.#session.announce();
+    }
     this.#session.receive(payload, participant.identity);
   };
 

@@ -20,6 +20,8 @@ import type { OfflineOptions } from './options.ts';
 
 /** How often the link is looked at besides its own events, in ms. */
 const TICK_MS = 250;
+/** After the session's own start-up (the VAD), the engine preloads this much later, in ms. */
+const PRELOAD_DELAY_MS = 1000;
 /** Delays between attempts to reach the remote agent again after its transport gave up, in ms. */
 const RETRY_DELAYS_MS = [1000, 2000, 4000, 8000, 10_000] as const;
 
@@ -33,6 +35,8 @@ export interface FallbackHost {
   newRemote(): Transport | null;
   /** The remote agent said `session.created` on the current connection. */
   remoteReady(): boolean;
+  /** Settles when the session's own start-up work (the VAD worker) is done. */
+  settled(): Promise<void>;
   /** A user turn is open, or a reply is on its way or playing. */
   busy(): boolean;
   /** Wires the local transport's events to the session. */
@@ -59,6 +63,7 @@ export class Fallback {
   #tick: ReturnType<typeof setInterval> | undefined;
   #retry: ReturnType<typeof setTimeout> | undefined;
   #retries = 0;
+  #preload: ReturnType<typeof setTimeout> | undefined;
   #switching: Promise<void> | null = null;
   /** Settles when {@link start} did (turns that end while the engine loads wait for it). */
   #started: Promise<void> = Promise.resolve();
@@ -124,7 +129,12 @@ export class Fallback {
       this.#h.switched('local', remoteFailed ? `no link to the agent (${remoteFailed.code})` : 'forced');
       if (remoteFailed) this.#scheduleRetry();
     } else if (this.#o.preload !== false) {
-      void this.#ensureLocal();
+      // Not in the way of the VAD's own start-up (a 2-core device feels both): after it, and a beat.
+      void this.#h.settled().then(() => {
+        this.#preload = setTimeout(() => {
+          if (!this.#h.closed()) void this.#ensureLocal();
+        }, PRELOAD_DELAY_MS);
+      });
     }
     // Watching starts once the first mode is settled.
     globalThis.addEventListener('online', this.#offline);
@@ -167,6 +177,7 @@ export class Fallback {
     globalThis.removeEventListener('offline', this.#offline);
     clearInterval(this.#tick);
     clearTimeout(this.#retry);
+    clearTimeout(this.#preload);
     const local = (await this.#loading?.catch(() => null)) ?? this.#local;
     this.#local = null;
     await local?.close();

@@ -577,6 +577,9 @@ export class VoiceSession extends TypedEmitter<VoiceSessionEvents> {
         return t;
       },
       remoteReady: () => this.#agentReady,
+      settled: async () => {
+        await this.#client?.vad.ready().catch(() => undefined);
+      },
       busy: () =>
         this.#turns.userSpeaking ||
         this.#tracker.awaiting ||
