@@ -43,6 +43,24 @@ export const FIXTURES = {
     { say: 'What time is it right now? Please tell me the time.' },
     { silence: 14.0 },
   ],
+  // Twelve short turns, 5.5 s apart (room for a reply), two voices: multi-turn benchmarks.
+  multiturn: [
+    { silence: 1.0 },
+    ...[
+      'What time is it?',
+      'Can you hear me clearly?',
+      'Please turn on the kitchen lights.',
+      'What is the weather like tomorrow?',
+      'Thank you very much.',
+      'Set a timer for five minutes.',
+      'What can you do for me?',
+      'Tell me something interesting.',
+      'Hello there.',
+      'Remind me to buy some milk.',
+      'Say that again please.',
+      'Good morning to you.',
+    ].flatMap((say, i) => [{ say, voice: i % 2 === 0 ? 'en-us' : 'en-gb' }, { silence: 5.5 }]),
+  ],
 };
 
 function recipeHash(espeakVersion) {
