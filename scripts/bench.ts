@@ -24,6 +24,11 @@ const BENCHES: Record<string, BenchEntry> = {
   audio: { module: 'bench/audio.ts', run: 'runAudioBench', what: 'resampler, capture latency, jitter buffer, flush' },
   vad: { module: 'bench/vad.ts', run: 'runVadBench', what: 'Silero VAD + endpointer vs @ricky0123/vad-web' },
   server: { module: 'bench/server.ts', run: 'runServerBench', what: 'agent server latency and cost under load' },
+  offline: {
+    module: 'bench/offline.ts',
+    run: 'runOfflineBench',
+    what: 'on-device fallback: failover, local voice-to-voice, ASR WER/RTF (vs Whisper base), TTS',
+  },
 };
 
 async function runOne(name: string, entry: BenchEntry): Promise<boolean> {
