@@ -5,7 +5,8 @@
  *
  * URL parameters (settings for tests and links): `endpointing=client|manual|push-to-talk`, `silenceMs=N`,
  * `eagerness=normal|eager`, `bargeIn=0`, `agc=1`, `room=NAME`, `fallback=auto|off|force`,
- * `phrases=a|b|c` (phrases the on-device recogniser is biased toward), `url=ws://…` (another LiveKit server).
+ * `phrases=a|b|c` (phrases the on-device recogniser is biased toward), `url=ws://…` (another LiveKit server),
+ * `endpointing=server` (the server's VAD), and for the latency lab `lab=latency` and `endpointing=peer`.
  *
  * The on-device engine's ASR model is served by the dev server at /models/ (from ../shared/models).
  */
@@ -121,10 +122,15 @@ function setState(state: string): void {
   ui.state.dataset.state = state;
 }
 
+/** `?endpointing=peer` (latency lab): manual turns ended by @ricky0123/vad-web's MicVAD. */
+const peerEndpointing = new URLSearchParams(location.search).get('endpointing') === 'peer';
+
 /** Settings from the URL first (tests, shared links), then the form. */
 function settings(): Omit<ConnectOptions, 'url' | 'token'> {
   const q = new URLSearchParams(location.search);
-  const endpointing = (q.get('endpointing') ?? ui.set.endpointing.value) as NonNullable<ConnectOptions['endpointing']>;
+  const endpointing = (peerEndpointing ? 'manual' : (q.get('endpointing') ?? ui.set.endpointing.value)) as NonNullable<
+    ConnectOptions['endpointing']
+  >;
   const silenceMs = Number(q.get('silenceMs') ?? ui.set.silence.value);
   const eagerness = (q.get('eagerness') ?? ui.set.eagerness.value) as NonNullable<ConnectOptions['eagerness']>;
   const agc = q.has('agc') ? q.get('agc') === '1' : ui.set.agc.checked;
@@ -310,9 +316,28 @@ async function onConnect(): Promise<void> {
         },
       })
       .catch(() => null);
+    // The latency lab (`?lab=latency`, bench/latency.ts): its probe records the mic on the session's clock
+    // from before the connection, so the page makes the AudioContext and hands it to the session.
+    const lab = new URLSearchParams(location.search).get('lab') === 'latency' && mic !== null;
+    const ctx = lab ? new AudioContext({ latencyHint: 'interactive' }) : null;
+    const probe = ctx && mic ? await (await import('./lab/latency-probe.ts')).LatencyProbe.start(ctx, mic) : null;
+    (window as unknown as { latencyProbe?: unknown }).latencyProbe = probe;
     // The page opens the mic itself (to meter it) when it can; the SDK's own errors show otherwise.
-    const session = await connect({ url, token, ...opts, ...(mic ? { mediaStream: mic } : {}) });
+    const session = await connect({
+      url,
+      token,
+      ...opts,
+      ...(mic ? { mediaStream: mic } : {}),
+      ...(ctx ? { audioContext: ctx } : {}),
+    });
     demo.session = session;
+    probe?.watch(session, peerEndpointing ? 'peer' : (opts.endpointing ?? 'client'), opts.eagerness === 'eager');
+    if (peerEndpointing && mic) {
+      // The `peer_vad_web` baseline: @ricky0123/vad-web's MicVAD ends the turns (lab only).
+      const { startPeerEndpointing } = await import('./lab/peer-endpointing.ts');
+      await startPeerEndpointing(session, mic, () => probe?.endpoint('peer'));
+      log('turns ended by @ricky0123/vad-web (MicVAD defaults)');
+    }
     if (mic) micLevel = meterMic(session, mic);
     wire(session, opts.endpointing ?? 'client');
     setState(session.state);

@@ -37,6 +37,7 @@ export async function spokenTurn(
   if (endpointing === 'manual') u.searchParams.set('endpointing', 'manual');
   // The remote path only: the on-device engine is not loaded (fallback.e2e.ts covers it).
   u.searchParams.set('fallback', 'off');
+  u.searchParams.set('silenceMs', '500'); // one turn for the two-sentence fixture
   await page.goto(u.toString());
   const clickedAt = Date.now();
   await page.click('#connect');

@@ -88,7 +88,7 @@ test('the server dies mid-turn: the device answers the whole turn, then hands it
     page = await browser.newPage();
     const problems: string[] = [];
     page.on('pageerror', (e) => problems.push(String(e)));
-    await page.goto(`${stack.demo.url}?fallback=auto`);
+    await page.goto(`${stack.demo.url}?fallback=auto&silenceMs=500`);
     await page.click('#connect');
     await waitForDemo(page, "d.session?.state === 'listening'", 30_000);
     await recordServerEvents(page);
@@ -210,7 +210,7 @@ test('offline from the first second, after a reload with the models cached and t
       await route.abort('internetdisconnected');
     });
     const dead = await freeTcpPort(); // nothing listens there
-    await page.goto(demoUrl(`?fallback=auto&url=ws://127.0.0.1:${String(dead)}`));
+    await page.goto(demoUrl(`?fallback=auto&silenceMs=500&url=ws://127.0.0.1:${String(dead)}`));
     await page.click('#connect');
     await waitForDemo(page, "d.modes.some((m) => m.mode === 'local') || d.errors.length > 0", 60_000);
     // Both sentences answered on the device.

@@ -61,7 +61,9 @@ export async function openDemo(fixtureName: string, params: Record<string, strin
   page.on('pageerror', (e) => problems.push(String(e)));
   const u = new URL(demoUrl());
   // The remote path unless a test asks for the fallback: loading the on-device engine costs seconds of CPU.
-  for (const [k, v] of Object.entries({ fallback: 'off', ...params })) u.searchParams.set(k, v);
+  // 500 ms of silence ends a turn (not the SDK's 200): the fixtures' sentences have pauses, and these tests
+  // are about one turn each (the latency lab runs the defaults).
+  for (const [k, v] of Object.entries({ fallback: 'off', silenceMs: '500', ...params })) u.searchParams.set(k, v);
   await page.goto(u.toString());
   return { browser, page, problems };
 }

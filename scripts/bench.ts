@@ -24,6 +24,11 @@ const BENCHES: Record<string, BenchEntry> = {
   audio: { module: 'bench/audio.ts', run: 'runAudioBench', what: 'resampler, capture latency, jitter buffer, flush' },
   vad: { module: 'bench/vad.ts', run: 'runVadBench', what: 'Silero VAD + endpointer vs @ricky0123/vad-web' },
   server: { module: 'bench/server.ts', run: 'runServerBench', what: 'agent server latency and cost under load' },
+  latency: {
+    module: 'bench/latency.ts',
+    run: 'runLatencyBench',
+    what: 'voice-to-voice in Chromium: sotto, sotto_eager vs server_vad and @ricky0123/vad-web',
+  },
   offline: {
     module: 'bench/offline.ts',
     run: 'runOfflineBench',

@@ -61,6 +61,40 @@ export const FIXTURES = {
       'Good morning to you.',
     ].flatMap((say, i) => [{ say, voice: i % 2 === 0 ? 'en-us' : 'en-gb' }, { silence: 5.5 }]),
   ],
+  // The latency lab: 22 short turns with 3.6 s for the reply, except four that the user starts 1.6 s
+  // after the previous one, talking over its reply (barge-in). Two voices, two speeds.
+  latency: [
+    { silence: 1.5 },
+    ...[
+      'What time is it?',
+      'Turn on the lights.',
+      'How is the weather today?',
+      'Play some music.',
+      'Set an alarm for seven.',
+      'Wait, make that eight.',
+      'What is on my calendar?',
+      'Call my sister.',
+      'How far is the station?',
+      'Add milk to the list.',
+      'No, I meant oat milk.',
+      'Tell me a joke.',
+      'What is two plus two?',
+      'Open the garage door.',
+      'Is it going to rain?',
+      'Stop, that is enough.',
+      'Read my messages.',
+      'Send a reply later.',
+      'Turn the volume down.',
+      'What day is it?',
+      'Hold on, one more thing.',
+      'Thank you, goodbye.',
+    ].flatMap((say, i, all) => {
+      const turn = { say, voice: i % 2 === 0 ? 'en-us' : 'en-gb', speed: i % 3 === 0 ? 170 : 150 };
+      if (i === all.length - 1) return [turn, { silence: 5.0 }];
+      // Sentences 6, 11, 16 and 21 come 1.6 s after the one before: over its reply.
+      return [turn, { silence: [4, 9, 14, 19].includes(i) ? 1.6 : 3.6 }];
+    }),
+  ],
 };
 
 function recipeHash(espeakVersion) {

@@ -1,6 +1,6 @@
 /** Sotto: low-latency voice AI in the browser. */
 export { VoiceSession } from './session/voice-session.ts';
-export type { ConnectOptions, OfflineOptions } from './session/options.ts';
+export { SESSION_ENDPOINTER_DEFAULTS, type ConnectOptions, type OfflineOptions } from './session/options.ts';
 export type {
   AgentAudioEnd,
   AgentAudioStart,

@@ -11,6 +11,12 @@ export interface DemoOptions {
   apiSecret: string;
   /** Watch files and hot-reload the page. Default true; tests turn it off so an edit cannot reload a page mid-test. */
   watch?: boolean;
+  /**
+   * More dependencies to pre-bundle (e.g. `@ricky0123/vad-web` for the latency lab's peer baseline), with
+   * an optimizer cache of their own (`node_modules/.vite-<cacheName>`) so a demo server beside it is not
+   * disturbed.
+   */
+  extraDeps?: { include: string[]; cacheName: string };
 }
 
 export interface DemoHandle {
@@ -27,6 +33,13 @@ export async function startDemo(opts: DemoOptions): Promise<DemoHandle> {
   try {
     server = await createServer({
       configFile: join(opts.root, 'vite.config.ts'),
+      ...(opts.extraDeps
+        ? {
+            cacheDir: join(opts.root, 'node_modules', `.vite-${opts.extraDeps.cacheName}`),
+            // Merged with the config file's list (Vite concatenates arrays).
+            optimizeDeps: { include: opts.extraDeps.include },
+          }
+        : {}),
       server: {
         port: opts.port,
         strictPort: true,

@@ -48,13 +48,22 @@ describe('BargeIn', () => {
   it('waits through neutral frames up to decideWithinMs, then restores', () => {
     const { b, log, frames } = rig({ decideWithinMs: 64 });
     b.speechStart(0, true);
-    frames(0, [0.9, 0.9, 0.9, 0.9, 0.9, 0.9]); // to 0.192
-    frames(0.192, [0.4]); // due, neutral
+    frames(0, [0.9, 0.9, 0.9]); // to 0.096
+    frames(0.096, [0.4, 0.4, 0.4]); // to 0.192, neutral
+    frames(0.192, [0.4]); // due: the last three frames are neutral
     expect(log).toEqual(['duck 0']);
     frames(0.224, [0.4]); // 0.256 < 0.264
     expect(log).toEqual(['duck 0']);
     frames(0.256, [0.4]); // 0.288 >= 0.264
     expect(log).toEqual(['duck 0', 'restore']);
+  });
+
+  it('a one-frame dip at the decision (a plosive, a comma) still confirms', () => {
+    const { b, log, frames } = rig();
+    b.speechStart(0, true);
+    frames(0, [0.9, 0.9, 0.9, 0.9, 0.9, 0.9]); // to 0.192
+    frames(0.192, [0.1]); // due: silent, but the frames before it were voiced
+    expect(log).toEqual(['duck 0', 'confirm 0.000']);
   });
 
   it('a neutral frame followed by a voiced one confirms', () => {

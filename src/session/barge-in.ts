@@ -49,10 +49,16 @@ export interface FrameThresholds {
 type Phase = { kind: 'idle' } | { kind: 'pending'; onset: number } | { kind: 'confirmed' };
 
 /**
+ * Frames looked at together when deciding: a plosive or a comma can dip one frame below the threshold
+ * while the user is plainly still talking (3 VAD hops = 48 ms).
+ */
+const RECENT = 3;
+
+/**
  * One barge-in at a time:
  * `speech_start` while the agent is audible -> duck at once (`pending`);
- * the first frame at or after onset + `interruptConfirmMs`: voiced -> `confirm`; silent -> `restore`;
- * neutral -> look at the next one, up to `decideWithinMs` more, then `restore`;
+ * the first frame at or after onset + `interruptConfirmMs`: one of the last 3 frames voiced -> `confirm`;
+ * all silent -> `restore`; otherwise look at the next ones, up to `decideWithinMs` more, then `restore`;
  * the endpointer's pause (`turn_ending`), a `misfire` or the end of the turn while pending -> `restore`.
  */
 export class BargeIn {
@@ -60,6 +66,9 @@ export class BargeIn {
   readonly #t: FrameThresholds;
   readonly #act: BargeInActions;
   #phase: Phase = { kind: 'idle' };
+  /** The last {@link RECENT} frame probabilities (a ring; no allocation per frame). */
+  readonly #recent = new Float64Array(RECENT);
+  #next = 0;
 
   constructor(options: BargeInOptions, thresholds: FrameThresholds, actions: BargeInActions) {
     this.#o = { ...BARGE_IN_DEFAULTS, ...options };
@@ -92,17 +101,25 @@ export class BargeIn {
     return true;
   }
 
-  /** One VAD frame: `time` is its start, `probability` its speech probability. */
+  /**
+   * One VAD frame: `time` is its start, `probability` its speech probability. At `interruptConfirmMs`
+   * after the onset: any voiced frame among the last {@link RECENT} confirms; all of them silent restores;
+   * otherwise the next frames decide (up to `decideWithinMs`).
+   */
   frame(time: number, probability: number, frameSeconds = 0.032): void {
+    this.#recent[this.#next] = probability;
+    this.#next = (this.#next + 1) % RECENT;
     const p = this.#phase;
     if (p.kind !== 'pending') return;
     const end = time + frameSeconds;
     const due = p.onset + this.#o.interruptConfirmMs / 1000;
     if (end < due) return;
-    if (probability >= this.#t.positive) {
+    let max = 0;
+    for (const x of this.#recent) max = Math.max(max, x);
+    if (max >= this.#t.positive) {
       this.#phase = { kind: 'confirmed' };
       this.#act.confirm(p.onset);
-    } else if (probability < this.#t.negative || end >= due + this.#o.decideWithinMs / 1000) {
+    } else if (max < this.#t.negative || end >= due + this.#o.decideWithinMs / 1000) {
       this.#settle();
     }
   }

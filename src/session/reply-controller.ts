@@ -12,6 +12,8 @@ import type { TurnTracker } from './turn-tracker.ts';
 const POLL_MS = 10;
 /** A reply with no audible sample this long after `response.done` is finished without audio, in ms. */
 const NO_AUDIO_GRACE_MS = 1500;
+/** One render quantum at 48 kHz, in s: the tap's time resolution. */
+const QUANTUM_S = 128 / 48_000;
 /** The agent counts as audible when a sample was heard within this window, in ms. */
 export const AUDIBLE_WINDOW_MS = 120;
 
@@ -124,7 +126,10 @@ export class ReplyController {
     // before the reply became audible: nothing was heard (playedMs 0).
     const heard = this.#h.output()?.lastHeardTime() ?? null;
     const silentTime = heard !== null && heard > onset && heard <= duck.at + 0.05 ? heard : Math.max(onset, duck.at);
-    const playedMs = heardMs(reply.startTime, silentTime);
+    // Never past the last sample the user heard: a reply that had just played out is cut where it ended
+    // (an audio_end_ms beyond the audio sent is an error for the server).
+    const cut = heard !== null && heard >= reply.startTime ? Math.min(silentTime, heard + QUANTUM_S) : silentTime;
+    const playedMs = heardMs(reply.startTime, cut);
     reply.cancelled = true;
     if (!reply.done) this.#h.send({ type: 'response.cancel', response_id: reply.id });
     this.#h.send({ type: 'output_audio_buffer.clear' });

@@ -115,6 +115,9 @@ export class TurnTaking {
       this.#eagerCommitted = null;
       this.#h.replies.cancelPending(true);
     }
+    // The pause restored a pending duck (a cough?); the user goes on talking over the agent: decide again.
+    const replies = this.#h.replies;
+    if (replies.audible() || replies.pending(this.#h.tracker.awaiting)) this.#h.bargeIn.speechStart(e.resumeTime, true);
     if (this.#h.extensions().includes(EXT_SPECULATIVE_TURN)) this.#quietly({ type: 'sotto.turn.resumed' });
     this.#h.changed();
   }

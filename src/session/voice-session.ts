@@ -19,7 +19,7 @@ import { readTurnAudio } from './turn-audio.ts';
 import { ElementOutput } from './element-output.ts';
 import type { ModeChange, VoiceSessionEvents } from './events.ts';
 import { onFirstGesture } from './gesture-unlock.ts';
-import type { ConnectOptions } from './options.ts';
+import { SESSION_ENDPOINTER_DEFAULTS, type ConnectOptions } from './options.ts';
 import { ReplyController } from './reply-controller.ts';
 import { TranscriptAssembler } from './transcripts.ts';
 import { TurnTaking, type TurnSpan } from './turn-taking.ts';
@@ -406,35 +406,35 @@ export class VoiceSession extends TypedEmitter<VoiceSessionEvents> {
     // With the fallback on, the ring holds a whole turn of maxTurnMs (default 30 s) for read-back.
     const maxTurnMs = resolveEndpointerOptions(this.#opts.vad?.endpointer).maxTurnMs;
     const seconds = this.#opts.fallback === 'off' || !this.#opts.offline ? 10 : Math.max(10, maxTurnMs / 1000 + 2);
+    const vad = this.#opts.vad ?? {};
     const client = await ClientEndpointing.start(
       this.#ctx,
       this.#mic,
-      this.#opts.vad ?? {},
+      { ...vad, endpointer: { ...SESSION_ENDPOINTER_DEFAULTS, ...vad.endpointer } },
       (e) => {
         this.emit('error', e);
       },
       seconds,
     );
     this.#client = client;
-    const vad = client.vad;
     if (this.#endpointing !== 'client') return;
-    vad.on('frame', (f) => {
+    client.vad.on('frame', (f) => {
       this.emit('vad_frame', f);
       this.#bargeIn.frame(f.time, f.probability);
     });
-    vad.on('speech_start', (e) => {
+    client.vad.on('speech_start', (e) => {
       this.#turns.speechStart(e);
     });
-    vad.on('turn_ending', (e) => {
+    client.vad.on('turn_ending', (e) => {
       this.#turns.turnEnding(e);
     });
-    vad.on('turn_resumed', (e) => {
+    client.vad.on('turn_resumed', (e) => {
       this.#turns.turnResumed(e);
     });
-    vad.on('turn_end', (e) => {
+    client.vad.on('turn_end', (e) => {
       this.#turns.turnEnd(e);
     });
-    vad.on('misfire', (e) => {
+    client.vad.on('misfire', (e) => {
       this.#turns.misfire(e);
     });
   }
