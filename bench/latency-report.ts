@@ -25,6 +25,7 @@ export interface ConfigSummary {
   align_score_min: number | null;
   errors: { code: string; message: string }[];
   per_turn: TurnResult[];
+  bargein_events?: { index: number; events: string[] }[];
 }
 
 const COLORS = ['#2563eb', '#16a34a', '#dc2626', '#9333ea'];
@@ -36,7 +37,7 @@ function distributionSvg(configs: ConfigSummary[]): string {
   const max = Math.max(1000, ...all) * 1.05;
   const W = 860;
   const left = 150;
-  const rowH = 54;
+  const rowH = 64;
   const H = 40 + rowH * configs.length + 30;
   const x = (ms: number): number => left + ((W - left - 20) * ms) / max;
   const parts: string[] = [];
@@ -57,13 +58,14 @@ function distributionSvg(configs: ConfigSummary[]): string {
       const jitter = ((k * 7) % 11) - 5;
       parts.push(`<circle cx="${x(t.v2vMs)}" cy="${y + jitter * 1.6}" r="3.5" fill="${color}" fill-opacity="0.55"/>`);
     });
-    for (const [label, v] of [
-      ['p50', c.v2v_ms_p50],
-      ['p95', c.v2v_ms_p95],
+    // p50 labelled above the row, p95 below, so close values do not overlap.
+    for (const [label, v, ty] of [
+      ['p50', c.v2v_ms_p50, y - 19],
+      ['p95', c.v2v_ms_p95, y + 27],
     ] as const) {
       if (v === null) continue;
       parts.push(
-        `<line x1="${x(v)}" y1="${y - 16}" x2="${x(v)}" y2="${y + 16}" stroke="${color}" stroke-width="2.5"/><text x="${x(v)}" y="${y - 19}" font-size="10" text-anchor="middle" fill="${color}">${label} ${Math.round(v)}</text>`,
+        `<line x1="${x(v)}" y1="${y - 16}" x2="${x(v)}" y2="${y + 16}" stroke="${color}" stroke-width="2.5"/><text x="${x(v)}" y="${ty}" font-size="10" text-anchor="middle" fill="${color}">${label} ${Math.round(v)}</text>`,
       );
     }
   });
@@ -75,7 +77,7 @@ function waterfallSvg(configs: ConfigSummary[]): string {
   const W = 860;
   const left = 150;
   const rowH = 44;
-  const H = 50 + rowH * configs.length + 40;
+  const H = 50 + rowH * configs.length + 50;
   const max =
     Math.max(1000, ...configs.map((c) => (c.endpoint_ms_p50 ?? 0) + Math.max(0, c.after_endpoint_ms_p50 ?? 0))) * 1.1;
   const x = (ms: number): number => left + ((W - left - 20) * ms) / max;
@@ -86,16 +88,16 @@ function waterfallSvg(configs: ConfigSummary[]): string {
     const after = Math.max(0, c.after_endpoint_ms_p50 ?? 0);
     parts.push(`<text x="8" y="${y + 20}" font-size="13" font-weight="600">${esc(c.config)}</text>`);
     parts.push(
-      `<rect x="${x(0)}" y="${y + 6}" width="${x(ep) - x(0)}" height="22" fill="#f59e0b"/><text x="${x(0) + 4}" y="${y + 21}" font-size="11" fill="#111">endpoint ${Math.round(ep)}</text>`,
-    );
-    parts.push(
-      `<rect x="${x(ep)}" y="${y + 6}" width="${x(ep + after) - x(ep)}" height="22" fill="#60a5fa"/><text x="${x(ep) + 4}" y="${y + 21}" font-size="11" fill="#111">after ${Math.round(after)}</text>`,
+      `<rect x="${x(0)}" y="${y + 6}" width="${x(ep) - x(0)}" height="22" fill="#f59e0b"/>`,
+      `<rect x="${x(ep)}" y="${y + 6}" width="${x(ep + after) - x(ep)}" height="22" fill="#60a5fa"/>`,
+      // Numbers after the bar (narrow bars cannot hold them).
+      `<text x="${x(ep + after) + 6}" y="${y + 21}" font-size="11" fill="#111">${Math.round(ep)} + ${Math.round(after)} = ${Math.round(ep + after)} ms</text>`,
     );
   });
-  const legendY = H - 22;
+  const legendY = H - 30;
   parts.push(
-    `<rect x="${left}" y="${legendY - 10}" width="12" height="12" fill="#f59e0b"/><text x="${left + 16}" y="${legendY}" font-size="11">true end → endpoint decision at the page (silence wait + VAD)</text>`,
-    `<rect x="${left + 360}" y="${legendY - 10}" width="12" height="12" fill="#60a5fa"/><text x="${left + 376}" y="${legendY}" font-size="11">decision → first audible reply sample (commit, server, network, jitter buffer)</text>`,
+    `<rect x="${left}" y="${legendY - 10}" width="12" height="12" fill="#f59e0b"/><text x="${left + 16}" y="${legendY}" font-size="11">true end of speech → endpoint decision at the page (silence wait + VAD)</text>`,
+    `<rect x="${left}" y="${legendY + 6}" width="12" height="12" fill="#60a5fa"/><text x="${left + 16}" y="${legendY + 16}" font-size="11">decision → first audible reply sample (commit, server, network, jitter buffer, playout)</text>`,
   );
   return `<svg id="waterfall" xmlns="http://www.w3.org/2000/svg" width="${W}" height="${H}" font-family="system-ui, sans-serif"><text x="8" y="18" font-size="14" font-weight="700">Where the milliseconds go (medians, ms)</text>${parts.join('')}</svg>`;
 }

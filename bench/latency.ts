@@ -121,6 +121,7 @@ interface RawRun {
   stages: Record<string, number | null>;
   errors: { code: string; message: string }[];
   replies: number;
+  events: { type: string; time: number }[];
 }
 
 async function runConfig(browser: Browser, demoUrl: string, fx: Fixture, c: Config, n: number): Promise<RawRun> {
@@ -163,7 +164,7 @@ async function runConfig(browser: Browser, demoUrl: string, fx: Fixture, c: Conf
         50,
       );
     }
-    return { turns, stages, errors: dump.errors, replies: dump.replies.length };
+    return { turns, stages, errors: dump.errors, replies: dump.replies.length, events: dump.events };
   } finally {
     await page.close();
   }
@@ -191,6 +192,15 @@ function summarise(c: Config, condition: string, r: RawRun): ConfigSummary {
     align_score_min: r.turns.length ? Math.min(...r.turns.map((t) => t.alignScore)) : null,
     errors: r.errors,
     per_turn: r.turns,
+    // Session events around each barge-in onset (diagnostics): type@ms relative to the true onset.
+    bargein_events: r.turns
+      .filter((t) => t.bargeInSilenceMs !== null && t.start !== null)
+      .map((t) => ({
+        index: t.index,
+        events: r.events
+          .filter((e) => t.start !== null && e.time > t.start - 0.2 && e.time < t.start + 1.5)
+          .map((e) => `${e.type}@${String(Math.round((e.time - (t.start ?? 0)) * 1000))}`),
+      })),
   };
 }
 
@@ -248,7 +258,9 @@ export async function runLatencyBench(): Promise<Record<string, unknown>> {
     const netem = netemAvailable();
     const summaries: ConfigSummary[] = [];
     let n = 0;
-    for (const c of CONFIGS) {
+    // SOTTO_LAB_CONFIGS=sotto,server_vad runs a subset (for quick iterations; the full lab runs all).
+    const only = process.env.SOTTO_LAB_CONFIGS?.split(',').filter(Boolean);
+    for (const c of CONFIGS.filter((x) => !only || only.includes(x.name))) {
       const browser = await launchChromium({ wav: join(root, '.fixtures', 'latency.wav') });
       try {
         const raw = await runConfig(browser, demo.url, fx, c, n++);

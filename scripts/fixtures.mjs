@@ -64,7 +64,8 @@ export const FIXTURES = {
   // The latency lab: 22 short turns with 3.6 s for the reply, except four that the user starts 1.6 s
   // after the previous one, talking over its reply (barge-in). Two voices, two speeds.
   latency: [
-    { silence: 1.5 },
+    // 4 s before the first turn: the agent joins the room (a job process per room) before the user speaks.
+    { silence: 4.0 },
     ...[
       'What time is it?',
       'Turn on the lights.',

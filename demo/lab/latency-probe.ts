@@ -35,6 +35,8 @@ export interface ProbeDump {
   /** Per-turn stage metrics the session itself reported. */
   metrics: { turnId: string; stages: Record<string, number | undefined>; marks: Record<string, number | undefined> }[];
   errors: { code: string; message: string }[];
+  /** The session's turn and barge-in events with their arrival time (diagnostics). */
+  events: { type: string; time: number }[];
 }
 
 export class LatencyProbe {
@@ -47,6 +49,7 @@ export class LatencyProbe {
   readonly #endpoints: ProbeDump['endpoints'] = [];
   readonly #metrics: ProbeDump['metrics'] = [];
   readonly #errors: ProbeDump['errors'] = [];
+  readonly #events: ProbeDump['events'] = [];
   readonly #timers: ReturnType<typeof setInterval>[] = [];
 
   private constructor(ctx: AudioContext, capture: CaptureNode) {
@@ -88,6 +91,9 @@ export class LatencyProbe {
       this.#metrics.push({ turnId: m.turnId, stages: { ...m.stages }, marks: { ...m.marks } }),
     );
     session.on('error', (e) => this.#errors.push({ code: e.code, message: e.message }));
+    for (const type of ['speech_start', 'turn_ending', 'turn_resumed', 'turn_end', 'misfire', 'interrupted'] as const) {
+      session.on(type, () => this.#events.push({ type, time: now() }));
+    }
     if (endpointing === 'client') {
       session.on(eager ? 'turn_ending' : 'turn_end', () => this.#endpoints.push({ kind: 'client', time: now() }));
     } else if (endpointing === 'server') {
@@ -122,6 +128,7 @@ export class LatencyProbe {
       endpoints: this.#endpoints,
       metrics: this.#metrics,
       errors: this.#errors,
+      events: this.#events,
     };
   }
 

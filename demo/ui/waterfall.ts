@@ -43,7 +43,7 @@ export function renderWaterfall(host: HTMLElement, turns: readonly TurnMetrics[]
   shown.forEach((t, row) => {
     const y = 6 + row * rowH;
     const label = el('text', { x: 4, y: y + 15, 'font-size': 12, fill: '#444' });
-    label.textContent = t.turnId;
+    label.textContent = t.mode === 'local' ? `${t.turnId} (device)` : t.turnId;
     svg.append(label);
     let at = 0;
     for (const { stage, color, label: name } of CHAIN) {

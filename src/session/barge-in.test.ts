@@ -37,16 +37,37 @@ describe('BargeIn', () => {
     expect(log).toHaveLength(2);
   });
 
-  it('restores after a cough: silent at the decision frame', () => {
+  it('restores after a cough: silent at the decision frame, and still silent holdAfterMs later', () => {
     const { b, log, frames } = rig();
     b.speechStart(2.0, true);
-    frames(2.0, [0.9, 0.9, 0.9, 0.9, 0.1, 0.1, 0.1]);
+    frames(2.0, [0.9, 0.9, 0.9, 0.9, 0.1, 0.1, 0.1]); // the last ends at 2.224: silent -> releasing
+    expect(log).toEqual(['duck 0']);
+    expect(b.phase).toBe('releasing');
+    frames(2.224, [0.1, 0.1, 0.1, 0.1, 0.1, 0.1, 0.1, 0.1]); // 2.256 .. 2.48 < 2.524
+    expect(log).toEqual(['duck 0']);
+    frames(2.5, [0.1]); // ends 2.532 >= 2.524
     expect(log).toEqual(['duck 0', 'restore']);
     expect(b.phase).toBe('idle');
   });
 
+  it('"Stop, … that is enough": speech within the hold confirms, from the first onset', () => {
+    const { b, log, frames } = rig();
+    b.speechStart(1.0, true);
+    frames(1.0, [0.9, 0.9, 0.9, 0.1, 0.1, 0.1, 0.1]); // silent at the decision (ends 1.224)
+    expect(b.phase).toBe('releasing');
+    frames(1.224, [0.2, 0.8]); // the user goes on
+    expect(log).toEqual(['duck 0', 'confirm 1.000']);
+    // The same when the endpointer reports the pause, then a new onset.
+    const r = rig();
+    r.b.speechStart(3.0, true);
+    r.b.speechStopped(3.15);
+    expect(r.b.phase).toBe('releasing');
+    expect(r.b.speechStart(3.4, true)).toBe(true);
+    expect(r.log).toEqual(['duck 0', 'confirm 3.000']);
+  });
+
   it('waits through neutral frames up to decideWithinMs, then restores', () => {
-    const { b, log, frames } = rig({ decideWithinMs: 64 });
+    const { b, log, frames } = rig({ decideWithinMs: 64, holdAfterMs: 0 });
     b.speechStart(0, true);
     frames(0, [0.9, 0.9, 0.9]); // to 0.096
     frames(0.096, [0.4, 0.4, 0.4]); // to 0.192, neutral
@@ -64,6 +85,24 @@ describe('BargeIn', () => {
     frames(0, [0.9, 0.9, 0.9, 0.9, 0.9, 0.9]); // to 0.192
     frames(0.192, [0.1]); // due: silent, but the frames before it were voiced
     expect(log).toEqual(['duck 0', 'confirm 0.000']);
+  });
+
+  it('ducks on the first hint of speech over the agent; without a speech_start it comes straight back', () => {
+    const { b, log, frames } = rig();
+    b.frame(5.0, 0.4, 0.032, true); // a hint while the agent speaks
+    expect(log).toEqual(['duck 0']);
+    frames(5.016, [0.2, 0.1, 0.1, 0.1, 0.1, 0.1]); // ... 5.208 + 0.032 >= 5.2: no onset followed
+    expect(log).toEqual(['duck 0', 'restore']);
+    // A hint that becomes speech: confirmed from the hint.
+    const r = rig();
+    r.b.frame(7.0, 0.4, 0.032, true);
+    expect(r.b.speechStart(7.05, true)).toBe(true);
+    r.frames(7.1, [0.9, 0.9, 0.9, 0.9]);
+    expect(r.log).toEqual(['duck 0', 'confirm 7.000']);
+    // Not while the agent is silent.
+    const q = rig();
+    q.b.frame(1.0, 0.9, 0.032, false);
+    expect(q.log).toEqual([]);
   });
 
   it('a neutral frame followed by a voiced one confirms', () => {
@@ -100,10 +139,10 @@ describe('BargeIn', () => {
     expect(log).toHaveLength(4);
   });
 
-  it('a second onset while pending does not duck twice', () => {
+  it('a second onset while pending does not duck twice (the agent stays ducked)', () => {
     const { b, log } = rig();
     b.speechStart(0, true);
-    expect(b.speechStart(0.1, true)).toBe(false);
+    expect(b.speechStart(0.1, true)).toBe(true);
     expect(log).toEqual(['duck 0']);
   });
 

@@ -2,7 +2,7 @@
  * Barge-in decisions (pure): duck the agent at the user's onset, confirm or restore on the following
  * frames. The I/O (element volume, cancel + truncate) is done by the caller through {@link BargeInActions}.
  *
- * Times are AudioContext seconds. Frames are the VAD's 32 ms frames, in order.
+ * Times are AudioContext seconds. Frames are the VAD's frames (32 ms long, one every 16 ms), in order.
  */
 
 /** Barge-in settings. */
@@ -21,6 +21,20 @@ export interface BargeInOptions {
   decideWithinMs?: number;
   /** Gain of the agent's audio while ducked (0 = silent). Default `0`. */
   duckGain?: number;
+  /**
+   * When the decision goes against an interruption (silence, a pause, a misfire), the agent stays ducked
+   * this much longer, in ms, in case the user goes on ("Stop, … that is enough"): speech within it
+   * confirms the interruption at once. A cough costs the agent about `interruptConfirmMs` + this much of
+   * silence. Default `300`.
+   */
+  holdAfterMs?: number;
+  /**
+   * Speech probability of a single frame that ducks the agent before the endpointer has confirmed an onset,
+   * while the agent is audible (0–1). A soft onset ("n", "m", "h") takes Silero a few frames to cross the
+   * speech threshold; ducking on the first hint keeps the agent from talking over it. Without a confirmed
+   * onset by `interruptConfirmMs` the agent comes straight back. Default `0.35`; `1` turns it off.
+   */
+  duckThreshold?: number;
 }
 
 export const BARGE_IN_DEFAULTS: Required<BargeInOptions> = {
@@ -28,6 +42,8 @@ export const BARGE_IN_DEFAULTS: Required<BargeInOptions> = {
   interruptConfirmMs: 200,
   decideWithinMs: 200,
   duckGain: 0,
+  holdAfterMs: 300,
+  duckThreshold: 0.35,
 };
 
 /** What the controller asks the session to do. */
@@ -46,7 +62,11 @@ export interface FrameThresholds {
   negative: number;
 }
 
-type Phase = { kind: 'idle' } | { kind: 'pending'; onset: number } | { kind: 'confirmed' };
+type Phase =
+  | { kind: 'idle' }
+  | { kind: 'pending'; onset: number; heard: boolean }
+  | { kind: 'releasing'; onset: number; until: number }
+  | { kind: 'confirmed' };
 
 /**
  * Frames looked at together when deciding: a plosive or a comma can dip one frame below the threshold
@@ -56,10 +76,14 @@ const RECENT = 3;
 
 /**
  * One barge-in at a time:
- * `speech_start` while the agent is audible -> duck at once (`pending`);
+ * `speech_start` while the agent is audible (or a reply is on its way) -> duck at once (`pending`); a frame
+ * at `duckThreshold` while the agent is audible ducks even earlier (and, if no `speech_start` follows by
+ * the decision, restores at once);
  * the first frame at or after onset + `interruptConfirmMs`: one of the last 3 frames voiced -> `confirm`;
- * all silent -> `restore`; otherwise look at the next ones, up to `decideWithinMs` more, then `restore`;
- * the endpointer's pause (`turn_ending`), a `misfire` or the end of the turn while pending -> `restore`.
+ * all silent -> `releasing`; otherwise look at the next ones, up to `decideWithinMs` more, then `releasing`;
+ * a pause (`turn_ending`), a `misfire` or the end of the turn while pending -> `releasing`;
+ * `releasing`: still ducked for `holdAfterMs`; a voiced frame or a new onset -> `confirm` (the user goes
+ * on); otherwise -> `restore`.
  */
 export class BargeIn {
   readonly #o: Required<BargeInOptions>;
@@ -85,58 +109,96 @@ export class BargeIn {
     if (!on) this.#settle();
   }
 
-  /** `pending` while ducked and deciding, `confirmed` after an interruption until the next reply. */
+  /** `pending`/`releasing` while ducked and deciding, `confirmed` after an interruption until the next reply. */
   get phase(): Phase['kind'] {
     return this.#phase.kind;
   }
 
   /**
    * The endpointer confirmed an onset; `agentAudible`: the agent is audible, or a reply is on its way (it
-   * is ducked before it starts). Returns true when the agent was ducked.
+   * is ducked before it starts). Returns true when the agent is (still) ducked for this onset.
    */
   speechStart(onsetTime: number, agentAudible: boolean): boolean {
-    if (!this.#o.enabled || !agentAudible || this.#phase.kind === 'pending') return false;
-    this.#phase = { kind: 'pending', onset: onsetTime };
+    const p = this.#phase;
+    if (p.kind === 'releasing') {
+      // The user went on after a short pause: a real interruption, from the first onset.
+      this.#confirm(p.onset);
+      return true;
+    }
+    if (p.kind === 'pending') {
+      // Already ducked on the first hint of this onset: now it is speech.
+      p.heard = true;
+      return true;
+    }
+    if (!this.#o.enabled || !agentAudible) return false;
+    this.#phase = { kind: 'pending', onset: onsetTime, heard: true };
     this.#act.duck(this.#o.duckGain);
     return true;
   }
 
   /**
    * One VAD frame: `time` is its start, `probability` its speech probability. At `interruptConfirmMs`
-   * after the onset: any voiced frame among the last {@link RECENT} confirms; all of them silent restores;
-   * otherwise the next frames decide (up to `decideWithinMs`).
+   * after the onset: any voiced frame among the last {@link RECENT} confirms; all of them silent starts
+   * releasing; otherwise the next frames decide (up to `decideWithinMs`).
    */
-  frame(time: number, probability: number, frameSeconds = 0.032): void {
+  frame(time: number, probability: number, frameSeconds = 0.032, agentAudible = false): void {
     this.#recent[this.#next] = probability;
     this.#next = (this.#next + 1) % RECENT;
     const p = this.#phase;
-    if (p.kind !== 'pending') return;
     const end = time + frameSeconds;
+    if (p.kind === 'idle' && agentAudible && this.#o.enabled && probability >= this.#o.duckThreshold) {
+      // The first hint of speech over the agent: duck now, decide later.
+      this.#phase = { kind: 'pending', onset: time, heard: false };
+      this.#act.duck(this.#o.duckGain);
+      return;
+    }
+    if (p.kind === 'releasing') {
+      if (probability >= this.#t.positive) this.#confirm(p.onset);
+      else if (end >= p.until) this.#settle();
+      return;
+    }
+    if (p.kind !== 'pending') return;
     const due = p.onset + this.#o.interruptConfirmMs / 1000;
     if (end < due) return;
     let max = 0;
     for (const x of this.#recent) max = Math.max(max, x);
-    if (max >= this.#t.positive) {
-      this.#phase = { kind: 'confirmed' };
-      this.#act.confirm(p.onset);
-    } else if (max < this.#t.negative || end >= due + this.#o.decideWithinMs / 1000) {
-      this.#settle();
-    }
+    if (max >= this.#t.positive && p.heard) this.#confirm(p.onset);
+    else if (!p.heard)
+      this.#settle(); // a hint the endpointer never called speech: straight back
+    else if (max < this.#t.negative || end >= due + this.#o.decideWithinMs / 1000) this.#release(end);
   }
 
-  /** A pause began, the turn was discarded or ended: a pending duck is restored. */
-  speechStopped(): void {
-    if (this.#phase.kind === 'pending') this.#settle();
+  /**
+   * A pause began, the turn was discarded or ended, at `time` (AudioContext s): a pending duck starts
+   * releasing. Without a time (mute, stop) it is restored at once.
+   */
+  speechStopped(time?: number): void {
+    if (this.#phase.kind !== 'pending') return;
+    if (time === undefined) this.#settle();
+    else this.#release(time);
   }
 
   /** The reply ended by itself (or a new one starts): forget the last decision. */
   agentStopped(): void {
-    if (this.#phase.kind === 'pending') this.#settle();
+    this.#settle();
     this.#phase = { kind: 'idle' };
   }
 
+  #confirm(onset: number): void {
+    this.#phase = { kind: 'confirmed' };
+    this.#act.confirm(onset);
+  }
+
+  #release(from: number): void {
+    const p = this.#phase;
+    if (p.kind !== 'pending') return;
+    if (this.#o.holdAfterMs <= 0) this.#settle();
+    else this.#phase = { kind: 'releasing', onset: p.onset, until: from + this.#o.holdAfterMs / 1000 };
+  }
+
   #settle(): void {
-    if (this.#phase.kind === 'pending') this.#act.restore();
+    const k = this.#phase.kind;
+    if (k === 'pending' || k === 'releasing') this.#act.restore();
     this.#phase = { kind: 'idle' };
   }
 }

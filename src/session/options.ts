@@ -44,7 +44,7 @@ export interface OfflineOptions extends FallbackThresholds {
 }
 
 /** The session's endpointer defaults (over the endpointer's own): answer at the human turn gap. */
-export const SESSION_ENDPOINTER_DEFAULTS = Object.freeze({ silenceMs: 200, turnEndingMs: 120 });
+export const SESSION_ENDPOINTER_DEFAULTS = Object.freeze({ silenceMs: 200, turnEndingMs: 100 });
 
 /** Options of {@link VoiceSession.connect}. */
 export interface ConnectOptions {
@@ -85,7 +85,7 @@ export interface ConnectOptions {
   /**
    * How early the session answers (client endpointing). `'normal'` (default): commit at `turn_end`
    * (`vad.endpointer.silenceMs` of silence) and send the `sotto.turn.ending` hint at `turn_ending` when
-   * the server supports it. `'eager'`: commit speculatively at `turn_ending` (`turnEndingMs`, 120 ms by
+   * the server supports it. `'eager'`: commit speculatively at `turn_ending` (`turnEndingMs`, 100 ms by
    * default); if the user resumes, the early reply is cancelled before or as it becomes audible and the
    * turn goes on (the server then holds the user's words as two items).
    */
@@ -95,7 +95,7 @@ export interface ConnectOptions {
   /**
    * On-device VAD options (thresholds such as `endpointer.silenceMs`, asset URLs for self-hosting). The
    * session's endpointer defaults are {@link SESSION_ENDPOINTER_DEFAULTS}: `silenceMs` 200 (the human turn
-   * gap) and `turnEndingMs` 120, so a reply can start ~300 ms after the user stops. A pause longer than
+   * gap) and `turnEndingMs` 100, so a reply can start ~300 ms after the user stops (~230 ms eager). A pause longer than
    * `silenceMs` ends the turn; if the user goes on, the reply in flight is cancelled and the rest is a new
    * turn. Users who pause a lot: raise `silenceMs` (OpenAI's server default is 500).
    */

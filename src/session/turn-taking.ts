@@ -91,7 +91,7 @@ export class TurnTaking {
   turnEnding(e: TurnEndingEvent): void {
     if (!this.#h.accepting()) return;
     this.#h.emit('turn_ending', e);
-    this.#h.bargeIn.speechStopped();
+    this.#h.bargeIn.speechStopped(e.decisionTime);
     const id = this.#turnId;
     if (id === null) return;
     if (this.#h.extensions().includes(EXT_SPECULATIVE_TURN)) {
@@ -125,7 +125,7 @@ export class TurnTaking {
   turnEnd(e: TurnEndEvent): void {
     if (!this.#h.accepting()) return;
     this.#h.emit('turn_end', e);
-    this.#h.bargeIn.speechStopped();
+    this.#h.bargeIn.speechStopped(e.decisionTime);
     const id = vadId(e.turnId);
     this.#turnId = null;
     this.#userSpeaking = false;
@@ -142,7 +142,7 @@ export class TurnTaking {
 
   misfire(e: MisfireEvent): void {
     this.#h.emit('misfire', e);
-    this.#h.bargeIn.speechStopped();
+    this.#h.bargeIn.speechStopped(e.decisionTime);
     const id = vadId(e.turnId);
     this.#h.tracker.discard(id);
     if (this.#turnId === id) this.#turnId = null;

@@ -420,7 +420,7 @@ export class VoiceSession extends TypedEmitter<VoiceSessionEvents> {
     if (this.#endpointing !== 'client') return;
     client.vad.on('frame', (f) => {
       this.emit('vad_frame', f);
-      this.#bargeIn.frame(f.time, f.probability);
+      this.#bargeIn.frame(f.time, f.probability, 0.032, this.#replies.agentSpeaking);
     });
     client.vad.on('speech_start', (e) => {
       this.#turns.speechStart(e);
