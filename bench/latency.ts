@@ -204,8 +204,17 @@ function summarise(c: Config, condition: string, r: RawRun): ConfigSummary {
   };
 }
 
+/** The median delay from a barge-in's true onset to the session's `speech_start`, from the diagnostics. */
+function onsetLag(s: ConfigSummary | undefined): string {
+  const lags = (s?.bargein_events ?? [])
+    .map((b) => b.events.find((e) => e.startsWith('speech_start@')))
+    .map((e) => Number(e?.split('@')[1]))
+    .filter((x) => Number.isFinite(x));
+  return lags.length ? `${String(pct(lags, 50))} ms (median; ${lags.join(', ')} ms)` : 'n/a';
+}
+
 /** Targets of issue 8, with how far each is off and the stage that holds it. */
-function targets(all: ConfigSummary[]): Record<string, unknown>[] {
+export function targets(all: ConfigSummary[]): Record<string, unknown>[] {
   const get = (name: string): ConfigSummary | undefined =>
     all.find((s) => s.config === name && s.condition === 'clean');
   const sotto = get('sotto');
@@ -233,7 +242,14 @@ function targets(all: ConfigSummary[]): Record<string, unknown>[] {
     row('sotto v2v p95 <= 450 ms', sotto?.v2v_ms_p95, 450, sotto),
     row('sotto_eager v2v p50 <= 250 ms', eager?.v2v_ms_p50, 250, eager),
     { ...row('sotto p50 <= 0.5 x server_vad p50', ratio, 0.5, sotto), off_by_ms: null, ratio },
-    row('barge-in: silent <= 120 ms after the true onset, p95 (sotto)', sotto?.bargein_silence_ms_p95, 120, sotto),
+    {
+      ...row('barge-in: silent <= 120 ms after the true onset, p95 (sotto)', sotto?.bargein_silence_ms_p95, 120, sotto),
+      // The duck acts within a render quantum of the decision; what comes before it is the VAD's onset.
+      held_by:
+        (sotto?.bargein_silence_ms_p95 ?? 0) > 120
+          ? `onset detection: the first speech frame reaches the page ${onsetLag(sotto)} after the true onset (Silero needs a frame or more of a soft onset), then the duck`
+          : null,
+    },
   ];
 }
 
