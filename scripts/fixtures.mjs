@@ -16,20 +16,26 @@ export const FIXTURE_RATE = 48_000;
 export const FIXTURES = {
   // One spoken sentence after a second of silence, then a long silence: the skeleton's turn.
   hello: [{ silence: 1.0 }, { say: 'Hello Sotto. What is the weather like today?' }, { silence: 6.0 }],
-  // A turn, then the user talks over the agent's ~1.8 s reply: barge-in. The 1.9 s gap puts the onset
-  // inside the reply for any voice-to-voice latency from 0.3 to 1.8 s (a busy 2-core CI machine).
+  // A warm-up turn (a session's first replies are slower while the agent's machine settles), then a turn,
+  // then the user talks over its ~1.6 s reply: barge-in. espeak adds ~0.3 s of trailing silence, so the
+  // onset comes ~1.9 s after the speech ends: inside the reply for a voice-to-voice latency of 0.5–1.8 s.
   barge: [
     { silence: 1.0 },
+    { say: 'Hello there.' },
+    { silence: 4.0 },
     { say: 'Please tell me a story about the sea.' },
-    { silence: 1.9 },
+    { silence: 1.6 },
     { say: 'Wait. Stop. I have another question for you.' },
     { silence: 8.0 },
   ],
-  // A turn, then a short grunt during the reply (or just before it starts): must not interrupt it.
+  // A warm-up turn, a turn, then a short grunt during its reply (or just before it starts): must not
+  // interrupt it.
   cough: [
     { silence: 1.0 },
+    { say: 'Hello there.' },
+    { silence: 4.0 },
     { say: 'Please tell me a story about the sea.' },
-    { silence: 1.9 },
+    { silence: 1.6 },
     { say: 'uh', speed: 260 },
     { silence: 8.0 },
   ],

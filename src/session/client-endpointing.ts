@@ -1,7 +1,9 @@
 import { CaptureNode } from '../audio/capture-node.ts';
 import { SottoError } from '../errors.ts';
 import { VadClient } from '../vad/vad-client.ts';
-import type { VadClientEvents, VadOptions } from '../vad/types.ts';
+import type { VadFrame, VadOptions } from '../vad/types.ts';
+import type { BargeIn } from './barge-in.ts';
+import type { TurnTaking } from './turn-taking.ts';
 
 /**
  * Client endpointing plumbing: mic -> capture worklet (16 kHz ring) -> VAD worker, reading the ring
@@ -52,16 +54,31 @@ export class ClientEndpointing {
     return new ClientEndpointing(ctx, capture, source, vad);
   }
 
-  /** Re-emits these VAD events through `emit`. */
-  forward<K extends keyof VadClientEvents>(
-    names: readonly K[],
-    emit: (name: K, payload: VadClientEvents[K]) => void,
-  ): void {
-    for (const name of names) {
-      this.vad.on(name, (payload) => {
-        emit(name, payload);
-      });
-    }
+  /**
+   * Client endpointing: the VAD's turn events drive turn taking, its frames barge-in (`agentSpeaking` says
+   * whether the agent is audible now) and the app's `vad_frame` meter.
+   */
+  drive(turns: TurnTaking, bargeIn: BargeIn, agentSpeaking: () => boolean, onFrame: (f: VadFrame) => void): void {
+    const vad = this.vad;
+    vad.on('frame', (f) => {
+      onFrame(f);
+      bargeIn.frame(f.time, f.probability, 0.032, agentSpeaking());
+    });
+    vad.on('speech_start', (e) => {
+      turns.speechStart(e);
+    });
+    vad.on('turn_ending', (e) => {
+      turns.turnEnding(e);
+    });
+    vad.on('turn_resumed', (e) => {
+      turns.turnResumed(e);
+    });
+    vad.on('turn_end', (e) => {
+      turns.turnEnd(e);
+    });
+    vad.on('misfire', (e) => {
+      turns.misfire(e);
+    });
   }
 
   /** Captures from another stream (input device switch); the ring and the VAD carry on. */

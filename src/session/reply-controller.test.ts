@@ -169,6 +169,20 @@ describe('ReplyController', () => {
     h.replies.close();
   });
 
+  it('interrupted after the server sent all of its audio, the reply is not truncated', () => {
+    const h = setup();
+    h.create('r1');
+    h.becomesAudible(10);
+    h.replies.onServerEvent({ event_id: 'e', type: 'output_audio_buffer.stopped', response_id: 'r1' });
+    h.ctx.currentTime = 11.5;
+    h.out.heard = 11.49;
+    h.replies.duck(0, 'vad-2', 11.45);
+    h.replies.interrupt(11.45);
+    expect(h.sent.map((e) => e.type)).toEqual(['response.cancel', 'output_audio_buffer.clear']);
+    expect(h.emitted).toContain('interrupted');
+    h.replies.close();
+  });
+
   it('a new reply after an interruption is not ducked', () => {
     const h = setup();
     h.create('r1');

@@ -133,7 +133,10 @@ export class ReplyController {
     reply.cancelled = true;
     if (!reply.done) this.#h.send({ type: 'response.cancel', response_id: reply.id });
     this.#h.send({ type: 'output_audio_buffer.clear' });
-    if (reply.itemId !== null) {
+    // Once the server has sent all of the reply (`output_audio_buffer.stopped`), only its last jitter-buffered
+    // moments are left to play: the item stays whole. A truncation there could also name a point past the
+    // audio sent (playout stretches time), which servers reject.
+    if (reply.itemId !== null && !reply.serverStopped) {
       this.#h.send({
         type: 'conversation.item.truncate',
         item_id: reply.itemId,

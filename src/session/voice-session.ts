@@ -5,24 +5,23 @@ import { TypedEmitter } from '../events.ts';
 import type { SessionStats } from '../metrics/collector.ts';
 import type { TurnMetrics } from '../metrics/timeline.ts';
 import type { ClientEvent, ServerEvent, SessionConfig } from '../protocol/index.ts';
-import { SERVER_VAD_DEFAULTS } from '../protocol/index.ts';
 import type { LocalTransport } from '../offline/local-transport.ts';
-import type { Transport, TransportStatus } from '../transport/types.ts';
+import type { Transport } from '../transport/types.ts';
 import { resolveEndpointerOptions } from '../vad/endpointer-options.ts';
 import { BargeIn } from './barge-in.ts';
 import { ClientEndpointing } from './client-endpointing.ts';
-import { conversationState, type ConversationState, type StateInputs } from './conversation-state.ts';
+import { conversationState, type ConversationState } from './conversation-state.ts';
 import { createTransport } from './create-transport.ts';
 import { Fallback } from './fallback.ts';
+import { fallbackHost, prepareCommit, type SessionParts } from './fallback-bridge.ts';
 import type { AnswerMode } from './fallback-policy.ts';
-import { readTurnAudio } from './turn-audio.ts';
-import { ElementOutput } from './element-output.ts';
+import { RemoteAgent } from './remote-agent.ts';
+import { AgentAudio } from './agent-audio.ts';
 import type { ModeChange, VoiceSessionEvents } from './events.ts';
-import { onFirstGesture } from './gesture-unlock.ts';
 import { SESSION_ENDPOINTER_DEFAULTS, type ConnectOptions } from './options.ts';
 import { ReplyController } from './reply-controller.ts';
 import { TranscriptAssembler } from './transcripts.ts';
-import { TurnTaking, type TurnSpan } from './turn-taking.ts';
+import { TurnTaking } from './turn-taking.ts';
 import { TurnTracker } from './turn-tracker.ts';
 
 /** Push-to-talk: the mic stays on this long after `endTurn()` so the last word's packets arrive, in ms. */
@@ -45,8 +44,8 @@ const NETWORK_FAILURES: readonly string[] = ['server_unreachable', 'connect_time
  */
 export class VoiceSession extends TypedEmitter<VoiceSessionEvents> {
   readonly #opts: ConnectOptions;
-  /** The remote transport (LiveKit, or the app's), null with `fallback: 'force'`; replaced on a retry. */
-  #remote: Transport | null;
+  /** The remote agent and its transport (LiveKit, or the app's; none with `fallback: 'force'`). */
+  readonly #remote: RemoteAgent;
   #fallback: Fallback | null = null;
   #mic: MediaStream;
   #ownsMic: boolean;
@@ -59,15 +58,11 @@ export class VoiceSession extends TypedEmitter<VoiceSessionEvents> {
   readonly #replies: ReplyController;
   readonly #turns: TurnTaking;
   #state: ConversationState = 'connecting';
-  #link: StateInputs['link'] = 'connecting';
-  #agentReady = false;
-  #extensions: readonly string[] = [];
   #listening: boolean;
   #muted = false;
-  #output: ElementOutput | null = null;
+  readonly #audio: AgentAudio;
   #client: ClientEndpointing | null = null;
   #pttTail: ReturnType<typeof setTimeout> | undefined;
-  #cancelUnlock: (() => void) | null = null;
   #closed = false;
   /** Inside `connect()`: events the app cannot have subscribed to yet are deferred by a task. */
   #connecting = true;
@@ -75,7 +70,6 @@ export class VoiceSession extends TypedEmitter<VoiceSessionEvents> {
   private constructor(opts: ConnectOptions, transport: Transport | null, mic: MediaStream, ctx: AudioContext) {
     super();
     this.#opts = opts;
-    this.#remote = transport;
     this.#mic = mic;
     this.#ownsMic = !opts.mediaStream;
     this.#ctx = ctx;
@@ -94,7 +88,7 @@ export class VoiceSession extends TypedEmitter<VoiceSessionEvents> {
     this.#replies = new ReplyController({
       ctx,
       tracker: this.#tracker,
-      output: () => (this.mode === 'local' ? (this.#fallback?.output ?? null) : this.#output),
+      output: () => (this.mode === 'local' ? (this.#fallback?.output ?? null) : this.#audio.output),
       send: quietly,
       emit,
       changed,
@@ -119,6 +113,38 @@ export class VoiceSession extends TypedEmitter<VoiceSessionEvents> {
         },
       },
     );
+    this.#audio = new AgentAudio(ctx, {
+      ...(opts.volume === undefined ? {} : { volume: opts.volume }),
+      ...(opts.outputDeviceId ? { outputDeviceId: opts.outputDeviceId } : {}),
+      ...(opts.unlockOnGesture === undefined ? {} : { unlockOnGesture: opts.unlockOnGesture }),
+      alsoPlay: () => this.#fallback?.output ?? null,
+      error: (e) => {
+        this.emit('error', e);
+      },
+    });
+    this.#remote = new RemoteAgent(transport, this.#endpointing === 'server' ? (opts.serverVad ?? {}) : null, {
+      serverEvent: (e, from) => {
+        this.#onServerEvent(e, from);
+      },
+      agentTrack: (track) => void this.#onAgentTrack(track),
+      error: (e) => {
+        this.emit('error', e);
+      },
+      changed: () => {
+        this.#fallback?.check();
+        this.#update();
+      },
+      closed: () => {
+        if (this.#fallback) return true;
+        if (!this.#closed) {
+          this.#closed = true;
+          void this.#release();
+        }
+        return false;
+      },
+      // While the engine answers, the remote link's troubles are expected (and reported by `mode`).
+      reportErrors: (code) => this.mode === 'remote' || code !== 'not_connected',
+    });
     this.#turns = new TurnTaking({
       ctx,
       tracker: this.#tracker,
@@ -126,10 +152,10 @@ export class VoiceSession extends TypedEmitter<VoiceSessionEvents> {
       bargeIn: this.#bargeIn,
       eager: (opts.eagerness ?? 'normal') === 'eager',
       accepting: () => this.#listening && !this.#muted && !this.#closed,
-      agentReady: () => (this.mode === 'local' ? this.#fallback?.local?.status === 'connected' : this.#agentReady),
+      agentReady: () => (this.mode === 'local' ? this.#fallback?.local?.status === 'connected' : this.#remote.ready),
       mode: () => this.mode,
-      prepareCommit: (turnId, span) => this.#prepareCommit(turnId, span),
-      extensions: () => this.#extensions,
+      prepareCommit: (turnId, span) => prepareCommit(this.#parts(), turnId, span),
+      extensions: () => this.#remote.extensions,
       send: (event) => this.send(event),
       emit,
       changed,
@@ -164,9 +190,8 @@ export class VoiceSession extends TypedEmitter<VoiceSessionEvents> {
       session = new VoiceSession(opts, transport, mic, ctx);
       // Before the first connection: a remote that fails must not close a session that can go offline.
       if (fallback !== 'off' && opts.offline) {
-        session.#fallback = new Fallback(session.#fallbackHost(), fallback, opts.offline);
+        session.#fallback = new Fallback(fallbackHost(session.#parts()), fallback, opts.offline);
       }
-      if (transport) session.#listen(transport);
       let remoteFailed: SottoError | null = null;
       try {
         await transport?.connect({ micTrack });
@@ -175,7 +200,7 @@ export class VoiceSession extends TypedEmitter<VoiceSessionEvents> {
         if (fallback !== 'auto' || !(e instanceof SottoError) || !NETWORK_FAILURES.includes(e.code)) throw e;
         remoteFailed = e;
       }
-      session.#unlockAudio();
+      session.#audio.unlock();
       // The capture ring (and the VAD for client endpointing) also feeds the on-device engine.
       if (session.#endpointing === 'client' || fallback !== 'off') await session.#startEndpointing();
       await session.#fallback?.start(remoteFailed);
@@ -213,12 +238,12 @@ export class VoiceSession extends TypedEmitter<VoiceSessionEvents> {
   get transport(): Transport {
     const local = this.#fallback?.local;
     if (this.mode === 'local' && local) return local;
-    return this.#remote ?? (local as Transport);
+    return this.#remote.transport ?? (local as Transport);
   }
 
   /** The remote transport, also while the on-device engine answers (null with `fallback: 'force'`). */
   get remoteTransport(): Transport | null {
-    return this.#remote;
+    return this.#remote.transport;
   }
 
   /** The on-device engine's transport once it is loaded (with `offline`), else null. */
@@ -243,7 +268,7 @@ export class VoiceSession extends TypedEmitter<VoiceSessionEvents> {
 
   /** What the agent's audio track has delivered so far (null before the agent's audio arrives). */
   agentAudio(): OutputTapStats | null {
-    return this.#output?.stats() ?? null;
+    return this.#audio.output?.stats() ?? null;
   }
 
   /** p50/p95 per latency stage over the finished turns. */
@@ -336,8 +361,8 @@ export class VoiceSession extends TypedEmitter<VoiceSessionEvents> {
   /** Sends one Realtime client event. Rejects with `not_connected` before the agent is ready. */
   async send(event: ClientEvent): Promise<void> {
     const local = this.mode === 'local' ? (this.#fallback?.local ?? null) : null;
-    const ready = local ? local.status === 'connected' : this.#agentReady;
-    const transport = local ?? this.#remote;
+    const ready = local ? local.status === 'connected' : this.#remote.ready;
+    const transport = local ?? this.#remote.transport;
     if (this.#closed || !ready || !transport) {
       throw new SottoError('not_connected', `cannot send ${event.type}: the agent is not ready`);
     }
@@ -361,7 +386,7 @@ export class VoiceSession extends TypedEmitter<VoiceSessionEvents> {
 
   /** Output volume of the agent, 0–1. */
   setVolume(volume: number): void {
-    this.#output?.setVolume(volume);
+    this.#audio.output?.setVolume(volume);
   }
 
   /**
@@ -371,7 +396,7 @@ export class VoiceSession extends TypedEmitter<VoiceSessionEvents> {
   async setInputDevice(deviceId: string): Promise<void> {
     const next = await openMicrophone({ ...this.#opts.microphone, deviceId });
     const [track] = next.getAudioTracks();
-    const remote = this.#remote;
+    const remote = this.#remote.transport;
     if (!track || (remote && !remote.replaceMicTrack)) {
       for (const t of next.getTracks()) t.stop();
       throw new SottoError(track ? 'internal' : 'no_microphone', `cannot switch to microphone ${deviceId}`);
@@ -386,8 +411,9 @@ export class VoiceSession extends TypedEmitter<VoiceSessionEvents> {
 
   /** Plays the agent on another output device (`setSinkId`; '' = default). */
   async setOutputDevice(deviceId: string): Promise<void> {
-    if (!this.#output) throw new SottoError('not_connected', 'no agent audio yet');
-    await this.#output.setSinkId(deviceId);
+    const out = this.#audio.output;
+    if (!out) throw new SottoError('not_connected', 'no agent audio yet');
+    await out.setSinkId(deviceId);
   }
 
   /** Closes the transport and releases what the session opened. Safe to call twice. */
@@ -395,7 +421,7 @@ export class VoiceSession extends TypedEmitter<VoiceSessionEvents> {
     if (this.#closed) return;
     this.#closed = true;
     await this.#fallback?.close();
-    await this.#remote?.close();
+    await this.#remote.transport?.close();
     await this.#release();
     if (this.#ownsCtx) await this.#ctx.close().catch(() => undefined);
   }
@@ -418,25 +444,14 @@ export class VoiceSession extends TypedEmitter<VoiceSessionEvents> {
     );
     this.#client = client;
     if (this.#endpointing !== 'client') return;
-    client.vad.on('frame', (f) => {
-      this.emit('vad_frame', f);
-      this.#bargeIn.frame(f.time, f.probability, 0.032, this.#replies.agentSpeaking);
-    });
-    client.vad.on('speech_start', (e) => {
-      this.#turns.speechStart(e);
-    });
-    client.vad.on('turn_ending', (e) => {
-      this.#turns.turnEnding(e);
-    });
-    client.vad.on('turn_resumed', (e) => {
-      this.#turns.turnResumed(e);
-    });
-    client.vad.on('turn_end', (e) => {
-      this.#turns.turnEnd(e);
-    });
-    client.vad.on('misfire', (e) => {
-      this.#turns.misfire(e);
-    });
+    client.drive(
+      this.#turns,
+      this.#bargeIn,
+      () => this.#replies.agentSpeaking,
+      (f) => {
+        this.emit('vad_frame', f);
+      },
+    );
   }
 
   /**
@@ -461,17 +476,9 @@ export class VoiceSession extends TypedEmitter<VoiceSessionEvents> {
     });
   }
 
+  /** An event of the remote agent or of the on-device engine; only the one answering now is followed. */
   #onServerEvent(event: ServerEvent, from: Transport): void {
-    const local = from.kind === 'local';
-    if (!local && event.type === 'session.created') {
-      // The remote agent (re)starts a session: ready for turns (when it answers).
-      this.#agentReady = true;
-      this.#extensions = event.session['sotto:extensions'] ?? [];
-      if (this.#link !== 'closed') this.#link = 'ready';
-      this.#configureTurnDetection(from);
-      this.#fallback?.check();
-    }
-    if (local !== (this.mode === 'local')) return; // the standby agent: not the one answering
+    if ((from.kind === 'local') !== (this.mode === 'local')) return; // the standby agent
     this.emit('server_event', event);
     const t = this.#transcripts.accept(event);
     if (t) this.emit('transcript', t);
@@ -495,58 +502,6 @@ export class VoiceSession extends TypedEmitter<VoiceSessionEvents> {
     }
   }
 
-  /** `server` endpointing turns the server's VAD on (OpenAI's defaults); every other mode turns it off. */
-  #configureTurnDetection(remote: Transport): void {
-    const turn_detection =
-      this.#endpointing === 'server'
-        ? { type: 'server_vad' as const, ...SERVER_VAD_DEFAULTS, ...this.#opts.serverVad }
-        : null;
-    const send = (): void => {
-      void remote
-        .send({ type: 'session.update', session: { audio: { input: { turn_detection } } } })
-        .catch((e: unknown) => {
-          this.emit(
-            'error',
-            new SottoError('not_connected', `could not configure the session: ${String(e)}`, { cause: e }),
-          );
-        });
-    };
-    // `session.created` can come in before the transport calls itself connected again (a rejoin).
-    if (remote.status === 'connected') {
-      send();
-      return;
-    }
-    const off = remote.on('status', (st) => {
-      if (st === 'connected') send();
-      if (st === 'connected' || st === 'closed') off();
-    });
-  }
-
-  /** Wires a remote transport's events (the first one, and each one a retry creates). */
-  #listen(t: Transport): void {
-    const current = (): boolean => t === this.#remote;
-    t.on('agent_track', (track) => {
-      if (current()) void this.#onAgentTrack(track);
-    });
-    t.on('server_event', (e) => {
-      if (current()) this.#onServerEvent(e, t);
-    });
-    t.on('error', (e) => {
-      // While the engine answers, the remote link's troubles are expected (and reported by `mode`).
-      if (current() && (this.mode === 'remote' || e.code !== 'not_connected')) this.emit('error', e);
-    });
-    t.on('status', (s) => {
-      if (current()) this.#onStatus(s);
-    });
-    t.on('health', () => {
-      if (current()) this.#fallback?.check();
-    });
-    t.on('reconnect', (step) => {
-      // A full rejoin is a new connection: the agent must say `session.created` again before turns.
-      if (current() && step.phase === 'rejoin') this.#agentReady = false;
-    });
-  }
-
   /** Wires the on-device transport's events. */
   #listenLocal(t: LocalTransport): void {
     t.on('server_event', (e) => {
@@ -557,147 +512,46 @@ export class VoiceSession extends TypedEmitter<VoiceSessionEvents> {
     });
   }
 
-  #fallbackHost(): import('./fallback.ts').FallbackHost {
+  /** What the fallback bridge works with. */
+  #parts(): SessionParts {
     return {
       ctx: this.#ctx,
+      remote: this.#remote,
+      turns: this.#turns,
+      tracker: this.#tracker,
+      replies: this.#replies,
       micTrack: () => {
         const [track] = this.#mic.getAudioTracks();
         if (!track) throw new SottoError('no_microphone', 'the microphone stream has no audio track');
         return track;
       },
-      remote: () => this.#remote,
-      newRemote: () => {
-        if (this.#opts.transport) return null;
-        const old = this.#remote;
-        const t = createTransport(this.#opts);
-        this.#remote = t;
-        this.#agentReady = false;
-        this.#listen(t);
-        void old?.close();
-        return t;
-      },
-      remoteReady: () => this.#agentReady,
-      settled: async () => {
-        await this.#client?.vad.ready().catch(() => undefined);
-      },
-      busy: () =>
-        this.#turns.userSpeaking ||
-        this.#tracker.awaiting ||
-        this.#replies.awaitingAudio ||
-        this.#replies.agentSpeaking,
-      attachLocal: (local) => {
+      client: () => this.#client,
+      remoteOutput: () => this.#audio.output,
+      fallback: () => this.#fallback,
+      newTransport: () => (this.#opts.transport ? null : createTransport(this.#opts)),
+      wireLocal: (local) => {
         this.#listenLocal(local);
       },
-      switched: (mode, reason) => {
-        this.#onSwitched(mode, reason);
+      emit: (name, payload) => {
+        this.emit(name, payload);
       },
-      handedOver: (turns) => {
-        this.emit('handover', { turns });
+      emitMode: (m) => {
+        this.#emitMode(m);
       },
-      error: (e) => {
-        this.emit('error', e);
+      sendQuietly: (event) => {
+        this.#sendQuietly(event);
       },
+      update: () => {
+        this.#update();
+      },
+      applyMic: () => this.#applyMic(),
       closed: () => this.#closed,
     };
   }
 
-  /**
-   * Who answers changed. The reply in progress is given up (its agent is gone or on standby); a turn the
-   * remote agent never answered is answered locally from the capture ring; the remote agent's input buffer
-   * is cleared of what it heard meanwhile.
-   */
-  #onSwitched(mode: AnswerMode, reason: string): void {
-    const unanswered = this.#tracker.awaiting || this.#replies.pending(false);
-    this.#replies.abandon();
-    this.#tracker.abandonPending();
-    if (mode === 'local') {
-      this.#output?.duck(0); // a remote reply that still trickles in stays silent
-      const last = this.#turns.lastCommitted();
-      if (unanswered && last) void this.#turns.commit(last.turnId);
-    } else {
-      this.#output?.restore();
-      this.#sendQuietly({ type: 'input_audio_buffer.clear' });
-    }
-    this.#emitMode({ mode, reason });
-    this.#update();
-    void this.#applyMic();
-  }
-
-  /**
-   * Before a turn is committed: the fallback may switch to the engine (the link is down), which then gets
-   * the turn's audio, read back whole from the capture ring.
-   */
-  async #prepareCommit(turnId: string, span: TurnSpan | null): Promise<void> {
-    await this.#fallback?.turnEnded();
-    const local = this.mode === 'local' ? this.#fallback?.local : null;
-    if (!local) return;
-    const ring = this.#client?.capture.reader();
-    if (!ring || !span)
-      throw new SottoError('internal', `no audio for turn ${turnId}: the capture ring is not running`);
-    const audio = readTurnAudio(ring, span);
-    this.emit('local_turn_audio', { turnId, ...audio.range });
-    await local.submitTurn(audio.samples);
-  }
-
-  #onStatus(status: TransportStatus): void {
-    if (status === 'reconnecting') {
-      this.#link = 'reconnecting';
-    } else if (status === 'connected' && this.#link !== 'ready') {
-      this.#link = this.#agentReady ? 'ready' : 'connecting';
-    } else if (status === 'closed' && !this.#closed) {
-      if (this.#fallback) {
-        // The on-device engine answers; the fallback keeps trying to reach the agent.
-        this.#agentReady = false;
-        this.#link = 'reconnecting';
-        this.#fallback.check();
-      } else {
-        this.#closed = true;
-        void this.#release();
-        return;
-      }
-    }
-    this.#fallback?.check();
-    this.#update();
-  }
-
   async #onAgentTrack(track: MediaStreamTrack): Promise<void> {
-    this.#output?.close();
-    const out = await ElementOutput.create(this.#ctx, track, (e) => {
-      this.emit(
-        'error',
-        new SottoError('audio_blocked', `agent audio is blocked until the user interacts: ${String(e)}`, { cause: e }),
-      );
-      this.#unlockAudio(true);
-    });
-    if (this.#closed) {
-      out.close();
-      return;
-    }
-    if (this.#opts.volume !== undefined) out.setVolume(this.#opts.volume);
-    if (this.#opts.outputDeviceId) {
-      await out.setSinkId(this.#opts.outputDeviceId).catch((e: unknown) => {
-        this.emit(
-          'error',
-          new SottoError('internal', `could not select the output device: ${String(e)}`, { cause: e }),
-        );
-      });
-    }
-    this.#output = out;
-    this.#replies.outputAttached(out);
-  }
-
-  /** Resumes the AudioContext and the agent's element now, or on the first gesture if the browser says no. */
-  #unlockAudio(force = false): void {
-    if (this.#opts.unlockOnGesture === false) return;
-    if (!force && this.#ctx.state !== 'suspended') return;
-    void this.#ctx.resume().catch(() => undefined);
-    this.#cancelUnlock?.();
-    this.#cancelUnlock = onFirstGesture(() => {
-      this.#cancelUnlock = null;
-      void this.#ctx.resume().catch(() => undefined);
-      this.#output?.play().catch(() => undefined);
-      this.#fallback?.output?.play().catch(() => undefined);
-    });
+    const out = await this.#audio.attach(track);
+    if (out) this.#replies.outputAttached(out);
   }
 
   /** The transport's mic follows listening, mute and push-to-talk. */
@@ -706,7 +560,7 @@ export class VoiceSession extends TypedEmitter<VoiceSessionEvents> {
     const on = this.#listening && !this.#muted && (!ptt || this.#turns.userSpeaking);
     // Muting disables the track itself too, so nothing reaches the ring or a transport.
     for (const t of this.#mic.getAudioTracks()) t.enabled = !this.#muted;
-    const remote = this.#remote;
+    const remote = this.#remote.transport;
     if (remote && (remote.status === 'connected' || remote.status === 'reconnecting')) {
       await remote.setMicEnabled(on);
     }
@@ -715,21 +569,19 @@ export class VoiceSession extends TypedEmitter<VoiceSessionEvents> {
   async #release(): Promise<void> {
     this.#replies.close();
     clearTimeout(this.#pttTail);
-    this.#cancelUnlock?.();
     const client = this.#client;
     this.#client = null;
     await client?.close();
-    this.#output?.close();
-    this.#output = null;
+    this.#audio.close();
     if (this.#ownsMic) for (const t of this.#mic.getTracks()) t.stop();
-    this.#link = 'closed';
+    this.#remote.markClosed();
     this.#update();
   }
 
   #update(): void {
     const local = this.mode === 'local';
     const state = conversationState({
-      link: this.#closed ? 'closed' : local ? 'ready' : this.#link,
+      link: this.#closed ? 'closed' : local ? 'ready' : this.#remote.link,
       mode: this.mode,
       listening: this.#listening && !this.#muted,
       userSpeaking: this.#turns.userSpeaking,
