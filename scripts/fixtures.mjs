@@ -16,13 +16,13 @@ export const FIXTURE_RATE = 48_000;
 export const FIXTURES = {
   // One spoken sentence after a second of silence, then a long silence: the skeleton's turn.
   hello: [{ silence: 1.0 }, { say: 'Hello Sotto. What is the weather like today?' }, { silence: 6.0 }],
-  // A warm-up turn (a session's first replies are slower while the agent's machine settles), then a turn,
+  // A warm-up turn (a session's first reply can take 3 s while the agent's machine settles), then a turn,
   // then the user talks over its ~1.6 s reply: barge-in. espeak adds ~0.3 s of trailing silence, so the
   // onset comes ~1.9 s after the speech ends: inside the reply for a voice-to-voice latency of 0.5–1.8 s.
   barge: [
     { silence: 1.0 },
     { say: 'Hello there.' },
-    { silence: 4.0 },
+    { silence: 6.0 },
     { say: 'Please tell me a story about the sea.' },
     { silence: 1.6 },
     { say: 'Wait. Stop. I have another question for you.' },
@@ -33,7 +33,7 @@ export const FIXTURES = {
   cough: [
     { silence: 1.0 },
     { say: 'Hello there.' },
-    { silence: 4.0 },
+    { silence: 6.0 },
     { say: 'Please tell me a story about the sea.' },
     { silence: 1.6 },
     { say: 'uh', speed: 260 },
