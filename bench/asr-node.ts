@@ -61,7 +61,7 @@ interface ClipResult {
 }
 
 /** A 16-bit PCM WAV as 16 kHz floats (resampled with the SDK's resampler when needed). */
-function load16k(path: string): Float32Array {
+export function load16k(path: string): Float32Array {
   const { pcm, sampleRate } = parseWav(new Uint8Array(readFileSync(path)));
   const x = Float32Array.from(pcm, (v) => v / 32768);
   if (sampleRate === RATE) return x;

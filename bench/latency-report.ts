@@ -22,6 +22,8 @@ export interface ConfigSummary {
   bargeins: number;
   after_endpoint_ms_p50: number | null;
   session_stages_ms_p50: Record<string, number | null>;
+  /** The session's own stages (ms) of every turn it reported, by turn id. */
+  session_turns: Record<string, string | number | null>[];
   align_score_min: number | null;
   errors: { code: string; message: string }[];
   per_turn: TurnResult[];

@@ -122,6 +122,8 @@ interface RawRun {
   errors: { code: string; message: string }[];
   replies: number;
   events: { type: string; time: number }[];
+  /** The session's own stages per turn (ms), in the order it reported them. */
+  sessionTurns: { turnId: string; stages: Record<string, number | undefined> }[];
 }
 
 async function runConfig(browser: Browser, demoUrl: string, fx: Fixture, c: Config, n: number): Promise<RawRun> {
@@ -164,7 +166,14 @@ async function runConfig(browser: Browser, demoUrl: string, fx: Fixture, c: Conf
         50,
       );
     }
-    return { turns, stages, errors: dump.errors, replies: dump.replies.length, events: dump.events };
+    return {
+      turns,
+      stages,
+      errors: dump.errors,
+      replies: dump.replies.length,
+      events: dump.events,
+      sessionTurns: dump.metrics.map((m) => ({ turnId: m.turnId, stages: m.stages })),
+    };
   } finally {
     await page.close();
   }
@@ -189,6 +198,11 @@ function summarise(c: Config, condition: string, r: RawRun): ConfigSummary {
     bargeins: barge.length,
     after_endpoint_ms_p50: v2v.length && ep.length ? round((pct(v2v, 50) ?? 0) - (pct(ep, 50) ?? 0)) : null,
     session_stages_ms_p50: r.stages,
+    // The session's own stage split of every turn (diagnostics: which stage a slow turn spent its time in).
+    session_turns: r.sessionTurns.map((t) => ({
+      turn: t.turnId,
+      ...Object.fromEntries(Object.entries(t.stages).map(([k, v]) => [k, v === undefined ? null : round(v)])),
+    })),
     align_score_min: r.turns.length ? Math.min(...r.turns.map((t) => t.alignScore)) : null,
     errors: r.errors,
     per_turn: r.turns,

@@ -23,6 +23,11 @@ interface BenchEntry {
 const BENCHES: Record<string, BenchEntry> = {
   audio: { module: 'bench/audio.ts', run: 'runAudioBench', what: 'resampler, capture latency, jitter buffer, flush' },
   vad: { module: 'bench/vad.ts', run: 'runVadBench', what: 'Silero VAD + endpointer vs @ricky0123/vad-web' },
+  'barge-hint': {
+    module: 'bench/barge-hint.ts',
+    run: 'runBargeHintBench',
+    what: 'barge-in hints: Silero alone vs the level hint, on synthetic and real onsets',
+  },
   server: { module: 'bench/server.ts', run: 'runServerBench', what: 'agent server latency and cost under load' },
   latency: {
     module: 'bench/latency.ts',

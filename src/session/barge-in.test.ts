@@ -105,6 +105,56 @@ describe('BargeIn', () => {
     expect(q.log).toEqual([]);
   });
 
+  it('ducks when the mic gets duckRiseDb louder than its floor, before Silero calls it speech ("Stop")', () => {
+    const { b, log, frames } = rig();
+    b.frame(4.968, 0.01, 0.032, true, 12); // room noise: nothing
+    b.frame(4.984, 0.01, 0.032, true, 40); // a click: one hop only
+    b.frame(5.0, 0.01, 0.032, true, 12);
+    expect(log).toEqual([]);
+    b.frame(5.0, 0.01, 0.032, true, 25); // the "S" of "Stop": loud, not yet speech ...
+    expect(log).toEqual([]);
+    b.frame(5.016, 0.02, 0.032, true, 30); // ... for a second hop
+    expect(log).toEqual(['duck 0']);
+    frames(5.032, [0.1, 0.3]);
+    expect(b.speechStart(5.1, true)).toBe(true); // Silero catches up on the vowel
+    frames(5.1, [0.9, 0.9, 0.9, 0.9, 0.9]);
+    expect(log).toEqual(['duck 0', 'confirm 5.016']);
+    // A loud noise that never becomes speech costs the agent interruptConfirmMs, no more.
+    const r = rig();
+    r.b.frame(1.984, 0.05, 0.032, true, 40);
+    r.b.frame(2.0, 0.05, 0.032, true, 40);
+    r.frames(2.016, [0.05, 0.05, 0.05, 0.05, 0.05, 0.05]);
+    expect(r.log).toEqual(['duck 0', 'restore']);
+    // Off with Infinity; never while the agent is silent.
+    const q = rig({ duckRiseDb: Number.POSITIVE_INFINITY });
+    q.b.frame(1.0, 0.05, 0.032, true, 60);
+    q.b.frame(1.016, 0.05, 0.032, true, 60);
+    const z = rig();
+    z.b.frame(1.0, 0.05, 0.032, false, 60);
+    z.b.frame(1.016, 0.05, 0.032, false, 60);
+    expect([...q.log, ...z.log]).toEqual([]);
+  });
+
+  it('level hints that no speech follows (echo leaking through) turn level hints off, not Silero hints', () => {
+    const { b, log, frames } = rig();
+    const noise = (t: number): void => {
+      b.frame(t, 0.05, 0.032, true, 30);
+      b.frame(t + 0.016, 0.05, 0.032, true, 30);
+      frames(t + 0.032, [0.05, 0.05, 0.05, 0.05, 0.05, 0.05]);
+    };
+    noise(1);
+    noise(40); // the first one is more than 30 s ago: counting starts again
+    noise(50);
+    expect(b.levelHintsOff).toBe(false);
+    noise(60); // 3 within 30 s
+    expect(b.levelHintsOff).toBe(true);
+    expect(log.filter((l) => l === 'duck 0')).toHaveLength(4);
+    noise(61); // ignored now
+    expect(log.filter((l) => l === 'duck 0')).toHaveLength(4);
+    b.frame(70, 0.6, 0.032, true, 30); // a Silero hint still ducks
+    expect(log.at(-1)).toBe('duck 0');
+  });
+
   it('a neutral frame followed by a voiced one confirms', () => {
     const { b, log, frames } = rig();
     b.speechStart(0, true);

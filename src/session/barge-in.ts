@@ -35,6 +35,18 @@ export interface BargeInOptions {
    * onset by `interruptConfirmMs` the agent comes straight back. Default `0.35`; `1` turns it off.
    */
   duckThreshold?: number;
+  /**
+   * Rise of the mic's level over its noise floor, in dB, that ducks the agent like a `duckThreshold` hint
+   * while the agent is audible, once two hops in a row (each loud for 8 ms of its 16) reach it. A fricative
+   * or breathy onset ("Stop", "Hold on") is loud well before Silero calls it speech (up to ~120 ms later);
+   * a click or a key press is too short to count.
+   * Without a confirmed onset by `interruptConfirmMs` the agent comes straight back, so a noise costs at
+   * most that much of the agent. Assumes the browser's echo cancellation keeps the agent's own voice out
+   * of the mic (the default capture constraints); when 3 level hints within 30 s are followed by no
+   * speech (echo leaking through, a noisy room) level hints stay off for the session
+   * (`levelHintsOff`). Default `18`; `Infinity` turns it off.
+   */
+  duckRiseDb?: number;
 }
 
 export const BARGE_IN_DEFAULTS: Required<BargeInOptions> = {
@@ -44,6 +56,7 @@ export const BARGE_IN_DEFAULTS: Required<BargeInOptions> = {
   duckGain: 0,
   holdAfterMs: 300,
   duckThreshold: 0.35,
+  duckRiseDb: 18,
 };
 
 /** What the controller asks the session to do. */
@@ -64,7 +77,7 @@ export interface FrameThresholds {
 
 type Phase =
   | { kind: 'idle' }
-  | { kind: 'pending'; onset: number; heard: boolean }
+  | { kind: 'pending'; onset: number; heard: boolean; byLevel: boolean }
   | { kind: 'releasing'; onset: number; until: number }
   | { kind: 'confirmed' };
 
@@ -74,11 +87,16 @@ type Phase =
  */
 const RECENT = 3;
 
+/** Level hints followed by no speech within {@link LEVEL_HINTS_WINDOW_S} that turn level hints off. */
+export const LEVEL_HINTS_UNBACKED = 3;
+/** Seconds over which unbacked level hints are counted (from the first of them). */
+export const LEVEL_HINTS_WINDOW_S = 30;
+
 /**
  * One barge-in at a time:
  * `speech_start` while the agent is audible (or a reply is on its way) -> duck at once (`pending`); a frame
- * at `duckThreshold` while the agent is audible ducks even earlier (and, if no `speech_start` follows by
- * the decision, restores at once);
+ * at `duckThreshold`, or two in a row `duckRiseDb` louder than the noise floor, while the agent is audible
+ * ducks even earlier (and, if no `speech_start` follows by the decision, restores at once);
  * the first frame at or after onset + `interruptConfirmMs`: one of the last 3 frames voiced -> `confirm`;
  * all silent -> `releasing`; otherwise look at the next ones, up to `decideWithinMs` more, then `releasing`;
  * a pause (`turn_ending`), a `misfire` or the end of the turn while pending -> `releasing`;
@@ -93,6 +111,12 @@ export class BargeIn {
   /** The last {@link RECENT} frame probabilities (a ring; no allocation per frame). */
   readonly #recent = new Float64Array(RECENT);
   #next = 0;
+  /** `riseDb` of the frame before. */
+  #lastRise = Number.NEGATIVE_INFINITY;
+  /** Level hints that no speech followed, counted since `#unbackedSince`; too many turn them off. */
+  #unbacked = 0;
+  #unbackedSince = Number.NEGATIVE_INFINITY;
+  #levelOff = false;
 
   constructor(options: BargeInOptions, thresholds: FrameThresholds, actions: BargeInActions) {
     this.#o = { ...BARGE_IN_DEFAULTS, ...options };
@@ -107,6 +131,15 @@ export class BargeIn {
   set enabled(on: boolean) {
     this.#o.enabled = on;
     if (!on) this.#settle();
+  }
+
+  /**
+   * Whether level hints were turned off for this session: {@link LEVEL_HINTS_UNBACKED} of them within
+   * {@link LEVEL_HINTS_WINDOW_S} were followed by no speech (the agent's own voice leaking past echo
+   * cancellation, a noisy room). Silero hints go on.
+   */
+  get levelHintsOff(): boolean {
+    return this.#levelOff;
   }
 
   /** `pending`/`releasing` while ducked and deciding, `confirmed` after an interruption until the next reply. */
@@ -131,24 +164,28 @@ export class BargeIn {
       return true;
     }
     if (!this.#o.enabled || !agentAudible) return false;
-    this.#phase = { kind: 'pending', onset: onsetTime, heard: true };
+    this.#phase = { kind: 'pending', onset: onsetTime, heard: true, byLevel: false };
     this.#act.duck(this.#o.duckGain);
     return true;
   }
 
   /**
-   * One VAD frame: `time` is its start, `probability` its speech probability. At `interruptConfirmMs`
-   * after the onset: any voiced frame among the last {@link RECENT} confirms; all of them silent starts
-   * releasing; otherwise the next frames decide (up to `decideWithinMs`).
+   * One VAD frame: `time` is its start, `probability` its speech probability, `riseDb` the level of its
+   * newest hop over the noise floor. At `interruptConfirmMs` after the onset: any voiced frame among the
+   * last {@link RECENT} confirms; all of them silent starts releasing; otherwise the next frames decide
+   * (up to `decideWithinMs`).
    */
-  frame(time: number, probability: number, frameSeconds = 0.032, agentAudible = false): void {
+  frame(time: number, probability: number, frameSeconds = 0.032, agentAudible = false, riseDb = -Infinity): void {
     this.#recent[this.#next] = probability;
     this.#next = (this.#next + 1) % RECENT;
     const p = this.#phase;
     const end = time + frameSeconds;
-    if (p.kind === 'idle' && agentAudible && this.#o.enabled && probability >= this.#o.duckThreshold) {
+    const loud = !this.#levelOff && riseDb >= this.#o.duckRiseDb && this.#lastRise >= this.#o.duckRiseDb;
+    this.#lastRise = riseDb;
+    const voiced = probability >= this.#o.duckThreshold;
+    if (p.kind === 'idle' && agentAudible && this.#o.enabled && (voiced || loud)) {
       // The first hint of speech over the agent: duck now, decide later.
-      this.#phase = { kind: 'pending', onset: time, heard: false };
+      this.#phase = { kind: 'pending', onset: time, heard: false, byLevel: !voiced };
       this.#act.duck(this.#o.duckGain);
       return;
     }
@@ -163,9 +200,11 @@ export class BargeIn {
     let max = 0;
     for (const x of this.#recent) max = Math.max(max, x);
     if (max >= this.#t.positive && p.heard) this.#confirm(p.onset);
-    else if (!p.heard)
-      this.#settle(); // a hint the endpointer never called speech: straight back
-    else if (max < this.#t.negative || end >= due + this.#o.decideWithinMs / 1000) this.#release(end);
+    else if (!p.heard) {
+      // A hint the endpointer never called speech: straight back.
+      if (p.byLevel) this.#unbackedLevelHint(end);
+      this.#settle();
+    } else if (max < this.#t.negative || end >= due + this.#o.decideWithinMs / 1000) this.#release(end);
   }
 
   /**
@@ -182,6 +221,14 @@ export class BargeIn {
   agentStopped(): void {
     this.#settle();
     this.#phase = { kind: 'idle' };
+  }
+
+  #unbackedLevelHint(time: number): void {
+    if (time - this.#unbackedSince > LEVEL_HINTS_WINDOW_S) {
+      this.#unbacked = 0;
+      this.#unbackedSince = time;
+    }
+    if (++this.#unbacked >= LEVEL_HINTS_UNBACKED) this.#levelOff = true;
   }
 
   #confirm(onset: number): void {

@@ -62,7 +62,7 @@ export class ClientEndpointing {
     const vad = this.vad;
     vad.on('frame', (f) => {
       onFrame(f);
-      bargeIn.frame(f.time, f.probability, 0.032, agentSpeaking());
+      bargeIn.frame(f.time, f.probability, 0.032, agentSpeaking(), f.riseDb);
     });
     vad.on('speech_start', (e) => {
       turns.speechStart(e);

@@ -53,9 +53,10 @@ function setup() {
   const sent: ClientEvent[] = [];
   const emitted: string[] = [];
   const agentStopped = vi.fn();
+  const tracker = new TurnTracker();
   const replies = new ReplyController({
     ctx: ctx as unknown as AudioContext,
-    tracker: new TurnTracker(),
+    tracker,
     output: () => out,
     send: (e) => sent.push(e),
     emit: (name) => emitted.push(name),
@@ -81,7 +82,7 @@ function setup() {
     out.audibleNow = true;
     vi.advanceTimersByTime(15);
   };
-  return { ctx, out, sent, emitted, replies, create, becomesAudible, agentStopped };
+  return { ctx, out, sent, emitted, replies, tracker, create, becomesAudible, agentStopped };
 }
 
 describe('ReplyController', () => {
@@ -147,6 +148,21 @@ describe('ReplyController', () => {
       { type: 'conversation.item.truncate', item_id: 'item-r1', content_index: 0, audio_end_ms: 790 },
     ]);
     expect(h.emitted).toContain('interrupted');
+    h.replies.close();
+  });
+
+  it('a duck on a first hint (no turn yet) is claimed by the turn that begins: its barge-in timing', () => {
+    const h = setup();
+    h.tracker.mark('vad-3', 'speechStart', 10.7);
+    h.create('r1');
+    h.becomesAudible(10);
+    h.ctx.currentTime = 10.72;
+    h.out.heard = 10.715;
+    h.replies.duck(0, null, 10.72); // the level of "Stop" rose before Silero called it speech
+    h.replies.claimDuck('vad-3');
+    h.replies.claimDuck('vad-4'); // a later turn does not take it over
+    h.replies.interrupt(10.7);
+    expect(h.tracker.marks('vad-3')).toMatchObject({ bargeInOnset: 10.7, bargeInSilent: 10.715 });
     h.replies.close();
   });
 

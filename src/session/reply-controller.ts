@@ -101,6 +101,14 @@ export class ReplyController {
     this.#holding = true;
   }
 
+  /**
+   * The user's turn `turnId` began over a duck made on a first hint of speech (before there was a turn):
+   * an interruption it confirms is that turn's.
+   */
+  claimDuck(turnId: string): void {
+    if (this.#duck && this.#duck.turnId === null) this.#duck.turnId = turnId;
+  }
+
   /** Barge-in not confirmed: the agent comes back. */
   restore(): void {
     this.#duck = null;

@@ -84,6 +84,7 @@ export class TurnTaking {
     // or "mhm" restores it; a real turn cancels it). With barge-in off, a reply on its way answered half
     // a turn: cancel it.
     const over = replies.audible() || replies.pending(awaiting);
+    if (over) replies.claimDuck(id);
     if (!(over && this.#h.bargeIn.speechStart(e.onsetTime, true))) replies.cancelPending(awaiting);
     this.#h.changed();
   }

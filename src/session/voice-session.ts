@@ -102,7 +102,8 @@ export class VoiceSession extends TypedEmitter<VoiceSessionEvents> {
       { positive: ep.positiveThreshold, negative: ep.negativeThreshold },
       {
         duck: (gain) => {
-          const id = this.#turns.turnId;
+          // A first hint of speech ducks before the endpointer opens a turn; speech_start claims it.
+          const id = this.#turns.userSpeaking ? this.#turns.turnId : null;
           this.#replies.duck(gain, id, (id ? this.#tracker.marks(id)?.speechStart : undefined) ?? ctx.currentTime);
         },
         restore: () => {

@@ -94,6 +94,11 @@ export class Endpointer {
     });
   }
 
+  /** Noise floor of the audio seen (silent frames), in dBFS; -80 before any audio was passed in. */
+  get floorDb(): number {
+    return this.#speechEnd.floorDb;
+  }
+
   /** Current phase; `'turn'` between `speech_start` and `turn_end` / `misfire`. */
   get phase(): EndpointerPhase {
     return this.#phase;

@@ -159,6 +159,11 @@ export interface VadFrame {
   readonly time: number;
   /** Speech probability, 0–1. */
   readonly probability: number;
+  /**
+   * Level of the frame's newest 16 ms above the noise floor, in dB: its second-loudest 4 ms block (a click
+   * does not count) minus the floor of the silent frames before it. A barge-in hint before Silero's.
+   */
+  readonly riseDb: number;
   /** Inference time of this frame, in ms. */
   readonly inferenceMs: number;
   /** When the frame was analysed, as the source's clock time of its newest sample (s); NaN without a clock. */
