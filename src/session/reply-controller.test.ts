@@ -166,6 +166,19 @@ describe('ReplyController', () => {
     h.replies.close();
   });
 
+  it('a reply the tap has just heard (before the next poll) is not cancelled as never heard', () => {
+    const h = setup();
+    h.create('r1');
+    h.out.start = 10.1; // first audible sample, not polled yet
+    h.out.heard = 10.1;
+    h.out.audibleNow = true;
+    h.replies.cancelPending(true); // e.g. the user resumed after an eager commit
+    expect(h.emitted).toContain('agent_audio_start');
+    expect(h.sent).toEqual([]);
+    expect(h.replies.audible()).toBe(true); // barge-in decides from here
+    h.replies.close();
+  });
+
   it('ducked before the reply became audible, the truncation is at 0 ms', () => {
     const h = setup();
     h.create('r1');

@@ -165,6 +165,9 @@ export class ReplyController {
    * reply that is not audible yet, or (`requested`) one that `response.create` is about to start.
    */
   cancelPending(requested: boolean): void {
+    // The tap may have heard the reply's first sample since the last poll: then it is audible, and is
+    // reported (and interrupted by barge-in, with a truncation) instead of cancelled as never heard.
+    this.#pollOutput();
     const reply = this.#reply;
     if (reply && !reply.cancelled && !reply.ended && reply.startTime === null) {
       reply.cancelled = true;
