@@ -35,11 +35,24 @@ const brainOptions = (c: AgentConfig): BrainOptions => ({
 
 export default defineAgent<ProcData>({
   prewarm: async (proc: JobProcess<ProcData>) => {
+    const t0 = performance.now();
+    const cpu0 = process.cpuUsage();
     const config = agentConfig();
     proc.userData.config = config;
     proc.userData.brain = await createBrain(config.brain, brainOptions(config));
     // Load the Silero session now so turning server VAD on costs nothing later (~20 ms, one per process).
     await loadSileroSession();
+    const cpu = process.cpuUsage(cpu0);
+    // When this idle process was ready and what it cost (it may be warming while another process serves a
+    // room on the same cores): wall ms, CPU ms, and the process's age (module loading before prewarm).
+    log().info(
+      {
+        prewarmMs: Math.round(performance.now() - t0),
+        prewarmCpuMs: Math.round((cpu.user + cpu.system) / 1000),
+        processAgeMs: Math.round(process.uptime() * 1000),
+      },
+      'job process prewarmed',
+    );
   },
   entry: async (ctx: JobContext<ProcData>) => {
     const logger = log().child({ room: ctx.job.room?.name });
