@@ -14,7 +14,6 @@ import {
   PROTOCOL_VERSION,
   EXT_TIMINGS,
   type ClientEvent,
-  type ConversationItem,
   type ErrorInfo,
   type OutgoingServerEvent,
   type ServerEvent,
@@ -23,42 +22,17 @@ import {
 } from '../protocol/index.ts';
 import type { HealthSnapshot } from '../transport/health.ts';
 import type { Transport, TransportEvents, TransportStartOptions, TransportStatus } from '../transport/types.ts';
-import type { OfflineModelConfig } from './config.ts';
-import type { AsrOptions, OfflineEngine, OfflineEngineInfo } from './engine.ts';
+import type { OfflineEngine, OfflineEngineInfo } from './engine.ts';
 import { newId } from './ids.ts';
 import { LocalResponse, type LocalCancelReason } from './local-response.ts';
 import type { ReplyOutput } from './reply-output.ts';
 import { defaultResponder } from './responder.ts';
-import type { FliteVoice } from './tts/flite.ts';
-import type { OfflineResponder, OfflineTurn, Recognition } from './types.ts';
+import type { OfflineTurn, Recognition } from './types.ts';
 import { decodeAppendAudio } from './append-audio.ts';
+import { LocalConversation } from './local-conversation.ts';
+import type { LocalTransportOptions } from './local-transport-options.ts';
 
-/** Options of {@link LocalTransport}. */
-export interface LocalTransportOptions {
-  /**
-   * Where the engine's files are (ASR model URLs required; Flite and onnxruntime default to the copies
-   * Vite bundles). Call `prepareOffline()` with the same config while online. Not needed with `engine`.
-   */
-  models?: OfflineModelConfig;
-  /** The AudioContext replies play on (the session's). The transport never closes it. */
-  audioContext?: BaseAudioContext;
-  /** Where the PlaybackNode it creates is connected. Default `audioContext.destination`. */
-  destination?: AudioNode;
-  /** Play replies through this output (e.g. the session's PlaybackNode) instead of creating one. Not closed. */
-  output?: ReplyOutput;
-  /** The engine; default a {@link WorkerEngine} over `models` (tests inject fakes). Closed by `close()`. */
-  engine?: OfflineEngine;
-  /** Answers offline turns. Default {@link defaultResponder} (time, greeting, capabilities, repeat). */
-  onOfflineTurn?: OfflineResponder;
-  /** Phrases the app expects (commands, names): biases recognition toward them. Default none. */
-  phrases?: readonly string[];
-  /** Recogniser settings besides the phrases (search, bias, snapping). Defaults: see {@link AsrOptions}. */
-  asr?: Omit<AsrOptions, 'phrases'>;
-  /** Instructions passed to the responder. Default ''. */
-  instructions?: string;
-  /** Flite voice. Default `slt` (US female). */
-  voice?: FliteVoice;
-}
+export type { LocalTransportOptions };
 
 /** Shortest turn a commit accepts, ms (OpenAI's minimum, as the reference server). */
 export const MIN_TURN_MS = 100;
@@ -68,6 +42,8 @@ interface AudioItem {
   item: ServerItem;
   recognition: Promise<Recognition | null>;
   turn: OfflineTurn;
+  /** performance.now() of the commit (for `sotto:timings`). */
+  committedAt: number;
 }
 
 /**
@@ -93,14 +69,9 @@ export class LocalTransport extends TypedEmitter<TransportEvents> implements Tra
   #session: SessionInfo;
   #phrases: readonly string[];
   #micEnabled = true;
-  /** Submitted audio not committed yet. */
-  #pending: Float32Array[] = [];
-  #pendingItemId: string | undefined;
-  readonly #items: ServerItem[] = [];
+  readonly #conv = new LocalConversation(RATE);
+  /** Recognition of each spoken user item, by item id. */
   readonly #audio = new Map<string, AudioItem>();
-  readonly #turns: OfflineTurn[] = [];
-  /** performance.now() of each commit, by user item id (for `sotto:timings`). */
-  readonly #committedAt = new Map<string, number>();
   #response: LocalResponse | null = null;
   #lastResponseId: string | null = null;
   #lastReply: string | null = null;
@@ -168,7 +139,7 @@ export class LocalTransport extends TypedEmitter<TransportEvents> implements Tra
 
   /** The offline turns so far, oldest first (copies): hand them to the server when back online. */
   conversation(): OfflineTurn[] {
-    return this.#turns.map((t) => ({ ...t, at: { ...t.at } }));
+    return this.#conv.turns();
   }
 
   async connect(_options: TransportStartOptions): Promise<void> {
@@ -203,8 +174,7 @@ export class LocalTransport extends TypedEmitter<TransportEvents> implements Tra
     if (this.#status !== 'connected') {
       return Promise.reject(new SottoError('not_connected', `cannot submit a turn: the engine is ${this.#status}`));
     }
-    this.#pending.push(audio.slice());
-    if (info.itemId !== undefined) this.#pendingItemId = info.itemId;
+    this.#conv.append(audio.slice(), info.itemId);
     return Promise.resolve();
   }
 
@@ -255,7 +225,7 @@ export class LocalTransport extends TypedEmitter<TransportEvents> implements Tra
       }
       case 'input_audio_buffer.append': {
         const samples = decodeAppendAudio(event.audio);
-        if (samples) this.#pending.push(samples);
+        if (samples) this.#conv.append(samples);
         else this.#protocolError('invalid_event', 'audio must be base64 of 16-bit PCM at 24 kHz', eventId, 'audio');
         return;
       }
@@ -263,27 +233,28 @@ export class LocalTransport extends TypedEmitter<TransportEvents> implements Tra
         this.#commit(eventId);
         return;
       case 'input_audio_buffer.clear':
-        this.#pending = [];
-        this.#pendingItemId = undefined;
+        this.#conv.clearPending();
         this.#serverSend({ type: 'input_audio_buffer.cleared' });
         return;
-      case 'conversation.item.create':
-        this.#createItem(event.item);
+      case 'conversation.item.create': {
+        const { item, previous } = this.#conv.create(event.item);
+        this.#serverSend({ type: 'conversation.item.added', previous_item_id: previous, item });
+        this.#serverSend({ type: 'conversation.item.done', previous_item_id: previous, item });
         return;
+      }
       case 'conversation.item.retrieve': {
-        const item = this.#items.find((i) => i.id === event.item_id);
+        const item = this.#conv.find(event.item_id);
         if (item) this.#serverSend({ type: 'conversation.item.retrieved', item });
         else this.#protocolError('item_not_found', `no item "${event.item_id}"`, eventId, 'item_id');
         return;
       }
       case 'conversation.item.delete': {
-        const at = this.#items.findIndex((i) => i.id === event.item_id);
-        if (at < 0) {
+        if (!this.#conv.find(event.item_id)) {
           this.#protocolError('item_not_found', `no item "${event.item_id}"`, eventId, 'item_id');
           return;
         }
         if (this.#response?.item.id === event.item_id) this.#cancel('client_cancelled', true);
-        this.#items.splice(at, 1);
+        this.#conv.delete(event.item_id);
         this.#serverSend({ type: 'conversation.item.deleted', item_id: event.item_id });
         return;
       }
@@ -326,8 +297,7 @@ export class LocalTransport extends TypedEmitter<TransportEvents> implements Tra
   }
 
   #commit(eventId: string | undefined): void {
-    const total = this.#pending.reduce((n, c) => n + c.length, 0);
-    const ms = (total * 1000) / RATE;
+    const ms = this.#conv.pendingMs;
     if (ms < MIN_TURN_MS) {
       this.#protocolError(
         'input_audio_buffer_commit_empty',
@@ -336,38 +306,7 @@ export class LocalTransport extends TypedEmitter<TransportEvents> implements Tra
       );
       return;
     }
-    const audio = new Float32Array(total);
-    let at = 0;
-    for (const c of this.#pending) {
-      audio.set(c, at);
-      at += c.length;
-    }
-    this.#pending = [];
-    const item: ServerItem = {
-      id: this.#pendingItemId ?? newId('item'),
-      object: 'realtime.item',
-      type: 'message',
-      role: 'user',
-      status: 'completed',
-      content: [{ type: 'input_audio', transcript: null }],
-    };
-    this.#pendingItemId = undefined;
-    const previous = this.#add(item);
-    const turn: OfflineTurn = {
-      userItemId: item.id,
-      source: 'audio',
-      user: '',
-      asrText: null,
-      phrase: null,
-      responseId: null,
-      assistantItemId: null,
-      reply: null,
-      heardReply: null,
-      playedMs: 0,
-      status: 'pending',
-      at: { user: Date.now(), reply: null, end: null },
-    };
-    this.#turns.push(turn);
+    const { item, previous, audio, turn } = this.#conv.commit();
     const committedAt = performance.now();
     this.#serverSend({
       type: 'input_audio_buffer.committed',
@@ -378,8 +317,7 @@ export class LocalTransport extends TypedEmitter<TransportEvents> implements Tra
     this.#serverSend({ type: 'conversation.item.added', previous_item_id: previous, item });
     this.#serverSend({ type: 'conversation.item.done', previous_item_id: previous, item });
     const recognition = this.#recognise(item, audio, turn);
-    this.#audio.set(item.id, { item, recognition, turn });
-    this.#committedAt.set(item.id, committedAt);
+    this.#audio.set(item.id, { item, recognition, turn, committedAt });
   }
 
   async #recognise(item: ServerItem, audio: Float32Array, turn: OfflineTurn): Promise<Recognition | null> {
@@ -411,34 +349,6 @@ export class LocalTransport extends TypedEmitter<TransportEvents> implements Tra
     }
   }
 
-  #createItem(input: ConversationItem): void {
-    const item = { ...input, id: input.id ?? newId('item'), object: 'realtime.item' as const };
-    if (item.type === 'message') item.status ??= 'completed';
-    const previous = this.#add(item);
-    if (item.type === 'message' && item.role === 'user') {
-      const text = item.content
-        .map((c) => (c.type === 'input_text' ? c.text : c.type === 'input_audio' ? (c.transcript ?? '') : ''))
-        .join(' ')
-        .trim();
-      this.#turns.push({
-        userItemId: item.id,
-        source: 'text',
-        user: text,
-        asrText: null,
-        phrase: null,
-        responseId: null,
-        assistantItemId: null,
-        reply: null,
-        heardReply: null,
-        playedMs: 0,
-        status: 'pending',
-        at: { user: Date.now(), reply: null, end: null },
-      });
-    }
-    this.#serverSend({ type: 'conversation.item.added', previous_item_id: previous, item });
-    this.#serverSend({ type: 'conversation.item.done', previous_item_id: previous, item });
-  }
-
   #createResponse(event: Extract<ClientEvent, { type: 'response.create' }>, eventId: string | undefined): void {
     const engine = this.#engine;
     const output = this.#output;
@@ -456,13 +366,13 @@ export class LocalTransport extends TypedEmitter<TransportEvents> implements Tra
       this.#protocolError('unsupported_value', 'only ["audio"] output is supported', eventId, 'output_modalities');
       return;
     }
-    const lastUser = [...this.#items].reverse().find((i) => i.type === 'message' && i.role === 'user');
-    const turn = lastUser ? this.#turns.find((t) => t.userItemId === lastUser.id) : undefined;
-    const audio = lastUser ? this.#audio.get(lastUser.id) : undefined;
+    const lastUser = this.#conv.lastUser();
+    const turn = lastUser?.turn;
+    const audio = lastUser ? this.#audio.get(lastUser.item.id) : undefined;
     const inConversation = params?.conversation !== 'none';
     const instructions = params?.instructions ?? this.#session.instructions ?? '';
     const responder = this.#o.onOfflineTurn ?? defaultResponder;
-    const history = this.#turns.filter((t) => t !== turn);
+    const history = this.#conv.turnsExcept(turn);
     const response = new LocalResponse({
       engine,
       output,
@@ -490,11 +400,11 @@ export class LocalTransport extends TypedEmitter<TransportEvents> implements Tra
       },
       voice: this.#o.voice ?? 'slt',
       inConversation,
-      previousItemId: this.#items.at(-1)?.id ?? null,
+      previousItemId: this.#conv.lastId,
       metadata: params?.metadata ?? null,
-      committedAt: lastUser ? (this.#committedAt.get(lastUser.id) ?? null) : null,
+      committedAt: audio?.committedAt ?? null,
     });
-    if (inConversation) this.#items.push(response.item);
+    if (inConversation) this.#conv.add(response.item);
     if (turn && inConversation) {
       turn.responseId = response.id;
       turn.assistantItemId = response.item.id;
@@ -516,7 +426,7 @@ export class LocalTransport extends TypedEmitter<TransportEvents> implements Tra
   }
 
   #truncate(itemId: string, contentIndex: number, audioEndMs: number, eventId: string | undefined): void {
-    const item = this.#items.find((i) => i.id === itemId);
+    const item = this.#conv.find(itemId);
     if (!item) {
       this.#protocolError('item_not_found', `no item "${itemId}"`, eventId, 'item_id');
       return;
@@ -560,13 +470,6 @@ export class LocalTransport extends TypedEmitter<TransportEvents> implements Tra
     if (!r || r.done) return;
     if (flush) this.#output?.flush();
     r.cancel(reason, flush);
-  }
-
-  /** Appends `item`; returns the id of the item before it. */
-  #add(item: ServerItem): string | null {
-    const previous = this.#items.at(-1)?.id ?? null;
-    this.#items.push(item);
-    return previous;
   }
 
   #protocolError(code: string, message: string, eventId?: string, param?: string): void {
