@@ -20,10 +20,10 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { percentile } from '../src/metrics/percentile.ts';
-import { BARGE_IN_DEFAULTS } from '../src/session/barge-in.ts';
+import { BARGE_IN_DEFAULTS, BargeIn } from '../src/session/barge-in.ts';
 import { SESSION_ENDPOINTER_DEFAULTS } from '../src/session/options.ts';
 import { Endpointer } from '../src/vad/endpointer.ts';
-import { sustainedLevelDb } from '../src/vad/hop-level.ts';
+import { resolveEndpointerOptions } from '../src/vad/endpointer-options.ts';
 import { nodeSilero } from '../src/vad/node-runtime.test-util.ts';
 import { SILERO_FRAME_SAMPLES as FRAME, SILERO_HOP_SAMPLES as HOP } from '../src/vad/silero.ts';
 import { SHARED_AUDIO } from '../src/offline/node-models.test-util.ts';
@@ -60,26 +60,43 @@ interface Track {
 
 async function track(vad: Vad, x: Float32Array, from = 0): Promise<Track> {
   vad.reset();
-  const ep = new Endpointer({ ...SESSION_ENDPOINTER_DEFAULTS });
+  // The geometry the VAD worker gives it: 512-sample frames every 256 samples.
+  const ep = new Endpointer({ ...SESSION_ENDPOINTER_DEFAULTS, frameSamples: FRAME, hopSamples: HOP });
   const frame = new Float32Array(FRAME);
   const t: Track = { p: [], rise: [], inTurn: [], onsets: [] };
   for (let s = from; s + FRAME <= x.length; s += HOP) {
     frame.set(x.subarray(s, s + FRAME));
-    t.rise.push(sustainedLevelDb(x.subarray(s + HOP, s + FRAME)) - ep.floorDb);
     const p = await vad.process(frame);
     t.p.push(p);
     t.inTurn.push(ep.phase === 'turn');
     const ev = ep.process(p, s, s / RATE, frame);
+    t.rise.push(ep.riseDb);
     if (ev?.type === 'speech_start') t.onsets.push(t.p.length - 1 - Math.round((s - ev.onsetSample) / HOP));
   }
   return t;
 }
 
-/** First frame index >= from with a Silero hint, or a level hint at `rise` (two frames in a row). */
+const THRESHOLDS = (() => {
+  const o = resolveEndpointerOptions({ ...SESSION_ENDPOINTER_DEFAULTS, frameSamples: FRAME, hopSamples: HOP });
+  return { positive: o.positiveThreshold, negative: o.negativeThreshold };
+})();
+
+/**
+ * First frame index in `[from, to)` at which the session's {@link BargeIn} ducks an agent that is
+ * audible from `from` on: on Silero's hint, and on the level hint at `rise` dB (null: Silero alone); -1
+ * when it does not.
+ */
 function firstHint(t: Track, from: number, to: number, rise: number | null): number {
-  for (let k = Math.max(from, 1); k < Math.min(to, t.p.length); k++) {
-    if ((t.p[k] ?? 0) >= SILERO_HINT) return k;
-    if (rise !== null && (t.rise[k] ?? -99) >= rise && (t.rise[k - 1] ?? -99) >= rise) return k;
+  const hit = { ducked: false };
+  const b = new BargeIn({ duckRiseDb: rise ?? Number.POSITIVE_INFINITY }, THRESHOLDS, {
+    duck: () => (hit.ducked = true),
+    restore: () => undefined,
+    confirm: () => undefined,
+  });
+  // From the frame before `from` (the agent not audible yet): a level hint needs two frames in a row.
+  for (let k = Math.max(from - 1, 0); k < Math.min(to, t.p.length); k++) {
+    b.frame((k * HOP) / RATE, t.p[k] ?? 0, FRAME / RATE, k >= from, t.rise[k]);
+    if (hit.ducked) return k;
   }
   return -1;
 }
@@ -152,6 +169,7 @@ async function real(vad: Vad): Promise<Record<string, unknown>> {
       }
     }
     const backedWithin = Math.round(0.2 / (HOP / RATE));
+    // The raw level trigger (two hops in a row at `r`), before BargeIn's guard turns it off.
     for (const r of RISES_DB) {
       let last = -1000;
       for (let k = 1; k < t.p.length; k++) {

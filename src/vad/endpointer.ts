@@ -72,6 +72,7 @@ export class Endpointer {
   /** A silent frame came after the last voiced frame. */
   #paused = false;
   #neutralInPause = 0;
+  #riseDb = Number.NEGATIVE_INFINITY;
   #ending = false;
 
   /** Throws a `RangeError` when an option is out of range. */
@@ -94,9 +95,13 @@ export class Endpointer {
     });
   }
 
-  /** Noise floor of the audio seen (silent frames), in dBFS; -80 before any audio was passed in. */
-  get floorDb(): number {
-    return this.#speechEnd.floorDb;
+  /**
+   * How much louder than the noise floor the newest hop of the last frame was, in dB (its second-loudest
+   * 4 ms block over the floor of the silent frames before it; a click does not count): a barge-in hint
+   * that comes before Silero's. -Infinity when the frame came without its samples.
+   */
+  get riseDb(): number {
+    return this.#riseDb;
   }
 
   /** Current phase; `'turn'` between `speech_start` and `turn_end` / `misfire`. */
@@ -124,7 +129,10 @@ export class Endpointer {
     const endTime = frameTime + this.#frameSeconds;
     this.#lastEndSample = endSample;
     this.#lastEndTime = endTime;
-    if (samples) this.#speechEnd.audio(samples, framePos);
+    if (samples) {
+      this.#speechEnd.audio(samples, framePos);
+      this.#riseDb = this.#speechEnd.riseDb(endSample - this.options.hopSamples, endSample);
+    } else this.#riseDb = Number.NEGATIVE_INFINITY;
     const speech = probability >= this.options.positiveThreshold;
     const neutral = !speech && probability >= this.options.negativeThreshold;
     if (!speech && !neutral) this.#speechEnd.silent(endSample);

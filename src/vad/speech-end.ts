@@ -74,6 +74,14 @@ export class SpeechEnd {
     this.#levels.add(samples, pos);
   }
 
+  /**
+   * How much louder than the noise floor `[from, to)` is, in dB: its second-loudest block (a click does
+   * not count) over the floor of the silent frames so far.
+   */
+  riseDb(from: number, to: number): number {
+    return this.#levels.secondLoudestDb(from, to) - this.#levels.floorDb;
+  }
+
   /** A silent frame ending at `end`: the noise floor follows it. */
   silent(end: number): void {
     const o = this.#o;

@@ -83,4 +83,37 @@ describe('LevelTrack', () => {
     t.add(level(-30, 512), 5000); // a new stream starts at 5000
     expect(t.lastLoudEnd(5000, 5512, 6)).toBe(5512);
   });
+
+  describe('secondLoudestDb (a barge-in hint: a sound held for two 4 ms blocks)', () => {
+    /** A track of 4 ms blocks that has measured `x` from position 0. */
+    const track = (x: Float32Array): LevelTrack => {
+      const t = new LevelTrack(64, 16);
+      t.add(x, 0);
+      return t;
+    };
+
+    it('is the level of a steady sound', () => {
+      expect(track(level(-23, 256)).secondLoudestDb(0, 256)).toBeCloseTo(-23, 5);
+    });
+
+    it('is the floor for silence and for a range with fewer than two known blocks', () => {
+      expect(track(new Float32Array(256)).secondLoudestDb(0, 256)).toBe(LEVEL_FLOOR_DB);
+      expect(track(level(-6, 256)).secondLoudestDb(0, 64 + 10)).toBe(LEVEL_FLOOR_DB);
+      expect(track(level(-6, 128)).secondLoudestDb(128, 384)).toBe(LEVEL_FLOOR_DB); // not measured
+    });
+
+    it('ignores a click inside one block but counts a sound that lasts two', () => {
+      const click = new Float32Array(256);
+      click[100] = 0.9;
+      click[101] = -0.7;
+      expect(track(click).secondLoudestDb(0, 256)).toBe(LEVEL_FLOOR_DB);
+      // An onset in the last 8 ms of the range.
+      expect(track(concat(new Float32Array(128), level(-30, 128))).secondLoudestDb(0, 256)).toBeCloseTo(-30, 5);
+    });
+
+    it('takes the second-loudest block, whatever the order', () => {
+      const x = concat(level(-10, 64), level(-40, 64), level(-20, 64), level(-40, 64));
+      expect(track(x).secondLoudestDb(0, 256)).toBeCloseTo(-20, 5);
+    });
+  });
 });

@@ -120,6 +120,25 @@ export class LevelTrack {
     return null;
   }
 
+  /**
+   * Level, in dBFS, of the second-loudest known block inside `[from, to)`: a sound must last two blocks
+   * (8 ms of 4 ms blocks) to count, so a click or a tap on the mic does not. {@link LEVEL_FLOOR_DB} when
+   * fewer than two blocks there are known. Allocation-free.
+   */
+  secondLoudestDb(from: number, to: number): number {
+    const n = this.#collect(from, to);
+    let first = LEVEL_FLOOR_DB;
+    let second = LEVEL_FLOOR_DB;
+    for (let i = 0; i < n; i++) {
+      const v = this.#scratch[i] ?? LEVEL_FLOOR_DB;
+      if (v > first) {
+        second = first;
+        first = v;
+      } else if (v > second) second = v;
+    }
+    return n < 2 ? LEVEL_FLOOR_DB : second;
+  }
+
   #known(k: number): boolean {
     return this.#started && k >= 0 && k < this.#next && k >= this.#next - this.#levels.length;
   }

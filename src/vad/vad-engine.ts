@@ -5,7 +5,6 @@
  */
 import { Endpointer } from './endpointer.ts';
 import { toVadErrorData, VadError } from './errors.ts';
-import { sustainedLevelDb } from './hop-level.ts';
 import { ChunkFrameReader, RingFrameReader, type FrameInfo, type FrameReader } from './frame-reader.ts';
 import type { LoadedModels, ModelHandle, VadRuntime } from './runtime.ts';
 import { SILERO_FRAME_SAMPLES, SILERO_HOP_SAMPLES, SILERO_SAMPLE_RATE } from './silero.ts';
@@ -265,8 +264,6 @@ export class VadEngine {
       this.#writeProgress();
       return;
     }
-    // The newest hop's level over the floor of the frames before it (before this frame moves the floor).
-    const riseDb = sustainedLevelDb(this.#hop) - this.#endpointer.floorDb;
     const t0 = performance.now();
     const p = await this.#run();
     const dt = performance.now() - t0;
@@ -282,7 +279,7 @@ export class VadEngine {
         position: pos,
         time,
         probability: p,
-        riseDb,
+        riseDb: this.#endpointer.riseDb,
         inferenceMs: dt,
         analysedAt: reader.newestTime(),
       });
