@@ -8,6 +8,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { calibrate, loadNow } from './bench-calibration.ts';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 
@@ -43,6 +44,8 @@ const BENCHES: Record<string, BenchEntry> = {
 
 async function runOne(name: string, entry: BenchEntry): Promise<boolean> {
   const started = new Date();
+  const loadBefore = loadNow();
+  const calibration = calibrate();
   const t0 = performance.now();
   console.log(`\n=== bench ${name}: ${entry.what} ===`);
   try {
@@ -56,6 +59,9 @@ async function runOne(name: string, entry: BenchEntry): Promise<boolean> {
       seconds: Math.round((performance.now() - t0) / 100) / 10,
       machine: { cpus: cpus().length, cpu: cpus()[0]?.model ?? 'unknown', memGiB: Math.round(totalmem() / 2 ** 30) },
       node: process.version,
+      // Machines differ 2x from day to day: every figure below is comparable only next to these.
+      load: { before: loadBefore, after: loadNow() },
+      calibration,
       results,
     };
     const dir = join(root, 'bench', 'results');
