@@ -1,5 +1,5 @@
 import { createReadStream, existsSync, statSync } from 'node:fs';
-import { isAbsolute, join, normalize, resolve } from 'node:path';
+import { isAbsolute, join, normalize, resolve, sep } from 'node:path';
 import { defineConfig, type Plugin } from 'vite';
 import { tokenHandler } from './server/token-endpoint.ts';
 
@@ -43,7 +43,7 @@ function sharedModels(): Plugin {
       server.middlewares.use('/models', (req, res, next) => {
         const rel = normalize(decodeURIComponent((req.url ?? '/').split('?')[0] ?? '/'));
         const file = join(dir, rel);
-        if (!file.startsWith(dir) || !existsSync(file) || !statSync(file).isFile()) {
+        if (!file.startsWith(dir + sep) || !existsSync(file) || !statSync(file).isFile()) {
           next();
           return;
         }
@@ -57,11 +57,36 @@ function sharedModels(): Plugin {
   };
 }
 
+/**
+ * What the dev server may serve from outside `demo/` (through `/@fs/`): the SDK's sources, the worklets,
+ * the dependencies, and the test fixtures (public audio). Nothing else of the repository, and never its
+ * `.tools/` or `test-results/` (logs, pid files), whatever a future edit allows: the deny list wins.
+ * Paths are relative to `root` (demo/).
+ */
+const fsAccess = {
+  strict: true,
+  allow: ['.', '../src', '../worklets', '../node_modules', '../.fixtures'],
+  deny: [
+    // Vite's defaults (a `deny` replaces them).
+    '.env',
+    '.env.*',
+    '*.{crt,pem}',
+    '**/.git/**',
+    // The dev stack's run files, wherever they end up.
+    '**/.tools/**',
+    '**/test-results/**',
+    '*.pid',
+    '*.log',
+    'livekit*.yaml',
+    '*.key',
+  ],
+};
+
 export default defineConfig({
   root: 'demo',
   clearScreen: false,
   plugins: [tokenEndpoint(), sharedModels()],
-  server: { host: '127.0.0.1', strictPort: true, headers: isolation, fs: { allow: ['..'] } },
+  server: { host: '127.0.0.1', strictPort: true, headers: isolation, fs: fsAccess },
   preview: { host: '127.0.0.1', strictPort: true, headers: isolation },
   worker: { format: 'es' },
   // Pre-bundle a fixed list and never discover deps at run time: a discovery mid-test re-optimises and

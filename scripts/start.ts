@@ -1,12 +1,13 @@
 /**
  * `npm start`: the demo stack on loopback — livekit-server, the agent worker (echo brain) and the demo
  * page. Ports: SOTTO_LIVEKIT_PORT (7880), SOTTO_LIVEKIT_RTC_PORT (UDP, 7882), SOTTO_DEMO_PORT (5173);
- * SOTTO_BRAIN picks the brain (echo); SOTTO_RUN_DIR moves logs and pid files (.tools/run). Ctrl-C or
+ * SOTTO_BRAIN picks the brain (echo); SOTTO_RUN_DIR moves logs and pid files (default: a private folder
+ * outside the repository, printed at start; never inside it, which the demo server serves). Ctrl-C or
  * SIGTERM stops every child.
  */
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { envPort, requirePort, StackError, startStack, type Stack } from './stack/index.ts';
+import { envPort, privateRunDir, requirePort, StackError, startStack, type Stack } from './stack/index.ts';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 
@@ -36,7 +37,7 @@ async function main(): Promise<void> {
   const t0 = performance.now();
   stack = await startStack({
     root,
-    ...(process.env.SOTTO_RUN_DIR ? { runDir: process.env.SOTTO_RUN_DIR } : {}),
+    runDir: privateRunDir(root, 'stack', process.env.SOTTO_RUN_DIR === '' ? undefined : process.env.SOTTO_RUN_DIR),
     livekitPort,
     rtcPort,
     demoPort,

@@ -2,18 +2,22 @@
  * The whole dev stack — livekit-server, the agent worker, the demo page — started in order and stopped
  * in reverse. Used by `npm start` and by the e2e harness.
  */
-import { join } from 'node:path';
 import { startAgent } from './agent.ts';
 import { startDemo, type DemoHandle } from './demo.ts';
 import { startLivekit, type LivekitHandle } from './livekit.ts';
 import type { ChildHandle } from './processes.ts';
+import { privateRunDir } from './run-dir.ts';
 
 export { StackError, envPort, freeTcpPort, freeUdpPort, requirePort } from './ports.ts';
 export { startLivekit, type LivekitHandle } from './livekit.ts';
+export { privateRunDir, runBase } from './run-dir.ts';
 
 export interface StackOptions {
   root: string;
-  /** Folder for logs, pid files and the generated LiveKit config. */
+  /**
+   * Folder for logs, pid files and the generated LiveKit config (which holds no secret). Default: a
+   * private folder outside the repository (see run-dir.ts), never one the demo server serves.
+   */
   runDir?: string;
   livekitPort: number;
   rtcPort: number;
@@ -33,7 +37,7 @@ export interface Stack {
 }
 
 export async function startStack(opts: StackOptions): Promise<Stack> {
-  const runDir = opts.runDir ?? join(opts.root, '.tools', 'run');
+  const runDir = opts.runDir ?? privateRunDir(opts.root, 'stack');
   const started: { stop(): Promise<void> }[] = [];
   const stopAll = async (): Promise<void> => {
     for (const s of started.reverse()) await s.stop().catch(() => undefined);

@@ -24,13 +24,15 @@ export interface LivekitHandle extends ChildHandle {
   apiSecret: string;
 }
 
-/** The loopback-only config: binds 127.0.0.1, advertises 127.0.0.1, no TCP ICE, no STUN look-ups. */
-export function livekitConfig(port: number, rtcPort: number, apiKey: string, apiSecret: string): string {
+/**
+ * The loopback-only config: binds 127.0.0.1, advertises 127.0.0.1, no TCP ICE, no STUN look-ups. It holds
+ * no key: the key pair reaches the server in its environment (`LIVEKIT_KEYS`), so the secret is never
+ * written to disk where a file server could hand it out.
+ */
+export function livekitConfig(port: number, rtcPort: number): string {
   return [
     `port: ${port}`,
     'bind_addresses: [127.0.0.1]',
-    'keys:',
-    `  ${apiKey}: ${apiSecret}`,
     'rtc:',
     `  udp_port: ${rtcPort}`,
     '  tcp_port: 0',
@@ -67,13 +69,15 @@ export async function startLivekit(opts: LivekitOptions): Promise<LivekitHandle>
   if (!bin) throw new StackError('livekit-server not found: run `npm run setup` (it builds it with go install).');
   const apiKey = opts.keys?.apiKey ?? `sotto${randomBytes(4).toString('hex')}`;
   const apiSecret = opts.keys?.apiSecret ?? randomBytes(24).toString('hex');
-  mkdirSync(opts.runDir, { recursive: true });
+  mkdirSync(opts.runDir, { recursive: true, mode: 0o700 });
   const configPath = join(opts.runDir, 'livekit.yaml');
-  writeFileSync(configPath, livekitConfig(opts.port, opts.rtcPort, apiKey, apiSecret), { mode: 0o600 });
+  writeFileSync(configPath, livekitConfig(opts.port, opts.rtcPort), { mode: 0o600 });
   const child = startChild({
     name: 'livekit',
     command: bin,
     args: ['--config', configPath],
+    // The environment, not argv (argv is world-readable in `ps`) and not a file.
+    env: { ...process.env, LIVEKIT_KEYS: `${apiKey}: ${apiSecret}` },
     runDir: opts.runDir,
     echo: opts.echo ?? false,
   });
