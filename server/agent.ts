@@ -58,7 +58,8 @@ export default defineAgent<ProcData>({
     const logger = log().child({ room: ctx.job.room?.name });
     const config = ctx.proc.userData.config ?? agentConfig();
     const brain = ctx.proc.userData.brain ?? (await createBrain(config.brain, brainOptions(config)));
-    await ctx.connect(undefined, AutoSubscribe.AUDIO_ONLY);
+    // Subscribe to nothing by default: the session subscribes to its user's microphone only.
+    await ctx.connect(undefined, AutoSubscribe.SUBSCRIBE_NONE);
     const session = new LivekitSession(ctx.room, brain, {
       log: (msg, extra) => {
         logger.info(extra ?? {}, msg);

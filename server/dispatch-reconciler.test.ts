@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { roomsToDispatch } from './dispatch-reconciler.ts';
+import { afterJobExit, roomsToDispatch } from './dispatch-reconciler.ts';
 
 const user = { kind: 0 } as const;
 const agent = { kind: 4 } as const;
@@ -37,5 +37,19 @@ describe('roomsToDispatch', () => {
     roomsToDispatch([{ name: 'r', participants: [user, agent] }], seen, sent, 2000, 3000, 15000);
     expect(roomsToDispatch([{ name: 'r', participants: [user] }], seen, sent, 4000, 3000, 15000)).toEqual([]);
     expect(roomsToDispatch([{ name: 'r', participants: [user] }], seen, sent, 7000, 3000, 15000)).toEqual(['r']);
+  });
+});
+
+describe('afterJobExit', () => {
+  const u = { identity: 'user-1', kind: 0 };
+  const dead = { identity: 'agent-AJ_dead', kind: 4 };
+  it('re-dispatches a room whose user stayed, removing the dead agent', () => {
+    expect(afterJobExit([u, dead], 'agent-AJ_dead')).toEqual({ dispatch: true, removeDead: true });
+    expect(afterJobExit([u], 'agent-AJ_dead')).toEqual({ dispatch: true, removeDead: false });
+  });
+  it('leaves a room alone when the user is gone or another agent serves it', () => {
+    expect(afterJobExit([dead], 'agent-AJ_dead').dispatch).toBe(false);
+    expect(afterJobExit([], 'agent-AJ_dead').dispatch).toBe(false);
+    expect(afterJobExit([u, dead, { identity: 'agent-AJ_new', kind: 4 }], 'agent-AJ_dead').dispatch).toBe(false);
   });
 });

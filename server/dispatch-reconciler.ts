@@ -1,8 +1,14 @@
 /**
  * Dispatch reconciliation. LiveKit dispatches a room to an agent worker once, when the room is created,
  * and does not retry: a room created while no worker was registered (a LiveKit server restart, a worker
- * restart, every worker busy) never gets an agent. The reconciler looks for rooms that have a user but no
- * agent for a while, and dispatches them explicitly (CreateDispatch launches a job for an existing room).
+ * restart, every worker busy) never gets an agent, and a room whose job process died keeps a dead agent
+ * participant for a while and then has none. Two paths fix that:
+ *
+ * - `redispatch(room, deadIdentity)`: the worker saw its job for `room` exit (server/job-watch.ts). If the
+ *   user is still there and no other agent is, the dead agent's participant is removed (so the client
+ *   sees it leave at once) and the room is dispatched again: a new job joins within ~1 s.
+ * - `reconcileOnce()` every `intervalMs`: rooms with a user and no agent for `graceMs`, skipping rooms this
+ *   worker is already starting a job for (`busyRooms`), are dispatched explicitly.
  *
  * Run it in one worker per deployment (SOTTO_RECONCILE=0 turns it off elsewhere); two reconcilers may
  * both dispatch the same orphaned room.
@@ -20,13 +26,26 @@ export interface ReconcilerOptions {
   apiSecret: string;
   /** The worker's agent name ('' for automatic dispatch). */
   agentName?: string;
-  /** How often to look, ms. Default 2000. */
+  /** How often to look, ms. Default 1000 (two cheap API calls per room with people). */
   intervalMs?: number;
-  /** A room must be without an agent this long before it is dispatched, ms. Default 3000 (a normal dispatch takes < 1 s). */
+  /** A room must be without an agent this long before it is dispatched, ms. Default 2000 (a normal dispatch takes < 1 s). */
   graceMs?: number;
   /** After a dispatch, leave the room alone this long, ms. Default 15000. */
   backoffMs?: number;
+  /** Rooms this worker has a job for (starting or running): never orphans. Default: none. */
+  busyRooms?: () => Set<string>;
   log?: (msg: string, extra?: Record<string, unknown>) => void;
+}
+
+/** Pure: what to do for a room whose job (agent `gone`) exited, given who is in the room now. */
+export function afterJobExit(
+  participants: readonly { identity: string; kind: number }[],
+  gone: string,
+): { dispatch: boolean; removeDead: boolean } {
+  const removeDead = participants.some((p) => p.identity === gone);
+  const user = participants.some((p) => p.kind === KIND_STANDARD);
+  const liveAgent = participants.some((p) => p.kind === KIND_AGENT && p.identity !== gone);
+  return { dispatch: user && !liveAgent, removeDead };
 }
 
 /** A room as the reconciler sees it: participant kinds are `livekit.ParticipantInfo.Kind` numbers. */
@@ -67,7 +86,7 @@ export function roomsToDispatch(
 export class DispatchReconciler {
   readonly #rooms: RoomServiceClient;
   readonly #dispatch: AgentDispatchClient;
-  readonly #opts: Required<Omit<ReconcilerOptions, 'log'>> & Pick<ReconcilerOptions, 'log'>;
+  readonly #opts: Required<Omit<ReconcilerOptions, 'log' | 'busyRooms'>> & Pick<ReconcilerOptions, 'log' | 'busyRooms'>;
   readonly #seen = new Map<string, number>();
   readonly #dispatchedAt = new Map<string, number>();
   #timer: ReturnType<typeof setInterval> | undefined;
@@ -75,7 +94,7 @@ export class DispatchReconciler {
 
   constructor(options: ReconcilerOptions) {
     const http = options.url.replace(/^ws/, 'http');
-    this.#opts = { agentName: '', intervalMs: 2000, graceMs: 3000, backoffMs: 15_000, ...options, url: http };
+    this.#opts = { agentName: '', intervalMs: 1000, graceMs: 2000, backoffMs: 15_000, ...options, url: http };
     this.#rooms = new RoomServiceClient(http, options.apiKey, options.apiSecret);
     this.#dispatch = new AgentDispatchClient(http, options.apiKey, options.apiSecret);
   }
@@ -90,13 +109,41 @@ export class DispatchReconciler {
     this.#timer = undefined;
   }
 
+  /**
+   * The job serving `room` exited (agent identity `gone`): dispatch the room again at once if its user is
+   * still there and no other agent is. Returns true when it dispatched. Errors are logged; the periodic
+   * pass remains the fallback.
+   */
+  async redispatch(room: string, gone: string, now = Date.now()): Promise<boolean> {
+    try {
+      const parts = await this.#rooms.listParticipants(room);
+      const todo = afterJobExit(
+        parts.map((p) => ({ identity: p.identity, kind: p.kind })),
+        gone,
+      );
+      if (!todo.dispatch) return false;
+      if (todo.removeDead) {
+        await this.#rooms.removeParticipant(room, gone).catch(() => undefined);
+      }
+      this.#dispatchedAt.set(room, now);
+      await this.#dispatch.createDispatch(room, this.#opts.agentName);
+      this.#opts.log?.('re-dispatched a room whose job exited', { room, gone });
+      return true;
+    } catch (e) {
+      // A room that no longer exists (everyone left) is not an error.
+      this.#opts.log?.('re-dispatch after a job exit failed', { room, error: String(e) });
+      return false;
+    }
+  }
+
   /** One pass; returns the rooms it dispatched. Errors (server down) are logged and retried next pass. */
   async reconcileOnce(now = Date.now()): Promise<string[]> {
     if (this.#busy) return [];
     this.#busy = true;
     try {
       const rooms = await this.#rooms.listRooms();
-      const withPeople = rooms.filter((r) => r.numParticipants > 0);
+      const busy = this.#opts.busyRooms?.() ?? new Set<string>();
+      const withPeople = rooms.filter((r) => r.numParticipants > 0 && !busy.has(r.name));
       const detailed: RoomView[] = await Promise.all(
         withPeople.map(async (r) => ({
           name: r.name,

@@ -1,12 +1,25 @@
 /**
- * Binds a {@link RealtimeSession} to a LiveKit room: the first remote participant is the session's
- * user; their audio track feeds the input buffer, their data-channel messages on `REALTIME_TOPIC` are
- * the client events, server events go back to them only, and reply audio goes out on the agent's track.
+ * Binds a {@link RealtimeSession} to a LiveKit room, trusting exactly one participant, the user:
+ *
+ * - **Who the user is**: the first remote participant of kind STANDARD (an end user's token; agents,
+ *   egress, ingress and SIP participants have other kinds) to join the room. One user per room: anyone
+ *   who joins later is ignored for the life of the job, and the user's identity is held even while they
+ *   are away (a rejoin with the same identity resumes the session). The token endpoint is what makes
+ *   this safe: it mints a token for one room and one identity, and refuses an identity already in the
+ *   room (LiveKit would otherwise let a newcomer take the user's place) and agent-like identities.
+ * - **What the agent hears**: it subscribes to nothing by itself (the job connects with
+ *   `AutoSubscribe.SUBSCRIBE_NONE`) and subscribes to the user's microphone track only; any other
+ *   participant's track is never subscribed, so nothing they publish reaches the model.
+ * - **Whom it obeys**: data-channel messages on `REALTIME_TOPIC` from the user only.
+ * - **Whom it tells**: server events go to the user only (`destination_identities`); reply audio goes out
+ *   on the agent's track (LiveKit room permissions decide who may subscribe to it).
  */
 import {
   AudioStream,
+  ParticipantKind,
   RoomEvent,
   TrackKind,
+  TrackSource,
   type RemoteParticipant,
   type RemoteTrack,
   type RemoteTrackPublication,
@@ -21,6 +34,11 @@ import { INPUT_RATE, RealtimeSession, type SessionOptions } from './realtime-ses
 import type { SpeechModel } from './vad/silero-model.ts';
 
 export type Logger = (msg: string, extra?: Record<string, unknown>) => void;
+
+/** True for the one track the agent hears: an audio track from the user's microphone. */
+function isUserMic(pub: RemoteTrackPublication): boolean {
+  return pub.kind === TrackKind.KIND_AUDIO && pub.source === TrackSource.SOURCE_MICROPHONE;
+}
 
 export interface LivekitSessionOptions extends SessionOptions {
   log: Logger;
@@ -64,6 +82,7 @@ export class LivekitSession {
   async start(): Promise<void> {
     const local = this.#room.localParticipant;
     if (!local) throw new Error('room is not connected');
+    this.#room.on(RoomEvent.TrackPublished, this.#onPublished);
     this.#room.on(RoomEvent.TrackSubscribed, this.#onTrack);
     this.#room.on(RoomEvent.DataReceived, this.#onData);
     this.#room.on(RoomEvent.ParticipantConnected, this.#onParticipant);
@@ -72,11 +91,17 @@ export class LivekitSession {
     for (const p of this.#room.remoteParticipants.values()) {
       this.#onParticipant(p);
       for (const pub of p.trackPublications.values()) {
-        if (pub.track?.kind === TrackKind.KIND_AUDIO && p.identity === this.#owner && !this.#reading) {
+        this.#onPublished(pub, p);
+        if (pub.track && isUserMic(pub) && p.identity === this.#owner && !this.#reading) {
           this.#readTrack(pub.track, p.identity);
         }
       }
     }
+  }
+
+  /** The identity of the session's user (null until one joined). */
+  get owner(): string | null {
+    return this.#owner;
   }
 
   /** True while the session's user is in the room. */
@@ -88,6 +113,7 @@ export class LivekitSession {
     if (this.#closed) return;
     this.#closed = true;
     this.#session.close();
+    this.#room.off(RoomEvent.TrackPublished, this.#onPublished);
     this.#room.off(RoomEvent.TrackSubscribed, this.#onTrack);
     this.#room.off(RoomEvent.DataReceived, this.#onData);
     this.#room.off(RoomEvent.ParticipantConnected, this.#onParticipant);
@@ -109,8 +135,23 @@ export class LivekitSession {
       this.#log('ignoring a second participant: one session per room', { participant: p.identity });
       return;
     }
+    if (p.kind !== ParticipantKind.STANDARD) {
+      this.#log('ignoring a non-user participant', { participant: p.identity, kind: p.kind });
+      return;
+    }
     this.#owner = p.identity;
+    this.#log('session user', { participant: p.identity });
     this.#session.start();
+    // Tracks the user published before they became the owner (they joined first, then we looked).
+    for (const pub of p.trackPublications.values()) this.#onPublished(pub, p);
+  };
+
+  /** Subscribes to the user's microphone only; nobody else's track is ever subscribed. */
+  readonly #onPublished = (pub: RemoteTrackPublication, p: RemoteParticipant): void => {
+    if (this.#closed) return;
+    const wanted = p.identity === this.#owner && isUserMic(pub);
+    if (wanted && !pub.subscribed) pub.setSubscribed(true);
+    else if (!wanted && pub.subscribed) pub.setSubscribed(false);
   };
 
   readonly #onLeft = (p: RemoteParticipant): void => {
@@ -120,8 +161,12 @@ export class LivekitSession {
     this.#reading = null;
   };
 
-  readonly #onTrack = (track: RemoteTrack, _pub: RemoteTrackPublication, p: RemoteParticipant): void => {
-    if (track.kind !== TrackKind.KIND_AUDIO || p.identity !== this.#owner) return;
+  readonly #onTrack = (track: RemoteTrack, pub: RemoteTrackPublication, p: RemoteParticipant): void => {
+    if (p.identity !== this.#owner || !isUserMic(pub)) {
+      // Not ours to hear (a subscription we did not ask for): drop it.
+      pub.setSubscribed(false);
+      return;
+    }
     // A new track of the user (rejoin, device change) replaces the one being read.
     this.#readTrack(track, p.identity);
   };

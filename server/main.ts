@@ -8,6 +8,7 @@ import { fileURLToPath } from 'node:url';
 import { AgentServer, initializeLogger, ServerOptions } from '@livekit/agents';
 import { ConfigError, readConfig } from './config.ts';
 import { DispatchReconciler } from './dispatch-reconciler.ts';
+import { JobWatch } from './job-watch.ts';
 
 async function main(): Promise<void> {
   let config;
@@ -42,9 +43,12 @@ async function main(): Promise<void> {
     }),
   );
   let stopping = false;
+  // Set below; stopped first on shutdown so the jobs the worker ends on purpose are not re-dispatched.
+  let jobWatch: JobWatch | null = null;
   const stop = (signal: string): void => {
     if (stopping) return;
     stopping = true;
+    jobWatch?.stop();
     console.error(`[agent] ${signal}: shutting down`);
     const force = setTimeout(() => process.exit(1), 5_000);
     force.unref();
@@ -71,11 +75,28 @@ async function main(): Promise<void> {
           log: (msg, extra) => {
             console.error(`[agent] ${msg} ${JSON.stringify(extra ?? {})}`);
           },
+          busyRooms: () => jobWatch?.rooms() ?? new Set(),
         });
+  // A job process that dies (crash, SIGKILL) leaves its room without an agent: re-dispatch it at once.
+  jobWatch = reconciler
+    ? new JobWatch(
+        () =>
+          server.activeJobs.map((j) => ({
+            id: j.job.id,
+            room: j.job.room?.name ?? '',
+            identity: j.acceptArguments.identity,
+          })),
+        (job) => {
+          if (!stopping) void reconciler.redispatch(job.room, job.identity);
+        },
+      )
+    : null;
   reconciler?.start();
+  jobWatch?.start();
   try {
     await server.run();
   } finally {
+    jobWatch?.stop();
     reconciler?.stop();
   }
 }

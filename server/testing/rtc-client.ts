@@ -8,13 +8,16 @@ import {
   AudioSource,
   AudioStream,
   LocalAudioTrack,
+  ParticipantKind,
   Room,
+  type LocalTrackPublication,
   RoomEvent,
   TrackKind,
   TrackPublishOptions,
   TrackSource,
   type RemoteParticipant,
   type RemoteTrack,
+  type RemoteTrackPublication,
 } from '@livekit/rtc-node';
 import { AccessToken } from 'livekit-server-sdk';
 import {
@@ -48,6 +51,7 @@ export class RtcClient {
   #source = new AudioSource(RATE, 1, 100);
   #track = LocalAudioTrack.createAudioTrack('mic', this.#source);
   #waiters: (() => void)[] = [];
+  #micPub: LocalTrackPublication | null = null;
   #closed = false;
 
   static async connect(opts: ClientOptions): Promise<RtcClient> {
@@ -69,12 +73,28 @@ export class RtcClient {
     this.room.on(RoomEvent.TrackSubscribed, (track: RemoteTrack, _pub, _p: RemoteParticipant) => {
       if (track.kind === TrackKind.KIND_AUDIO) void this.#listen(track);
     });
-    await this.room.connect(opts.url, await at.toJwt(), { autoSubscribe: true, dynacast: false });
+    // Like the SDK: hear the agent only, never another participant of the room.
+    const subscribeAgent = (pub: RemoteTrackPublication, p: RemoteParticipant): void => {
+      if (p.kind === ParticipantKind.AGENT && pub.kind === TrackKind.KIND_AUDIO && !pub.subscribed) {
+        pub.setSubscribed(true);
+      }
+    };
+    this.room.on(RoomEvent.TrackPublished, subscribeAgent);
+    await this.room.connect(opts.url, await at.toJwt(), { autoSubscribe: false, dynacast: false });
+    for (const p of this.room.remoteParticipants.values()) {
+      for (const pub of p.trackPublications.values()) subscribeAgent(pub, p);
+    }
     const pubOpts = new TrackPublishOptions();
     pubOpts.source = TrackSource.SOURCE_MICROPHONE;
     const local = this.room.localParticipant;
     if (!local) throw new Error('not connected');
-    await local.publishTrack(this.#track, pubOpts);
+    this.#micPub = await local.publishTrack(this.#track, pubOpts);
+  }
+
+  /** Resolves once someone (the agent) subscribed to this client's microphone track. */
+  micSubscribed(): Promise<void> {
+    if (!this.#micPub) return Promise.reject(new Error('not connected'));
+    return this.#micPub.waitForSubscription();
   }
 
   async #listen(track: RemoteTrack): Promise<void> {
