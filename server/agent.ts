@@ -4,7 +4,7 @@
  * before it gets a room (one is kept idle), so the brain (TTS) and the VAD model are loaded by then.
  */
 import { AutoSubscribe, defineAgent, log, type JobContext, type JobProcess } from '@livekit/agents';
-import { RoomEvent } from '@livekit/rtc-node';
+import { ParticipantKind, RoomEvent } from '@livekit/rtc-node';
 import { SERVER_VAD_DEFAULTS } from '../src/protocol/index.ts';
 import { createBrain, type Brain, type BrainOptions } from './brains/index.ts';
 import { ConfigError, readConfig, type AgentConfig } from './config.ts';
@@ -60,6 +60,14 @@ export default defineAgent<ProcData>({
     const brain = ctx.proc.userData.brain ?? (await createBrain(config.brain, brainOptions(config)));
     // Subscribe to nothing by default: the session subscribes to its user's microphone only.
     await ctx.connect(undefined, AutoSubscribe.SUBSCRIBE_NONE);
+    // One agent per room: a duplicate dispatch (a re-dispatch that raced a slow job start) leaves at once
+    // rather than answer the user twice. A crashed job's participant is removed before its re-dispatch.
+    const other = [...ctx.room.remoteParticipants.values()].find((p) => p.kind === ParticipantKind.AGENT);
+    if (other) {
+      logger.info({ other: other.identity }, 'room already has an agent; leaving');
+      ctx.shutdown('room already served');
+      return;
+    }
     const session = new LivekitSession(ctx.room, brain, {
       log: (msg, extra) => {
         logger.info(extra ?? {}, msg);

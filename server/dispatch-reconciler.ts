@@ -30,7 +30,7 @@ export interface ReconcilerOptions {
   intervalMs?: number;
   /** A room must be without an agent this long before it is dispatched, ms. Default 2000 (a normal dispatch takes < 1 s). */
   graceMs?: number;
-  /** After a dispatch, leave the room alone this long, ms. Default 15000. */
+  /** After a dispatch, leave the room alone this long, ms. Default 30000 (a job start on a busy machine can take 20 s). */
   backoffMs?: number;
   /** Rooms this worker has a job for (starting or running): never orphans. Default: none. */
   busyRooms?: () => Set<string>;
@@ -94,7 +94,7 @@ export class DispatchReconciler {
 
   constructor(options: ReconcilerOptions) {
     const http = options.url.replace(/^ws/, 'http');
-    this.#opts = { agentName: '', intervalMs: 1000, graceMs: 2000, backoffMs: 15_000, ...options, url: http };
+    this.#opts = { agentName: '', intervalMs: 1000, graceMs: 2000, backoffMs: 30_000, ...options, url: http };
     this.#rooms = new RoomServiceClient(http, options.apiKey, options.apiSecret);
     this.#dispatch = new AgentDispatchClient(http, options.apiKey, options.apiSecret);
   }

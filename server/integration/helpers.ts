@@ -24,8 +24,11 @@ export function joinFreshRoom(tag: string): Promise<RtcClient> {
   return joinRoom(`${tag}-${randomBytes(4).toString('hex')}`);
 }
 
-/** A client in room `room` as `identity`, ready once `session.created` arrived. */
-export async function joinRoom(room: string, identity = 'user'): Promise<RtcClient> {
+/**
+ * A client in room `room` as `identity`, ready once `session.created` arrived (within `readyMs`: a job
+ * process starting on a busy 2-core machine can take tens of seconds).
+ */
+export async function joinRoom(room: string, identity = 'user', readyMs = 30_000): Promise<RtcClient> {
   const stack = inject('stack');
   const client = await RtcClient.connect({
     url: stack.url,
@@ -35,7 +38,7 @@ export async function joinRoom(room: string, identity = 'user'): Promise<RtcClie
     identity,
   });
   try {
-    await client.waitFor('session.created', 1, 30_000);
+    await client.waitFor('session.created', 1, readyMs);
   } catch (e) {
     await client.close();
     throw e;

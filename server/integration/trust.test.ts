@@ -32,7 +32,7 @@ describe.skipIf(!INTEGRATION)('integration: one trusted user per room', () => {
   it('a second participant is not heard, not obeyed and told nothing', async () => {
     const stack = inject('stack');
     const room = `trust-${randomBytes(4).toString('hex')}`;
-    const user = await joinRoom(room, 'user');
+    const user = await joinRoom(room, 'user', 120_000);
     clients.push(user);
     // The agent subscribes to the user's microphone.
     expect(await settlesWithin(user.micSubscribed(), 20_000)).toBe(true);
@@ -63,12 +63,12 @@ describe.skipIf(!INTEGRATION)('integration: one trusted user per room', () => {
     // Nothing went to the intruder, and its microphone was never subscribed (the user's was, long ago).
     expect(intruder.events.map((e) => e.type)).toEqual([]);
     expect(await settlesWithin(intruder.micSubscribed(), 2000)).toBe(false);
-  });
+  }, 240_000);
 
   it('the token endpoint refuses the identity of the user in the room, and agent identities', async () => {
     const stack = inject('stack');
     const room = `token-${randomBytes(4).toString('hex')}`;
-    const user = await joinRoom(room, 'alice');
+    const user = await joinRoom(room, 'alice', 120_000);
     clients.push(user);
     const opts = { livekitUrl: stack.url, apiKey: stack.apiKey, apiSecret: stack.apiSecret };
     const lookup = roomServiceLookup(opts);
@@ -85,5 +85,5 @@ describe.skipIf(!INTEGRATION)('integration: one trusted user per room', () => {
     expect(await code(issueToken(opts, lookup, `no-such-room-${randomBytes(3).toString('hex')}`, 'alice'))).toBe(
       'minted',
     );
-  });
+  }, 240_000);
 });
