@@ -35,6 +35,11 @@ const BENCHES: Record<string, BenchEntry> = {
     run: 'runLatencyBench',
     what: 'voice-to-voice in Chromium: sotto, sotto_eager vs server_vad and @ricky0123/vad-web',
   },
+  chaos: {
+    module: 'bench/chaos.ts',
+    run: 'runChaosBench',
+    what: 'faults against the real stack (server kill, 30 s outage, removal, offline, job kill, freeze) x fallback auto/off',
+  },
   offline: {
     module: 'bench/offline.ts',
     run: 'runOfflineBench',
