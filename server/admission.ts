@@ -80,16 +80,19 @@ export class AdmissionCore {
     return this.rate + unseen * this.perSession;
   }
 
-  /** Load for LiveKit: 1 = full (no room for one more session). */
+  /**
+   * Load for LiveKit, >= 1 = full: the CPU the tree would use with one more session over the budget, or
+   * the share of job slots in use, whichever is higher.
+   */
   load(jobs: number, pending: number): number {
     const cpu = (this.projected(jobs, pending) + this.perSession) / this.budget;
-    const slots = (jobs + pending + 1) / this.maxJobs;
+    const slots = (jobs + pending) / this.maxJobs;
     return Math.round(Math.max(cpu, slots) * 1000) / 1000;
   }
 
   /** Whether one more session fits now. */
   admit(jobs: number, pending: number): boolean {
-    return this.load(jobs, pending) <= 1;
+    return this.projected(jobs, pending) + this.perSession <= this.budget && jobs + pending < this.maxJobs;
   }
 }
 

@@ -29,6 +29,11 @@ export interface AgentConfig {
    * `SOTTO_CPU_TARGET`, default 0.7.
    */
   cpuTarget: number;
+  /**
+   * Rooms that may wait for a job process to start when none is warm; beyond that a room is refused at
+   * once (`agent_unavailable`) instead of queueing behind process starts. Env `SOTTO_START_QUEUE`, default 2.
+   */
+  startQueue: number;
   /** Log level of the agent framework. Env `SOTTO_LOG_LEVEL`, default `info`. */
   logLevel: string;
   /**
@@ -95,6 +100,7 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): AgentConfig {
     idleProcesses: Math.max(1, int(env, 'SOTTO_IDLE_PROCESSES', 4)),
     maxJobs: Math.max(1, int(env, 'SOTTO_MAX_JOBS', 32)),
     cpuTarget: fraction(env, 'SOTTO_CPU_TARGET', 0.7),
+    startQueue: int(env, 'SOTTO_START_QUEUE', 2),
     logLevel: env.SOTTO_LOG_LEVEL ?? 'info',
     turnDetection: oneOf(env, 'SOTTO_TURN_DETECTION', ['none', 'server_vad'], 'none'),
     echoMode: oneOf(env, 'SOTTO_ECHO_MODE', ['speak', 'literal'], 'speak'),

@@ -9,6 +9,7 @@ import { InferenceRunner, type AgentServer, type JobRequest } from '@livekit/age
 import { CpuAdmission } from './admission.ts';
 import type { AgentConfig } from './config.ts';
 import { UnservedNotice } from './unserved-notice.ts';
+import { warmProcesses, watchWarmPool } from './warm-pool.ts';
 
 /** The framework's method name for LiveKit's audio end-of-turn model (`inference/eot/runner`). */
 const EOT_METHOD = 'lk_eot_audio';
@@ -68,6 +69,7 @@ export function capacityOptions(
   });
   let full = false;
   let worker: AgentServer | null = null;
+  watchWarmPool();
   return {
     admission,
     notice,
@@ -95,8 +97,18 @@ export function capacityOptions(
     },
     loadThreshold: 1,
     requestFunc: async (req) => {
-      if (!admission.tryAdmit(worker?.activeJobs.length ?? 0)) {
-        log('refused a room: it would not fit in the CPU budget', { room: req.room?.name });
+      // No warm job process left for it, and `startQueue` rooms already wait for one: it would wait
+      // behind process starts (one at a time, seconds each on a busy machine) while they burn CPU the
+      // live sessions need. Refuse it now instead.
+      const warm = warmProcesses();
+      const why =
+        warm !== null && warm - admission.pending < 1 - config.startQueue
+          ? 'no warm job process'
+          : !admission.tryAdmit(worker?.activeJobs.length ?? 0)
+            ? 'it would not fit (CPU budget or job cap)'
+            : null;
+      if (why) {
+        log(`refused a room: ${why}`, { room: req.room?.name, warm, pending: admission.pending });
         await req.reject();
         if (req.room?.name) notice.refused(req.room.name);
         return;
