@@ -35,6 +35,11 @@ const BENCHES: Record<string, BenchEntry> = {
     run: 'runLatencyBench',
     what: 'voice-to-voice in Chromium: sotto, sotto_eager vs server_vad and @ricky0123/vad-web',
   },
+  turns: {
+    module: 'bench/turns.ts',
+    run: 'runTurnsBench',
+    what: 'turn-taking: false cut-offs vs dead air for silence, vad-web, LiveKit v1-mini (Smart Turn, Sotto when landed)',
+  },
   offline: {
     module: 'bench/offline.ts',
     run: 'runOfflineBench',
