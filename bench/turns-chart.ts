@@ -48,7 +48,7 @@ export function curvesSvg(id: string, title: string, series: readonly ChartSerie
     const pts = s.curve
       .filter((p) => p.false_cutoff_pct !== null && p.dead_air_ms_p50 !== null)
       .map((p) => [x(p.dead_air_ms_p50 ?? 0), y(p.false_cutoff_pct ?? 0)] as const)
-      .sort((a, b) => a[0] - b[0]);
+      .sort((a, b) => a[0] - b[0] || a[1] - b[1]);
     const path = pts.map(([px, py], k) => `${k === 0 ? 'M' : 'L'}${px.toFixed(1)},${py.toFixed(1)}`).join('');
     const d = s.at_default;
     const dot =
