@@ -16,7 +16,16 @@ const root = fileURLToPath(new URL('..', import.meta.url));
 /** The page analyses ~13 min of audio several times faster than real time; this bounds a stuck run. */
 const RUN_TIMEOUT_MS = 900_000;
 
-export async function runTurnsPage(config: TurnsBenchConfig): Promise<TurnsBenchRaw> {
+export interface TurnsPage {
+  /** Runs the VAD part (demo/lab/turns-bench.ts `run`). */
+  run(config: TurnsBenchConfig): Promise<TurnsBenchRaw>;
+  /** Calls another method of `window.turnsBench` with a JSON argument (after `run`, on the same stream). */
+  call(method: string, arg: unknown): Promise<unknown>;
+  close(): Promise<void>;
+}
+
+/** Opens the page; the caller closes it (every exit path). */
+export async function openTurnsPage(): Promise<TurnsPage> {
   const port = await freeTcpPort();
   let vite: ViteDevServer | null = null;
   let browser: Browser | null = null;
@@ -29,6 +38,11 @@ export async function runTurnsPage(config: TurnsBenchConfig): Promise<TurnsBench
   };
   process.once('SIGINT', onSignal);
   process.once('SIGTERM', onSignal);
+  const close = async (): Promise<void> => {
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+    await stop();
+  };
   try {
     vite = await createServer({
       configFile: join(root, 'vite.config.ts'),
@@ -48,25 +62,34 @@ export async function runTurnsPage(config: TurnsBenchConfig): Promise<TurnsBench
       null,
       { timeout: 120_000 },
     );
-    const run = page.evaluate(
-      (json) =>
-        (window as unknown as { turnsBench: { run(c: unknown): Promise<unknown> } }).turnsBench.run(JSON.parse(json)),
-      JSON.stringify(config),
-    );
-    let timer: ReturnType<typeof setTimeout> | undefined;
-    const timeout = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => {
-        reject(new Error(`the turns bench page did not finish in ${RUN_TIMEOUT_MS / 1000} s`));
-      }, RUN_TIMEOUT_MS);
-    });
-    const raw = (await Promise.race([run, timeout]).finally(() => {
-      clearTimeout(timer);
-    })) as TurnsBenchRaw;
-    if (problems.length > 0) throw new Error(`the turns bench page failed: ${problems.join('; ')}`);
-    return raw;
-  } finally {
-    process.off('SIGINT', onSignal);
-    process.off('SIGTERM', onSignal);
-    await stop();
+    const call = async (method: string, arg: unknown): Promise<unknown> => {
+      // The argument crosses as JSON (Playwright's serialisable-type check chokes on some option types).
+      const run = page.evaluate(
+        ([m, json]) =>
+          (window as unknown as { turnsBench: Record<string, (c: unknown) => Promise<unknown>> }).turnsBench[m]?.(
+            JSON.parse(json),
+          ),
+        [method, JSON.stringify(arg)] as const,
+      );
+      let timer: ReturnType<typeof setTimeout> | undefined;
+      const timeout = new Promise<never>((_, reject) => {
+        timer = setTimeout(() => {
+          reject(new Error(`the turns bench page did not finish ${method} in ${RUN_TIMEOUT_MS / 1000} s`));
+        }, RUN_TIMEOUT_MS);
+      });
+      const out = await Promise.race([run, timeout]).finally(() => {
+        clearTimeout(timer);
+      });
+      if (problems.length > 0) throw new Error(`the turns bench page failed: ${problems.join('; ')}`);
+      return out;
+    };
+    return {
+      run: async (config) => (await call('run', config)) as TurnsBenchRaw,
+      call,
+      close,
+    };
+  } catch (e) {
+    await close();
+    throw e;
   }
 }

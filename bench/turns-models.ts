@@ -4,21 +4,27 @@
  * same way as LiveKit's model (bench/turns-policy.ts). Until its module and weights are in the tree,
  * the rows say `"not run: <reason>"` (never a made-up number).
  *
- * Wiring, once src/vad/turn/ (Smart Turn in the VAD worker) has landed:
- * - `loadSmartTurn()` returns `{ predict, threshold, inferenceMs, parity }`: predict through the worker
- *   (Chromium, wasm, 1 thread; e.g. a page method beside demo/lab/turns-bench.ts that posts each question's
- *   audio to the worker's predict API), `threshold` = SMART_TURN_THRESHOLD, `parity` = max |JS - Python| over
- *   the parity fixture;
- * - `sotto` = the session's policy (first question at its first pause, re-asked as the pause grows, a silence
- *   ceiling): its own ModelPolicy with the policy's defaults, at the default threshold.
+ * Wiring: when src/vad/turn/smart-turn.ts (issue 12 item 1) and its weights are in the tree, bench/turns.ts
+ * asks it on the bench page (demo/lab/turns-bench.ts `smartTurn`: the module's `SmartTurn` on
+ * onnxruntime-web wasm, 1 thread, the page's copy of the stream) and these rows fill in by themselves. Once
+ * the worker exposes its predict API, that page method can post the questions to the worker instead.
+ * `sotto` (the session's policy: first question at its first pause, re-asked as the pause grows, a silence
+ * ceiling) is then a ModelPolicy with the policy's own defaults, scored at its default threshold.
  */
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { toolsDir } from '../scripts/tools.mjs';
 import type { ChartSeries } from './turns-chart.ts';
-import { askPoints, policyDecisions, type ModelPolicy, type Pause, type TurnModel } from './turns-policy.ts';
-import { operatingPoints, percentile, scoreDecisions, type CurvePoint, type TruthTurn } from './turns-score.ts';
+import { policyDecisions, type ModelPolicy, type Pause, type TurnModel } from './turns-policy.ts';
+import {
+  operatingPoints,
+  percentile,
+  scoreDecisions,
+  type CurvePoint,
+  type Score,
+  type TruthTurn,
+} from './turns-score.ts';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const RATE = 16_000;
@@ -27,27 +33,24 @@ const RATE = 16_000;
 export const SMART_TURN_MODULE = join(root, 'src', 'vad', 'turn', 'smart-turn.ts');
 export const SMART_TURN_WEIGHTS = join(toolsDir(root), 'models', 'smart-turn-v3.2', 'smart-turn-v3.2-cpu.onnx');
 
-export interface LoadedTurnModel {
-  predict: TurnModel;
-  threshold: number;
-  inferenceMs: number[];
-  parity: number | string;
-  close(): Promise<void>;
-}
-
 /** Why Smart Turn cannot run in this tree, or null when it can. */
 export function smartTurnMissing(): string | null {
   if (!existsSync(SMART_TURN_MODULE))
     return `Smart Turn is not in this tree (${SMART_TURN_MODULE.slice(root.length)} missing; issue 12 item 1)`;
   if (!existsSync(SMART_TURN_WEIGHTS))
     return `Smart Turn weights missing (${SMART_TURN_WEIGHTS}); run scripts/setup.mjs`;
-  return 'Smart Turn is in the tree but its worker predict API is not wired into bench/turns-models.ts yet';
+  return null;
+}
+
+/** A turn model's answers at the ask points, with its default threshold and its time per question. */
+export interface ModelAnswers {
+  answers: ReadonlyMap<number, number>;
+  threshold: number;
+  inferenceMs: readonly number[];
 }
 
 export interface SmartTurnInput {
   pauses: readonly Pause[];
-  asks: readonly number[];
-  audioUpTo: (at: number) => Float32Array;
   policy: ModelPolicy;
   thresholds: readonly number[];
 }
@@ -59,7 +62,7 @@ export interface SmartTurnRows {
   inferenceP95: number | string;
 }
 
-/** Answers of `model` at every ask point (in order, one at a time). */
+/** Answers of a per-question model at every ask point (in order, one at a time). */
 export async function answersOf(
   model: TurnModel,
   asks: readonly number[],
@@ -84,40 +87,42 @@ export function modelCurve(
   }));
 }
 
-export async function smartTurnRows(
-  input: SmartTurnInput,
-  load?: () => Promise<LoadedTurnModel>,
-): Promise<SmartTurnRows> {
-  const missing = load ? null : smartTurnMissing();
-  if (missing !== null || !load) {
-    const why = `not run: ${missing ?? 'no loader'}`;
+/**
+ * The `smart_turn` / `sotto` rows from Smart Turn's answers, or `"not run: <why>"` rows. `parity_max_abs_diff`
+ * is the turn-model parity test's figure (src/vad/turn/smart-turn.test.ts, JS vs the Python reference); it
+ * is not recomputed here.
+ */
+export function smartTurnRows(input: SmartTurnInput, model: ModelAnswers | { notRun: string }): SmartTurnRows {
+  if ('notRun' in model) {
+    const why = `not run: ${model.notRun}`;
     return {
-      detectors: () => ({ smart_turn: why, sotto: `not run: Sotto's turn policy needs Smart Turn (${missing ?? ''})` }),
+      detectors: () => ({ smart_turn: why, sotto: `not run: Sotto's turn policy needs Smart Turn (${model.notRun})` }),
       series: () => [],
       parity: why,
       inferenceP95: why,
     };
   }
-  const model = await load();
-  let answers: Map<number, number>;
-  try {
-    answers = await answersOf(model.predict, askPoints(input.pauses, input.policy), input.audioUpTo);
-  } finally {
-    await model.close();
-  }
   const curve = (turns: readonly TruthTurn[]): CurvePoint[] =>
-    modelCurve(turns, input.pauses, answers, input.policy, input.thresholds);
+    modelCurve(turns, input.pauses, model.answers, input.policy, input.thresholds);
+  const atDefault = (turns: readonly TruthTurn[]): Score =>
+    scoreDecisions(turns, policyDecisions(input.pauses, model.answers, model.threshold, input.policy), RATE);
   return {
     detectors: (turns) => {
       const c = curve(turns);
-      const at = scoreDecisions(turns, policyDecisions(input.pauses, answers, model.threshold, input.policy), RATE);
       return {
-        smart_turn: { swept: 'threshold', default_threshold: model.threshold, ...at, ...operatingPoints(c), curve: c },
-        sotto: "not run: Sotto's policy module is not wired yet (see bench/turns-models.ts)",
+        smart_turn: {
+          swept: 'threshold',
+          how: `Smart Turn v3.2 (src/vad/turn/smart-turn.ts on onnxruntime-web wasm, 1 thread, in Chromium), asked like every turn model (bench/turns-policy.ts), default threshold ${model.threshold}`,
+          default_threshold: model.threshold,
+          ...atDefault(turns),
+          ...operatingPoints(c),
+          curve: c,
+        },
+        sotto: "not run: Sotto's turn policy (issue 12 item 2) is not in this tree; see bench/turns-models.ts",
       };
     },
-    series: (turns) => [{ name: 'Smart Turn v3.2', curve: curve(turns) }],
-    parity: model.parity,
+    series: (turns) => [{ name: 'Smart Turn v3.2', curve: curve(turns), at_default: atDefault(turns) }],
+    parity: 'not run: see the turn-model parity test (src/vad/turn/smart-turn.test.ts)',
     inferenceP95: percentile(model.inferenceMs, 0.95) ?? 'no questions',
   };
 }

@@ -20,11 +20,17 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import type { TurnsBenchRaw } from '../demo/lab/turns-bench.ts';
-import { runTurnsPage } from './turns-browser.ts';
+import type { TurnModelAnswers, TurnsBenchRaw } from '../demo/lab/turns-bench.ts';
+import { openTurnsPage, type TurnsPage } from './turns-browser.ts';
 import { writeTurnsChart, type ChartSeries } from './turns-chart.ts';
 import { livekitTurnModel } from './turns-livekit.ts';
-import { smartTurnRows } from './turns-models.ts';
+import {
+  SMART_TURN_MODULE,
+  SMART_TURN_WEIGHTS,
+  smartTurnMissing,
+  smartTurnRows,
+  type ModelAnswers,
+} from './turns-models.ts';
 import {
   agentsSessionDecisions,
   askPoints,
@@ -182,14 +188,45 @@ function sameDecisions(a: readonly number[], b: readonly number[]): boolean {
   return x.length === y.length && x.every((v, i) => v === y[i]);
 }
 
+/** Smart Turn's answers at the ask points, asked on the bench page, or why it cannot run. */
+async function askSmartTurn(
+  page: TurnsPage,
+  raw: TurnsBenchRaw,
+  asks: readonly number[],
+): Promise<ModelAnswers | { notRun: string }> {
+  const missing = smartTurnMissing();
+  if (missing !== null) return { notRun: missing };
+  const a = (await page.call('smartTurn', {
+    moduleUrl: `/@fs${SMART_TURN_MODULE}`,
+    modelUrl: `/@fs${SMART_TURN_WEIGHTS}`,
+    ortBase: `/@fs${join(root, 'node_modules', 'onnxruntime-web', 'dist')}/`,
+    from: asks.map((at) => fixtureStart(raw, at)),
+    at: asks,
+  })) as TurnModelAnswers;
+  return {
+    answers: new Map(asks.map((at, k) => [at, a.probability[k] ?? Number.NaN])),
+    threshold: a.threshold,
+    inferenceMs: a.ms,
+  };
+}
+
 export async function runTurnsBench(): Promise<Record<string, unknown>> {
+  const page = await openTurnsPage();
+  try {
+    return await bench(page);
+  } finally {
+    await page.close();
+  }
+}
+
+async function bench(page: TurnsPage): Promise<Record<string, unknown>> {
   const all = await fixtures();
   // SOTTO_TURNS_ONLY=<regex>: a subset of the fixtures (quick runs while working on the bench).
   const only = process.env.SOTTO_TURNS_ONLY;
   const manifest = only ? { ...all, fixtures: all.fixtures.filter((f) => new RegExp(only).test(f.name)) } : all;
   const t0 = performance.now();
   const url = (f: FixtureEntry): string => `/@fs${join(FIXTURES, f.file)}`;
-  const raw = await runTurnsPage({
+  const raw = await page.run({
     urls: manifest.fixtures.map(url),
     gapSamples: GAP_SAMPLES,
     silenceMs: WORKER_SILENCE,
@@ -269,7 +306,10 @@ export async function runTurnsBench(): Promise<Record<string, unknown>> {
   const lkAtDefault = (set: TruthTurn[]): Score =>
     scoreDecisions(set, policyDecisions(pauses, lkAnswers, lk.threshold, MODEL_POLICY), RATE);
 
-  const smart = await smartTurnRows({ pauses, asks, audioUpTo, policy: MODEL_POLICY, thresholds: THRESHOLDS });
+  const smart = smartTurnRows(
+    { pauses, policy: MODEL_POLICY, thresholds: THRESHOLDS },
+    await askSmartTurn(page, raw, asks),
+  );
 
   const detectorsFor = (set: string): Record<string, unknown> => {
     const sc = silenceCurves[set] ?? [];

@@ -10,6 +10,7 @@
  *   probability of every frame (the Node side runs vad-web's FrameProcessor over them for its sweep).
  */
 import { NonRealTimeVAD } from '@ricky0123/vad-web';
+import * as ort from 'onnxruntime-web';
 import { SESSION_ENDPOINTER_DEFAULTS } from '../../src/session/options.ts';
 import { VAD_ENDPOINTER_DEFAULTS } from '../../src/vad/vad-config.ts';
 import { VadClient } from '../../src/vad/vad-client.ts';
@@ -148,6 +149,67 @@ async function runVadWeb(stream: Float32Array, cfg: TurnsBenchConfig): Promise<T
   return { probability, frameSamples: vad.frameSamples, modelMs };
 }
 
+/** The stream of the last `run` (turn models are asked about it afterwards). */
+let lastStream: Float32Array | null = null;
+
+export interface TurnModelQuestions {
+  /** URL of the module that exports `SmartTurn` (src/vad/turn/smart-turn.ts) and the weights' URL. */
+  moduleUrl: string;
+  modelUrl: string;
+  ortBase: string;
+  /** Question k: the stream's audio from `from[k]` up to `at[k]` (samples). */
+  from: number[];
+  at: number[];
+}
+
+export interface TurnModelAnswers {
+  threshold: number;
+  probability: number[];
+  /** Wall time of each question (front end + model), ms. */
+  ms: number[];
+  initMs: number;
+}
+
+interface SmartTurnModule {
+  SMART_TURN_THRESHOLD: number;
+  SmartTurn: new (
+    session: ort.InferenceSession,
+    float32: (data: Float32Array, dims: readonly number[]) => ort.Tensor,
+  ) => { predict(audio: Float32Array): Promise<number>; release(): Promise<void> };
+}
+
+/**
+ * Smart Turn v3.2 on this page (onnxruntime-web wasm, 1 thread, as in the VAD worker), through the SDK's own
+ * front end + model module, loaded by URL so this page builds whether or not that module is in the tree.
+ */
+async function smartTurn(q: TurnModelQuestions): Promise<TurnModelAnswers> {
+  const stream = lastStream;
+  if (!stream) throw new Error('smartTurn() before run()');
+  const t0 = performance.now();
+  const mod = (await import(/* @vite-ignore */ q.moduleUrl)) as SmartTurnModule;
+  ort.env.wasm.wasmPaths = q.ortBase;
+  ort.env.wasm.numThreads = 1;
+  const res = await fetch(q.modelUrl);
+  if (!res.ok) throw new Error(`${q.modelUrl}: HTTP ${res.status}`);
+  const session = await ort.InferenceSession.create(new Uint8Array(await res.arrayBuffer()), {
+    executionProviders: ['wasm'],
+  });
+  const turn = new mod.SmartTurn(session, (data, dims) => new ort.Tensor('float32', data, dims));
+  const initMs = performance.now() - t0;
+  const probability: number[] = [];
+  const ms: number[] = [];
+  try {
+    for (const [k, at] of q.at.entries()) {
+      const t = performance.now();
+      probability.push(await turn.predict(stream.subarray(q.from[k] ?? 0, at)));
+      ms.push(performance.now() - t);
+    }
+  } finally {
+    await turn.release();
+  }
+  return { threshold: mod.SMART_TURN_THRESHOLD, probability, ms, initMs };
+}
+
 async function run(cfg: TurnsBenchConfig): Promise<TurnsBenchRaw> {
   const clips = await Promise.all(cfg.urls.map(decode16k));
   const offsets: number[] = [];
@@ -160,6 +222,7 @@ async function run(cfg: TurnsBenchConfig): Promise<TurnsBenchRaw> {
   clips.forEach((c, i) => {
     stream.set(c, offsets[i] ?? 0);
   });
+  lastStream = stream;
   const workers: WorkerRun[] = [];
   for (const [i, s] of cfg.silenceMs.entries()) workers.push(await runWorker(stream, s, i === 0));
   const vadWeb = await runVadWeb(stream, cfg);
@@ -172,5 +235,5 @@ async function run(cfg: TurnsBenchConfig): Promise<TurnsBenchRaw> {
   };
 }
 
-const bench = { run, ready: true };
+const bench = { run, smartTurn, ready: true };
 (window as unknown as { turnsBench: typeof bench }).turnsBench = bench;
