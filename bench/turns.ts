@@ -243,6 +243,8 @@ async function bench(page: TurnsPage): Promise<Record<string, unknown>> {
     all: turns,
     real: turns.filter((t) => t.set === 'real'),
     synthetic: turns.filter((t) => t.set === 'synthetic'),
+    // The reality check: real-speech turns that have pauses inside (joined, stretched, or natural).
+    real_with_pauses: turns.filter((t) => t.set === 'real' && t.holds.length > 0),
   };
   const main = raw.workers[0];
   if (!main || main.position.length === 0) throw new Error('no frames from the VAD worker');
@@ -349,7 +351,11 @@ async function bench(page: TurnsPage): Promise<Record<string, unknown>> {
   };
 
   const detectors = detectorsFor('all');
-  const bySet = { real: detectorsFor('real'), synthetic: detectorsFor('synthetic') };
+  const bySet = {
+    real: detectorsFor('real'),
+    real_with_pauses: detectorsFor('real_with_pauses'),
+    synthetic: detectorsFor('synthetic'),
+  };
 
   const dir = join(root, 'bench', 'results');
   mkdirSync(dir, { recursive: true });
@@ -390,11 +396,17 @@ async function bench(page: TurnsPage): Promise<Record<string, unknown>> {
       sotto_vad_inference_ms_p95: percentile(main.inferenceMs, 0.95),
     },
     checks: { replay_matches_worker: check, vad_backend: main.ready.backend },
+    reality_check: (sets.real_with_pauses ?? []).map((t) => ({
+      fixture: t.fixture,
+      pauses_ms: t.holds.map((h) => Math.round(((h.end - h.start) / RATE) * 1000)),
+      cut_at_silence_200: scoreDecisions([t], silenceDecisions(200), RATE).turns_cut === 1,
+      cut_at_silence_500: scoreDecisions([t], silenceDecisions(500), RATE).turns_cut === 1,
+    })),
     charts: charts.map((f) => f.slice(root.length)),
     setup: {
       fixtures: manifest.fixtures.length,
       fixture_hash: manifest.hash,
-      turns: { all: n('all'), real: n('real'), synthetic: n('synthetic') },
+      turns: { all: n('all'), real: n('real'), real_with_pauses: n('real_with_pauses'), synthetic: n('synthetic') },
       holds: { all: holds('all'), real: holds('real'), synthetic: holds('synthetic') },
       audio_seconds: Math.round(raw.samples / RATE),
       endpointer: raw.endpointer,
