@@ -108,6 +108,20 @@ export function scoreDecisions(turns: readonly TruthTurn[], decisions: readonly 
   };
 }
 
+/** A score as a result row shows it (counts as "n of m"). */
+export function summary(s: Score): Record<string, unknown> {
+  return {
+    false_cutoff_pct: s.false_cutoff_pct,
+    dead_air_ms_p50: s.dead_air_ms_p50,
+    dead_air_ms_p90: s.dead_air_ms_p90,
+    turns_cut_pct: s.turns_cut_pct,
+    turns_cut: `${String(s.turns_cut)} of ${String(s.turns)}`,
+    holds_cut: `${String(s.holds_cut)} of ${String(s.holds)}`,
+    cutoffs_in_speech: s.cutoffs_in_speech,
+    shifts_missed: s.shifts_missed,
+  };
+}
+
 /** One point of a detector's curve: its swept parameter and the score there. */
 export type CurvePoint = { param: number } & Score;
 

@@ -45,6 +45,7 @@ import {
   operatingPoints,
   percentile,
   scoreDecisions,
+  summary as pick,
   type CurvePoint,
   type Score,
   type TruthTurn,
@@ -159,19 +160,6 @@ function row(
     ...(at ? pick(at) : {}),
     ...operatingPoints(curve),
     ...(withCurve ? { curve: curve.map(compact) } : {}),
-  };
-}
-
-function pick(s: Score): Record<string, unknown> {
-  return {
-    false_cutoff_pct: s.false_cutoff_pct,
-    dead_air_ms_p50: s.dead_air_ms_p50,
-    dead_air_ms_p90: s.dead_air_ms_p90,
-    turns_cut_pct: s.turns_cut_pct,
-    turns_cut: `${s.turns_cut} of ${s.turns}`,
-    holds_cut: `${s.holds_cut} of ${s.holds}`,
-    cutoffs_in_speech: s.cutoffs_in_speech,
-    shifts_missed: s.shifts_missed,
   };
 }
 
