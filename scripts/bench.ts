@@ -35,6 +35,11 @@ const BENCHES: Record<string, BenchEntry> = {
     run: 'runLatencyBench',
     what: 'voice-to-voice in Chromium: sotto, sotto_eager vs server_vad and @ricky0123/vad-web',
   },
+  'latency-net': {
+    module: 'bench/latency-net.ts',
+    run: 'runLatencyNetBench',
+    what: 'the latency lab under loss, delay and jitter (Chromium in a namespace, the scripts/netem relay)',
+  },
   offline: {
     module: 'bench/offline.ts',
     run: 'runOfflineBench',

@@ -3,12 +3,12 @@
  * 127.0.0.1 reaches the real servers in the root namespace through a relay that adds loss, delay and
  * jitter, a Chromium launcher for that namespace, and a UDP probe that proves the impairment.
  *
- * Needs root (network namespaces), `ip` and python3 (no extra packages). {@link netemUnavailable} says
+ * Needs root (network namespaces), `ip` and python3 (no extra packages). The relay and the probe run at
+ * the lowest real-time priority where allowed: they stand in for a network, which a busy CPU does not slow. {@link netemUnavailable} says
  * why not where it cannot run. Bounded: the relay stops by itself after `maxSeconds`, when this process
  * dies, or on {@link Netem.stop}; the namespace goes with it.
  */
 import { spawn, spawnSync, type ChildProcessWithoutNullStreams } from 'node:child_process';
-import { createSocket, type Socket } from 'node:dgram';
 import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -58,6 +58,8 @@ export interface ProbeResult {
 export interface Netem {
   /** The namespace's name (`ip netns exec <ns> ...`). */
   ns: string;
+  /** The relay's scheduling: `SCHED_FIFO 1` (real-time, so a busy CPU does not delay it), else a nice level. */
+  sched: string;
   /** A script that runs Chromium inside the namespace (Playwright's `executablePath`). */
   chromiumWrapper(chromiumPath: string): string;
   set(c: Condition): Promise<void>;
@@ -102,20 +104,6 @@ function sweepStale(): void {
 
 let counter = 0;
 
-async function udpEcho(): Promise<{ sock: Socket; port: number }> {
-  const sock = createSocket('udp4');
-  sock.on('message', (msg, rinfo) => {
-    sock.send(msg, rinfo.port, rinfo.address);
-  });
-  await new Promise<void>((resolve, reject) => {
-    sock.once('error', reject);
-    sock.bind(0, '127.0.0.1', () => {
-      resolve();
-    });
-  });
-  return { sock, port: sock.address().port };
-}
-
 const toWire = (i: Impairment): Record<string, number> => ({
   delayMs: i.delayMs ?? 0,
   jitterMs: i.jitterMs ?? 0,
@@ -127,11 +115,10 @@ export async function startNetem(opts: NetemOptions): Promise<Netem> {
   if (why) throw new Error(`the network-impairment relay cannot run: ${why}`);
   sweepStale();
   const ns = `${PREFIX}${String(process.pid)}-${String(counter++)}`;
-  const echo = await udpEcho();
   const args = [join(here, 'relay.py'), '--ns', ns, '--max-seconds', String(opts.maxSeconds)];
   args.push('--parent-pid', String(process.pid), '--seed', String(opts.seed ?? 1));
   for (const p of opts.tcpPorts) args.push('--tcp', String(p));
-  for (const p of [...opts.udpPorts, echo.port]) args.push('--udp', String(p));
+  for (const p of opts.udpPorts) args.push('--udp', String(p));
   if (opts.condition)
     args.push('--condition', JSON.stringify({ up: toWire(opts.condition.up), down: toWire(opts.condition.down) }));
   const child: ChildProcessWithoutNullStreams = spawn('python3', args, { stdio: 'pipe' });
@@ -166,14 +153,13 @@ export async function startNetem(opts: NetemOptions): Promise<Netem> {
   const wrapperDir = mkdtempSync(join(tmpdir(), 'sotto-netns-'));
   const cleanup = (): void => {
     process.off('exit', onExit);
-    echo.sock.close();
     rmSync(wrapperDir, { recursive: true, force: true });
     // The relay removes the namespace itself; this covers a relay that could not (killed hard).
     if (spawnSync('ip', ['netns', 'list'], { encoding: 'utf8' }).stdout.includes(ns))
       spawnSync('ip', ['netns', 'del', ns], { stdio: 'ignore' });
   };
 
-  const first = await Promise.race([
+  const first: Record<string, unknown> = await Promise.race([
     new Promise<Record<string, unknown>>((resolve) => (ready = resolve)),
     exited.then((code) => ({ event: 'error', message: `relay exited (${String(code)})` })),
     new Promise<Record<string, unknown>>((resolve) =>
@@ -182,13 +168,14 @@ export async function startNetem(opts: NetemOptions): Promise<Netem> {
       }, 20_000).unref(),
     ),
   ]);
-  if (first.event !== 'ready') {
+  if (first.event !== 'ready' || typeof first.echo_port !== 'number') {
     child.kill('SIGTERM');
     await exited;
     cleanup();
     throw new Error(`relay failed: ${String(first.message)} ${stderr.join('').trim()}`);
   }
 
+  const echoPort = first.echo_port;
   let nextId = 1;
   const call = (cmd: Record<string, unknown>): Promise<Record<string, unknown>> => {
     const id = nextId++;
@@ -207,6 +194,7 @@ export async function startNetem(opts: NetemOptions): Promise<Netem> {
 
   return {
     ns,
+    sched: String(first.sched),
     chromiumWrapper(chromiumPath) {
       const path = join(wrapperDir, 'chromium');
       writeFileSync(path, `#!/bin/sh\nexec ip netns exec '${ns}' '${chromiumPath}' "$@"\n`);
@@ -223,7 +211,7 @@ export async function startNetem(opts: NetemOptions): Promise<Netem> {
     async probe(p = {}) {
       const count = p.count ?? 500;
       const intervalMs = p.intervalMs ?? 5;
-      const probeArgs = ['netns', 'exec', ns, 'python3', join(here, 'probe.py'), '--port', String(echo.port)];
+      const probeArgs = ['netns', 'exec', ns, 'python3', join(here, 'probe.py'), '--port', String(echoPort)];
       probeArgs.push('--count', String(count), '--interval-ms', String(intervalMs));
       const out = await new Promise<string>((resolve, reject) => {
         const c = spawn('ip', probeArgs, { stdio: ['ignore', 'pipe', 'pipe'] });
