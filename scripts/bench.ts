@@ -45,6 +45,11 @@ const BENCHES: Record<string, BenchEntry> = {
     run: 'runChaosBench',
     what: 'faults against the real stack (server kill, 30 s outage, removal, offline, job kill, freeze) x fallback auto/off',
   },
+  turns: {
+    module: 'bench/turns.ts',
+    run: 'runTurnsBench',
+    what: 'turn-taking: false cut-offs vs dead air for silence, vad-web, LiveKit v1-mini (Smart Turn, Sotto when landed)',
+  },
   offline: {
     module: 'bench/offline.ts',
     run: 'runOfflineBench',

@@ -18,6 +18,7 @@ import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync 
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { buildFixtures } from './fixtures.mjs';
+import { buildTurnFixtures } from './turn-fixtures.mjs';
 import { buildVadFixtures } from './vad-fixtures.mjs';
 import { CHROMIUM_PATH, LIVEKIT_VERSION, livekitBinaryPath, toolsDir, whichSync } from './tools.mjs';
 
@@ -158,7 +159,8 @@ function ensureFixtures() {
   const made = buildFixtures(dir, { log });
   // VAD fixtures: synthetic voices, noise, pauses, clicks, and clips of real speech from ../shared/audio.
   const madeVad = buildVadFixtures(join(dir, 'vad'), { log });
-  return made || madeVad;
+  const madeTurns = buildTurnFixtures(join(dir, 'turns'), { log });
+  return made || madeVad || madeTurns;
 }
 
 try {
