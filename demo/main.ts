@@ -222,6 +222,12 @@ function wire(session: VoiceSession, endpointing: string): void {
   session.on('vad_frame', (f) => {
     ui.trace.push(f.time, f.probability);
   });
+  session.on('turn_model', (v) => {
+    if (v.probability !== null) ui.trace.mark(v.time, v.probability, v.complete);
+    log(
+      `end-of-turn model: p=${(v.probability ?? Number.NaN).toFixed(2)} after ${v.pauseMs.toFixed(0)} ms of pause (${v.inferenceMs.toFixed(0)} ms)${v.complete ? ' → turn over' : ' → keep listening'}`,
+    );
+  });
   for (const type of ['speech_start', 'turn_ending', 'turn_resumed', 'misfire'] as const) {
     session.on(type, () => {
       note(type);

@@ -91,7 +91,10 @@ export function parityClipSpecs() {
     { name: 'silence 8 s', parts: [{ silence: 8 * RATE }] },
     { name: 'tone 440 Hz 1 s', parts: [{ tone: 440, n: RATE, amp: 0.3 }] },
     { name: 'noise 3 s', parts: [{ noise: 3 * RATE, amp: 0.05, seed: 7 }] },
-    { name: 'longer than 8 s (jfk whole + 0.3 s)', parts: [{ file: 'jfk.wav', start: 0, end: a.length }, { silence: 4800 }] },
+    {
+      name: 'longer than 8 s (jfk whole + 0.3 s)',
+      parts: [{ file: 'jfk.wav', start: 0, end: a.length }, { silence: 4800 }],
+    },
     {
       name: 'joined: arctic mid-sentence + 500 ms + lj001-0002',
       parts: [

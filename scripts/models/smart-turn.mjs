@@ -234,7 +234,9 @@ export async function runParity({ quiet = false } = {}) {
   );
   const probs = JSON.parse(out.trim().split('\n').pop() ?? '[]');
   if (!Array.isArray(probs) || probs.length !== specs.length) {
-    throw new ModelSetupError(`smart-turn-parity.py printed ${String(probs.length)} probabilities for ${specs.length} clips`);
+    throw new ModelSetupError(
+      `smart-turn-parity.py printed ${String(probs.length)} probabilities for ${specs.length} clips`,
+    );
   }
   const fixture = {
     comment:

@@ -78,7 +78,9 @@ export function melFilterbank(): MelFilter[] {
         last = k;
       }
     }
-    filters.push(first < 0 ? { first: 0, weights: new Float64Array(0) } : { first, weights: row.slice(first, last + 1) });
+    filters.push(
+      first < 0 ? { first: 0, weights: new Float64Array(0) } : { first, weights: row.slice(first, last + 1) },
+    );
   }
   return filters;
 }
