@@ -66,6 +66,28 @@ export function buildClip(spec) {
 }
 
 /**
+ * A turn with a pause inside a sentence: hifi6097_astralplane_0639 up to the end of its first phrase (cut at
+ * its natural 540 ms pause, mid-sentence: Smart Turn says ~0.05 there), `pauseMs` of digital silence, then
+ * ss_0870 (a finished sentence: ~0.98 at its end). Positions `firstEnd` (end of the first speech) and
+ * `secondStart` (start of the second part, 50 ms before its speech) are sample offsets in the clip.
+ */
+export function midTurnPauseSpec(pauseMs) {
+  const a = 'hifi6097_astralplane_0639.wav';
+  const segs = energySegments(wav(a), RATE, true);
+  const firstEnd = segs[0].endSample;
+  const pause = Math.round((pauseMs * RATE) / 1000);
+  const b = 'ss_0870.wav';
+  // From 50 ms before its first speech, so the pause is `pauseMs` (+ 50 ms of room tone).
+  const bStart = Math.max(0, energySegments(wav(b), RATE, true)[0].startSample - 800);
+  return {
+    name: `${a} cut mid-sentence + ${pauseMs} ms + ${b}`,
+    firstEnd,
+    secondStart: firstEnd + pause,
+    parts: [{ file: a, start: 0, end: firstEnd }, { silence: pause }, { file: b, start: bStart, end: wav(b).length }],
+  };
+}
+
+/**
  * The specs: every recording cut 200 ms into its internal pauses (up to 2 per file, pauses >= 250 ms from the
  * energy truth of scripts/vad-truth.mjs) and 200 ms after its last speech, plus joined and synthetic clips.
  */
