@@ -126,7 +126,7 @@ export class VadEngine {
       );
       this.#emit({ type: 'error', error: toVadErrorData(error) });
     }
-    if (this.#gate && this.#config.turn) this.#gate.load(this.#runtime, this.#config.turn.modelUrl);
+    if (this.#gate && this.#config.turn) await this.#gate.load(this.#runtime, this.#config.turn.modelUrl);
     if (this.#config.statsIntervalMs > 0) {
       this.#statsTimer = setInterval(() => {
         this.#emit({ type: 'stats', stats: this.stats() });
@@ -284,7 +284,13 @@ export class VadEngine {
     const ev = this.#endpointer.process(p, pos, time, frame);
     this.#writeProgress();
     this.#checkLag(reader);
-    if (this.#gate) this.#gate.frame(ev, pos + SILERO_FRAME_SAMPLES, time + SILERO_FRAME_SAMPLES / SILERO_SAMPLE_RATE);
+    if (this.#gate)
+      this.#gate.frame(
+        ev,
+        pos + SILERO_FRAME_SAMPLES,
+        time + SILERO_FRAME_SAMPLES / SILERO_SAMPLE_RATE,
+        reader.behind(),
+      );
     else if (ev) this.#emit({ type: 'endpointer', event: ev });
     if (this.#config.frameEvents) {
       this.#emit({

@@ -20,6 +20,9 @@ export interface TurnModel {
   release(): Promise<void>;
 }
 
+/** Backlog (samples) above which no question is asked: 4 hops, 64 ms. */
+const MAX_BEHIND_TO_ASK = 1024;
+
 /**
  * The endpointer options under the policy: its `silenceMs` becomes the ceiling (silence alone ends the turn
  * there) and the configured `silenceMs` the pause of the model's first question.
@@ -56,6 +59,8 @@ export class TurnGate {
     this.#policy = new TurnPolicy({ firstAskMs, reaskMs: config.reaskMs, threshold: config.threshold, sampleRate });
     this.#emit = emit;
     this.#endTurn = endNow;
+    // Until `load()` says otherwise; without `load()` (no runtime support) `setModel(null)` is the silence rule.
+    this.#policy.model = 'loading';
   }
 
   /** The model is loaded (or failed: `null` keeps the silence rule). */
@@ -65,7 +70,7 @@ export class TurnGate {
       return;
     }
     this.#model = model;
-    this.#policy.modelReady = model !== null;
+    this.#policy.model = model ? 'ready' : 'none';
   }
 
   /** One hop read from the source, at its absolute position. */
@@ -75,13 +80,17 @@ export class TurnGate {
 
   /**
    * After each analysed frame: passes on the endpointer's event (if any), then lets the policy ask or end.
-   * `endSample`, `endTime`: the end of the frame (sample position, AudioContext seconds).
+   * `endSample`, `endTime`: the end of the frame (sample position, AudioContext seconds); `behind`: samples
+   * captured but not analysed yet.
    */
-  frame(ev: EndpointerEvent | null, endSample: number, endTime: number): void {
+  frame(ev: EndpointerEvent | null, endSample: number, endTime: number, behind: number): void {
     if (ev) {
       this.#policy.event(ev);
       this.#emit({ type: 'endpointer', event: ev });
     }
+    // No question while the VAD catches up (each one holds this thread for the model's time): asked once
+    // caught up, so a slow machine delays the decision instead of spiralling behind the audio.
+    if (behind > MAX_BEHIND_TO_ASK && this.#policy.model === 'ready') return;
     const action = this.#policy.frame(endSample);
     if (!action) return;
     if (action.type === 'end') {
@@ -127,15 +136,16 @@ export class TurnGate {
   }
 
   /**
-   * Loads the model through the runtime (in the background: the VAD runs meanwhile, turns end on silence
-   * until it is ready) and reports `turn_model_ready` (and `turn_model_failed` on failure).
+   * Loads the model through the runtime and reports `turn_model_ready` (and `turn_model_failed` on failure:
+   * the silence rule). Never rejects. The engine awaits it before `ready`: creating a wasm session blocks
+   * the worker's thread, which must not happen while frames flow (the capture ring keeps the audio).
    */
-  load(runtime: VadRuntime, url: string): void {
+  load(runtime: VadRuntime, url: string): Promise<void> {
     if (!runtime.loadTurnModel) {
       this.setModel(null);
-      return;
+      return Promise.resolve();
     }
-    runtime.loadTurnModel(url).then(
+    return runtime.loadTurnModel(url).then(
       (loaded) => {
         this.setModel(loaded.model);
         if (this.#disposed) return;

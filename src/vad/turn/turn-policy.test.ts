@@ -35,7 +35,7 @@ function run(
 describe('TurnPolicy', () => {
   it('asks at the first pause and ends the turn when the model says complete', () => {
     const p = policy();
-    p.modelReady = true;
+    p.model = 'ready';
     p.event({ type: 'speech_start', turnId: 1, startSample: 0 });
     expect(p.frame(ms(500))).toBeNull(); // no pause yet
     p.event({ type: 'turn_ending', turnId: 1, endSample: ms(1000) });
@@ -48,7 +48,7 @@ describe('TurnPolicy', () => {
 
   it('"incomplete" keeps listening and asks again as the pause grows', () => {
     const p = policy();
-    p.modelReady = true;
+    p.model = 'ready';
     p.event({ type: 'speech_start', turnId: 2, startSample: 0 });
     p.event({ type: 'turn_ending', turnId: 2, endSample: ms(1000) });
     // Incomplete until the pause is 800 ms long.
@@ -60,7 +60,7 @@ describe('TurnPolicy', () => {
 
   it('never ends the turn while the model says incomplete (the endpointer ceiling does)', () => {
     const p = policy();
-    p.modelReady = true;
+    p.model = 'ready';
     p.event({ type: 'speech_start', turnId: 3, startSample: 0 });
     p.event({ type: 'turn_ending', turnId: 3, endSample: ms(1000) });
     const r = run(p, ms(1100), ms(3000), () => 0.1);
@@ -70,7 +70,7 @@ describe('TurnPolicy', () => {
 
   it('drops an answer that comes after the user resumed, and one question at a time', () => {
     const p = policy();
-    p.modelReady = true;
+    p.model = 'ready';
     p.event({ type: 'speech_start', turnId: 4, startSample: 0 });
     p.event({ type: 'turn_ending', turnId: 4, endSample: ms(1000) });
     const ask = p.frame(ms(1210));
@@ -85,7 +85,7 @@ describe('TurnPolicy', () => {
     expect(p.frame(ms(3205))?.type).toBe('ask');
   });
 
-  it('without a model (loading or failed) keeps the silence rule at firstAskMs', () => {
+  it('without a model (none, or it failed) keeps the silence rule at firstAskMs', () => {
     const p = policy();
     p.event({ type: 'speech_start', turnId: 5, startSample: 0 });
     p.event({ type: 'turn_ending', turnId: 5, endSample: ms(1000) });
@@ -95,19 +95,31 @@ describe('TurnPolicy', () => {
     expect(r.endAt).toBeLessThan(ms(1200) + HOP);
     // A failed question switches to the silence rule.
     const q = policy();
-    q.modelReady = true;
+    q.model = 'ready';
     q.event({ type: 'speech_start', turnId: 6, startSample: 0 });
     q.event({ type: 'turn_ending', turnId: 6, endSample: ms(1000) });
     const ask = q.frame(ms(1200));
     expect(ask?.type).toBe('ask');
     if (ask?.type === 'ask') q.failed(ask.askId);
-    expect(q.modelReady).toBe(false);
+    expect(q.model).toBe('none');
     expect(q.frame(ms(1216))?.type).toBe('end');
+  });
+
+  it('while the model loads, waits (no end before the ceiling) and asks once it is ready', () => {
+    const p = policy();
+    p.model = 'loading';
+    p.event({ type: 'speech_start', turnId: 8, startSample: 0 });
+    p.event({ type: 'turn_ending', turnId: 8, endSample: ms(1000) });
+    expect(run(p, ms(1100), ms(1900), null)).toEqual({ asks: [], end: null, endAt: -1 });
+    p.model = 'ready';
+    const a = p.frame(ms(1916));
+    expect(a?.type).toBe('ask');
+    expect(a?.type === 'ask' && Math.round(a.pauseMs)).toBe(916);
   });
 
   it('ignores a turn_ending of another turn, and misfires end the pause', () => {
     const p = policy();
-    p.modelReady = true;
+    p.model = 'ready';
     p.event({ type: 'speech_start', turnId: 7, startSample: 0 });
     p.event({ type: 'turn_ending', turnId: 6, endSample: ms(1000) });
     expect(p.frame(ms(1500))).toBeNull();

@@ -8,8 +8,13 @@
  *   `reaskMs` as the pause grows (one question at a time; an answer that comes after the user resumed, or
  *   after a newer question, is dropped).
  * - The ceiling is the endpointer's own `silenceMs` (set to `ceilingMs`): silence alone ends the turn there.
- * - Without a model (still loading, or failed), the old rule applies: the turn ends at `firstAskMs` of pause.
+ * - While the model loads, no question is asked and nothing ends the turn but the ceiling (a pause that is
+ *   still open when it is ready gets its question then): no false cut-off because the model came late.
+ * - Without a model (it failed, or there is none), the old rule applies: the turn ends at `firstAskMs` of pause.
  */
+
+/** Where the model is: loading (questions wait), ready, or none (the silence rule). */
+export type TurnModelState = 'loading' | 'ready' | 'none';
 
 /** Options of the policy (see `TurnDetectorOptions` for the user-facing ones). */
 export interface TurnPolicyOptions {
@@ -51,7 +56,7 @@ export class TurnPolicy {
   readonly #o: TurnPolicyOptions;
   readonly #firstAsk: number;
   readonly #reask: number;
-  #modelReady = false;
+  #model: TurnModelState = 'none';
   #turnId = 0;
   #inTurn = false;
   #turnStart = 0;
@@ -74,13 +79,13 @@ export class TurnPolicy {
     this.#reask = (options.reaskMs * options.sampleRate) / 1000;
   }
 
-  /** Whether questions go to a model (else the silence rule at `firstAskMs`). */
-  set modelReady(ready: boolean) {
-    this.#modelReady = ready;
+  /** Where the model is: questions go to it when `'ready'`, wait while `'loading'`, and `'none'` is the silence rule. */
+  set model(state: TurnModelState) {
+    this.#model = state;
   }
 
-  get modelReady(): boolean {
-    return this.#modelReady;
+  get model(): TurnModelState {
+    return this.#model;
   }
 
   /** Start of the open turn's audio (pre-roll included): the model sees nothing before it. */
@@ -117,7 +122,8 @@ export class TurnPolicy {
   frame(decisionSample: number): TurnPolicyAction | null {
     if (!this.#inTurn || this.#pauseStart < 0) return null;
     const pause = decisionSample - this.#pauseStart;
-    if (!this.#modelReady) {
+    if (this.#model === 'loading') return null;
+    if (this.#model === 'none') {
       if (pause < this.#firstAsk) return null;
       this.#inTurn = false;
       this.#endPause();
@@ -144,7 +150,7 @@ export class TurnPolicy {
   /** Question `askId` failed: the model is dropped, the silence rule takes over (at the next frame). */
   failed(askId: number): void {
     if (askId === this.#inflight) this.#inflight = null;
-    this.#modelReady = false;
+    this.#model = 'none';
   }
 
   /** Forgets the turn (stream restart). */
