@@ -8,7 +8,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { expect, test } from '@playwright/test';
+import { expect, test, type Page } from '@playwright/test';
 import { root } from './browser.ts';
 import { connectDemo, eventTypes, openDemo, snapshot, unexpectedErrors, waitForDemo } from './session-page.ts';
 
@@ -44,47 +44,70 @@ test.beforeAll(async () => {
   if (r.status !== 0) throw new Error(`sox failed: ${r.stderr}`);
 });
 
-/** Records the model's verdicts from the page's session. */
-async function recordVerdicts(page: import('@playwright/test').Page): Promise<void> {
+interface Recorded {
+  verdicts: { probability: number; complete: boolean; pauseMs: number; inferenceMs: number }[];
+  ends: { startSample: number; endSample: number; reason: string; time: number }[];
+}
+
+/** Records the model's verdicts and the turn ends (with their audio spans) from the page's session. */
+async function record(page: Page): Promise<void> {
   await page.evaluate(() => {
     const w = window as unknown as {
-      verdicts: unknown[];
-      sottoDemo: { session: { on(n: 'turn_model', f: (v: unknown) => void): void } };
+      recorded: { verdicts: unknown[]; ends: unknown[] };
+      sottoDemo: {
+        session: {
+          on(n: 'turn_model', f: (v: unknown) => void): void;
+          on(
+            n: 'turn_end',
+            f: (e: { startSample: number; endSample: number; reason: string; decisionTime: number }) => void,
+          ): void;
+        };
+      };
     };
-    w.verdicts = [];
-    w.sottoDemo.session.on('turn_model', (v) => w.verdicts.push(v));
+    w.recorded = { verdicts: [], ends: [] };
+    w.sottoDemo.session.on('turn_model', (v) => w.recorded.verdicts.push(v));
+    w.sottoDemo.session.on('turn_end', (e) =>
+      w.recorded.ends.push({
+        startSample: e.startSample,
+        endSample: e.endSample,
+        reason: e.reason,
+        time: e.decisionTime,
+      }),
+    );
   });
 }
+
+function recorded(page: Page): Promise<Recorded> {
+  return page.evaluate(() => (window as unknown as { recorded: Recorded }).recorded);
+}
+
+const seconds = (e: { startSample: number; endSample: number }): number => (e.endSample - e.startSample) / 16_000;
 
 test('default policy: a 500 ms pause inside a sentence does not end the turn; one answer to the whole turn', async () => {
   const { browser, page, problems } = await openDemo('turn-pause', { silenceMs: '200' });
   try {
     await connectDemo(page);
-    await recordVerdicts(page);
+    await record(page);
     await waitForDemo(
       page,
       "d.transcripts.some((t) => t.role === 'assistant' && t.final) && d.session.state === 'listening'",
       90_000,
     );
-    // Nothing more comes: the VAD has analysed 2.5 s past the turn's end (more than the 2 s ceiling).
-    const endTime = (await snapshot(page)).events.findLast((e) => e.type === 'turn_end')?.time ?? 0;
+    // Nothing more comes: the session's clock is 2.5 s past the turn's end (more than the 2 s ceiling).
+    const endTime = (await recorded(page)).ends.at(-1)?.time ?? 0;
     await waitForDemo(page, `d.session.audioContext.currentTime > ${String(endTime + 2.5)}`, 30_000);
     const s = await snapshot(page);
-    const verdicts = await page.evaluate(
-      () =>
-        (
-          window as unknown as {
-            verdicts: { probability: number; complete: boolean; pauseMs: number; inferenceMs: number }[];
-          }
-        ).verdicts,
-    );
+    const { verdicts, ends } = await recorded(page);
     const types = eventTypes(s).filter((t) => !t.startsWith('state:'));
     console.log(`events: ${types.join(', ')}`);
     console.log(
       `verdicts: ${verdicts.map((v) => `p=${v.probability.toFixed(2)} after ${v.pauseMs.toFixed(0)} ms (${v.inferenceMs.toFixed(0)} ms)`).join('; ')}`,
     );
-    // The pause was seen (turn_ending, then turn_resumed) and the turn went on: one turn_end, one answer.
-    expect(types.filter((t) => t === 'turn_end')).toHaveLength(1);
+    console.log(`turn ends: ${JSON.stringify(ends)}`);
+    // The pause was seen (turn_ending, then turn_resumed) and the turn went on: one turn_end spanning both
+    // parts, one answer.
+    expect(ends).toHaveLength(1);
+    expect(seconds(ends[0] ?? { startSample: 0, endSample: 0 })).toBeGreaterThan(wholeTurnS - 0.5);
     expect(types.indexOf('turn_resumed')).toBeGreaterThan(-1);
     expect(types.indexOf('turn_resumed')).toBeLessThan(types.indexOf('turn_end'));
     expect(s.serverEvents.filter((e) => e.type === 'input_audio_buffer.committed')).toHaveLength(1);
@@ -103,6 +126,8 @@ test('default policy: a 500 ms pause inside a sentence does not end the turn; on
     expect(problems).toEqual([]);
     await page.screenshot({ path: 'test-results/demo-turn-model.png', fullPage: true });
   } finally {
+    // What the session saw (also on failure): the model's answers and the turn ends.
+    console.log(`recorded: ${JSON.stringify(await recorded(page).catch(() => null))}`);
     await browser.close();
   }
 });
@@ -111,18 +136,21 @@ test("turnDetector 'silence' at 200 ms: the same audio is cut at the pause", asy
   const { browser, page, problems } = await openDemo('turn-pause', { silenceMs: '200', turnDetector: 'silence' });
   try {
     await connectDemo(page);
-    await recordVerdicts(page);
+    await record(page);
     await waitForDemo(page, "d.events.filter((e) => e.type === 'turn_end').length >= 2", 90_000);
     const s = await snapshot(page);
-    const types = eventTypes(s).filter((t) => !t.startsWith('state:'));
-    console.log(`events: ${types.join(', ')}`);
-    const firstEnd = s.events.find((e) => e.type === 'turn_end')?.time ?? 0;
-    const secondStart = s.events.filter((e) => e.type === 'speech_start')[1]?.time ?? 0;
-    expect(firstEnd).toBeLessThan(secondStart);
-    expect(await page.evaluate(() => (window as unknown as { verdicts: unknown[] }).verdicts)).toEqual([]);
+    const { verdicts, ends } = await recorded(page);
+    console.log(`events: ${eventTypes(s).join(', ')}`);
+    console.log(`turn ends: ${JSON.stringify(ends)}`);
+    // The first turn is the first part only (+ its 300 ms pre-roll): cut at the pause.
+    expect(ends.length).toBeGreaterThanOrEqual(2);
+    expect(seconds(ends[0] ?? { startSample: 0, endSample: 0 })).toBeLessThan(firstSpeechS + 0.7);
+    expect(verdicts).toEqual([]);
     expect(unexpectedErrors(s.errors)).toEqual([]);
     expect(problems).toEqual([]);
   } finally {
+    // What the session saw (also on failure): the model's answers and the turn ends.
+    console.log(`recorded: ${JSON.stringify(await recorded(page).catch(() => null))}`);
     await browser.close();
   }
 });
