@@ -20,7 +20,8 @@ interface WavModule {
   writeWav16(path: string, samples: Float32Array, rate: number): void;
 }
 
-const LEAD_S = 1.5;
+/** Silence before the speech: the fake mic starts with getUserMedia, before the session listens. */
+const LEAD_S = 6;
 test.setTimeout(180_000);
 
 let firstSpeechS = 0;
@@ -128,6 +129,10 @@ test('default policy: a 500 ms pause inside a sentence does not end the turn; on
   } finally {
     // What the session saw (also on failure): the model's answers and the turn ends.
     console.log(`recorded: ${JSON.stringify(await recorded(page).catch(() => null))}`);
+    const errors = await snapshot(page)
+      .then((x) => [...new Set(x.errors.map((e) => e.message.replace(/\d+/g, 'N')))])
+      .catch(() => []);
+    console.log(`distinct errors: ${JSON.stringify(errors)}`);
     await browser.close();
   }
 });
@@ -151,6 +156,10 @@ test("turnDetector 'silence' at 200 ms: the same audio is cut at the pause", asy
   } finally {
     // What the session saw (also on failure): the model's answers and the turn ends.
     console.log(`recorded: ${JSON.stringify(await recorded(page).catch(() => null))}`);
+    const errors = await snapshot(page)
+      .then((x) => [...new Set(x.errors.map((e) => e.message.replace(/\d+/g, 'N')))])
+      .catch(() => []);
+    console.log(`distinct errors: ${JSON.stringify(errors)}`);
     await browser.close();
   }
 });

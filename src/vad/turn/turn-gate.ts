@@ -20,8 +20,8 @@ export interface TurnModel {
   release(): Promise<void>;
 }
 
-/** Backlog (samples) above which no question is asked: 4 hops, 64 ms. */
-const MAX_BEHIND_TO_ASK = 1024;
+/** Backlog (samples) above which no question is asked: 250 ms. */
+const MAX_BEHIND_TO_ASK = 4000;
 
 /**
  * The endpointer options under the policy: its `silenceMs` becomes the ceiling (silence alone ends the turn
