@@ -214,7 +214,7 @@ test('offline from the first second, after a reload with the models cached and t
     // `?import&url` module that names it). By path: the dev server's module URL of the VAD worker's
     // end-of-turn model asset (`/@fs/…/.tools/models/…?url`) is JavaScript the page needs, not an engine file.
     await context.route(
-      (u) => u.pathname.startsWith('/models/') || u.pathname.endsWith('flite.wasm'),
+      (u) => u.pathname.startsWith('/models/') || u.href.endsWith('flite.wasm'),
       async (route) => {
         blocked.push(route.request().url());
         await route.abort('internetdisconnected');
