@@ -5,6 +5,7 @@
 import { DEFAULT_VAD_ASSETS } from './assets.ts';
 import { resolveEndpointerOptions } from './endpointer-options.ts';
 import { SILERO_FRAME_SAMPLES, SILERO_HOP_SAMPLES, SILERO_SAMPLE_RATE } from './silero.ts';
+import { turnWorkerConfig } from './turn/turn-config.ts';
 import type { VadOptions, VadWorkerConfig } from './types.ts';
 
 /**
@@ -42,5 +43,6 @@ export function workerConfig(options: VadOptions): SharedWorkerConfig {
     frameEvents: options.frameEvents ?? false,
     statsIntervalMs: options.statsIntervalMs ?? 1000,
     maxLagMs: options.maxLagMs ?? 500,
+    turn: turnWorkerConfig(options.turn, abs),
   };
 }
