@@ -2,6 +2,7 @@
  * What the session does when the fallback switches who answers, and how a turn reaches the on-device
  * engine: the glue between {@link Fallback} and the session's parts, in one place.
  */
+import type { AgentContinuity } from './agent-continuity.ts';
 import type { ClientEndpointing } from './client-endpointing.ts';
 import type { ElementOutput } from './element-output.ts';
 import type { ModeChange, VoiceSessionEvents } from './events.ts';
@@ -24,6 +25,7 @@ export interface SessionParts {
   readonly turns: TurnTaking;
   readonly tracker: TurnTracker;
   readonly replies: ReplyController;
+  continuity(): AgentContinuity;
   micTrack(): MediaStreamTrack;
   client(): ClientEndpointing | null;
   remoteOutput(): ElementOutput | null;
@@ -64,9 +66,7 @@ export function fallbackHost(s: SessionParts): FallbackHost {
     switched: (mode, reason) => {
       switched(s, mode, reason);
     },
-    handedOver: (turns) => {
-      s.emit('handover', { turns });
-    },
+    handOver: (turns) => s.continuity().offlineTurns(turns),
     error: (e) => {
       s.emit('error', e);
     },

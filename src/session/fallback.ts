@@ -43,8 +43,8 @@ export interface FallbackHost {
   attachLocal(local: LocalTransport): void;
   /** Who answers changed; the session re-routes turns, replies and output. */
   switched(mode: AnswerMode, reason: string): void;
-  /** The offline turns were handed to the remote agent. */
-  handedOver(turns: number): void;
+  /** Back to remote: these offline exchanges go to the remote agent (with what else it does not know). */
+  handOver(turns: readonly OfflineTurn[]): Promise<void>;
   error(e: SottoError): void;
   /** The session is closing or closed. */
   closed(): boolean;
@@ -172,6 +172,19 @@ export class Fallback {
     await this.#switching;
   }
 
+  /**
+   * The remote agent stopped answering mid-exchange (it left the room, or its reply never came): as for a
+   * turn that ends now, the device takes over when the remote cannot answer. True when it switches.
+   */
+  agentLost(): boolean {
+    if (this.#h.closed() || this.#tick === undefined || this.#active === 'local') return false;
+    const o = this.#observe();
+    const d = this.#policy.turnEnded({ ...o, agentReady: false });
+    if (!d) return false;
+    this.#switch(d);
+    return true;
+  }
+
   async close(): Promise<void> {
     globalThis.removeEventListener('online', this.#offline);
     globalThis.removeEventListener('offline', this.#offline);
@@ -295,20 +308,12 @@ export class Fallback {
   /** Hands the offline turns (what the user said, what they heard of the reply) to the remote agent. */
   async #handOver(): Promise<void> {
     const local = this.#local;
-    const remote = this.#h.remote();
-    if (!local || !remote) return;
+    if (!local || !this.#h.remote()) return;
     const turns = local.conversation().slice(this.#delivered);
     const done = turns.filter((t) => t.status !== 'pending');
     if (done.length === 0) return;
-    try {
-      for (const t of done) for (const event of handOverEvents(t)) await remote.send(event);
-      this.#delivered += done.length;
-      this.#h.handedOver(done.length);
-    } catch (e) {
-      this.#h.error(
-        new SottoError('not_connected', `the offline turns could not be handed over: ${String(e)}`, { cause: e }),
-      );
-    }
+    this.#delivered += done.length;
+    await this.#h.handOver(done);
   }
 }
 
