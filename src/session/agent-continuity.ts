@@ -103,6 +103,18 @@ export class AgentContinuity {
     this.#unresponsive('the agent left the room');
   }
 
+  /**
+   * A turn ended while no remote agent is ready (it crashed, the link is rejoining, or it has not joined
+   * yet) and no fallback takes it: reported, and asked of the agent that announces itself next.
+   */
+  hold(turnId: string, span: TurnSpan | null): void {
+    this.#unanswered = { turnId, span };
+    this.#h.emit(
+      'error',
+      new SottoError('agent_unresponsive', 'no agent is ready: the turn is asked when one announces itself'),
+    );
+  }
+
   /** The device answered these exchanges offline; back to remote, the agent is told. */
   async offlineTurns(turns: readonly OfflineTurn[]): Promise<void> {
     for (const t of turns) {
@@ -157,7 +169,7 @@ export class AgentContinuity {
   async #deliver(reason: 'new_agent' | 'back_online', offline: number): Promise<void> {
     const t = this.#h.remote();
     const sid = this.#sessionId;
-    if (!t || sid === null) return;
+    if (!t || sid === null || !(await connected(t))) return;
     const lines: LogLine[] = this.#log.take(sid);
     if (lines.length === 0) return;
     try {
@@ -177,7 +189,8 @@ export class AgentContinuity {
     this.#unanswered = null;
     const t = this.#h.remote();
     const ring = this.#h.ring();
-    if (!turn || !t || this.#h.mode() !== 'remote' || this.#h.turns.userSpeaking) return;
+    if (!turn || !t || !(await connected(t))) return;
+    if (this.#h.mode() !== 'remote' || this.#h.turns.userSpeaking) return;
     if (!turn.span || !ring || this.#h.tracker.awaiting) return;
     const audio = readTurnAudio(ring, turn.span);
     if (audio.samples.length === 0) return;
@@ -190,4 +203,13 @@ export class AgentContinuity {
     }
     await this.#h.turns.commit(turn.turnId);
   }
+}
+
+/** Waits (up to 10 s) for `t` to be connected: `session.created` may come before a rejoin completes. */
+async function connected(t: Transport): Promise<boolean> {
+  for (let i = 0; i < 20 && t.status !== 'connected'; i++) {
+    if (t.status === 'closed') return false;
+    await t.next('status', 500).catch(() => undefined);
+  }
+  return t.status === 'connected';
 }

@@ -69,6 +69,8 @@ export class Fallback {
   #started: Promise<void> = Promise.resolve();
   /** Offline turns already handed to the remote agent (count from the start of `local.conversation()`). */
   #delivered = 0;
+  /** Turns between their end and their commit (the switch they may cause is still settling). */
+  #preparing = 0;
   readonly #offline = (): void => {
     this.check();
   };
@@ -165,11 +167,25 @@ export class Fallback {
    * the engine now. Resolves once the turn can be committed to whoever answers.
    */
   async turnEnded(): Promise<void> {
+    this.#preparing++;
     await this.#started;
     if (this.#h.closed() || this.#tick === undefined) return;
     const d = this.#policy.turnEnded(this.#observe());
     if (d) this.#switch(d);
     await this.#switching;
+  }
+
+  /**
+   * The turn that {@link turnEnded} prepared was committed (or given up). Until then the session counts
+   * as busy, so the way back to remote never lands between a turn's end and its commit.
+   */
+  turnCommitted(): void {
+    this.#preparing = Math.max(0, this.#preparing - 1);
+  }
+
+  /** A turn is between its end and its commit. */
+  get preparing(): boolean {
+    return this.#preparing > 0;
   }
 
   /**
@@ -206,13 +222,15 @@ export class Fallback {
       health: remote?.health.level ?? 'down',
       online: globalThis.navigator.onLine,
       agentReady: this.#h.remoteReady(),
-      busy: this.#h.busy(),
+      busy: this.#preparing > 0 || this.#h.busy(),
     };
   }
 
   #switch(d: ModeDecision): void {
     const run = async (): Promise<void> => {
-      if (d.mode === this.#active) return;
+      // A decision overtaken while an earlier switch settled (the engine loading) is dropped: the policy
+      // has moved on, and flipping there and back in one go would split the turn between agents.
+      if (d.mode === this.#active || d.mode !== this.#policy.mode) return;
       if (d.mode === 'local') {
         const local = await this.#ensureLocal();
         if (!local || this.#h.closed()) return;

@@ -80,6 +80,10 @@ export class LiveKitTransport extends TypedEmitter<TransportEvents> implements T
   #roomMic: RoomMic | null = null;
   #micEnabled = true;
   readonly #agent = new AgentPeer();
+  /** Audio tracks of the agent participants in the room; only the trusted agent's plays. */
+  readonly #agentTracks = new Map<string, MediaStreamTrack>();
+  /** When the room's agents were last asked to announce themselves (performance.now()). */
+  #helloAt = 0;
   #health: HealthSnapshot = { level: 'down', reason: 'not connected', rttMs: null, sinceLastPongMs: 0 };
   #healthTimer: ReturnType<typeof setInterval> | undefined;
   #connectedAt = 0;
@@ -121,6 +125,7 @@ export class LiveKitTransport extends TypedEmitter<TransportEvents> implements T
     }
     this.#healthTimer = setInterval(() => {
       this.#heartbeat();
+      this.#hello();
       this.#updateHealth();
     }, HEALTH_TICK_MS);
   }
@@ -199,6 +204,8 @@ export class LiveKitTransport extends TypedEmitter<TransportEvents> implements T
       return;
     }
     this.#agent.reset();
+    this.#agentTracks.clear();
+    this.#helloAt = performance.now(); // an agent already in the room greets by itself first
     this.#listen(room);
     this.#room = room;
     const roomMic = new RoomMic(room);
@@ -221,8 +228,10 @@ export class LiveKitTransport extends TypedEmitter<TransportEvents> implements T
 
   #listen(room: Room): void {
     room.on(RoomEvent.TrackSubscribed, (track: RemoteTrack, _pub: RemoteTrackPublication, p: RemoteParticipant) => {
-      // Only an agent's voice plays as the agent (another participant's audio is not the agent's reply).
-      if (track.kind === Track.Kind.Audio && p.isAgent) this.emit('agent_track', track.mediaStreamTrack);
+      // Only the trusted agent's voice plays (not another participant's, not a second agent's).
+      if (track.kind !== Track.Kind.Audio || !p.isAgent) return;
+      this.#agentTracks.set(p.identity, track.mediaStreamTrack);
+      if (p.identity === this.#agent.identity) this.emit('agent_track', track.mediaStreamTrack);
     });
     room.on(RoomEvent.DataReceived, (payload: Uint8Array, p?: RemoteParticipant, _k?: unknown, topic?: string) => {
       if (topic !== REALTIME_TOPIC) return;
@@ -232,6 +241,11 @@ export class LiveKitTransport extends TypedEmitter<TransportEvents> implements T
           p ? { identity: p.identity, isAgent: p.isAgent } : undefined,
           parsed.event.type,
         );
+        if (verdict.accept && verdict.newAgent && p) {
+          // A (new) agent took over the room: its voice is the one to play.
+          const track = this.#agentTracks.get(p.identity);
+          if (track) this.emit('agent_track', track);
+        }
         if (verdict.accept) this.#onServerEvent(parsed.event);
         else if (verdict.report !== null)
           this.emit('error', new SottoError('untrusted_participant', `ignored Realtime events from ${verdict.report}`));
@@ -259,6 +273,7 @@ export class LiveKitTransport extends TypedEmitter<TransportEvents> implements T
       if (p.isAgent) this.#allowAgents(room);
     });
     room.on(RoomEvent.ParticipantDisconnected, (p: RemoteParticipant) => {
+      this.#agentTracks.delete(p.identity);
       if (p.isAgent) this.#allowAgents(room);
       if (this.#agent.left(p.identity)) {
         // The agent's job is gone (crashed or ended): its heartbeat with it. A new agent says hello.
@@ -310,6 +325,23 @@ export class LiveKitTransport extends TypedEmitter<TransportEvents> implements T
       fatal ?? new SottoError('server_unreachable', 'the link is gone and rejoining failed', { cause: lastError }),
     );
     this.#setStatus('closed');
+  }
+
+  /**
+   * While no agent has announced a session on this connection, asks the agents in the room to (a ping: an
+   * agent that greeted a rejoining user before its data channel was up greets again on its first event).
+   */
+  #hello(): void {
+    const room = this.#room;
+    const now = performance.now();
+    if (!room || this.#status !== 'connected' || this.#agent.identity !== null || now - this.#helloAt < 1000) return;
+    const agents = [...room.remoteParticipants.values()].filter((p) => p.isAgent).map((p) => p.identity);
+    if (agents.length === 0) return;
+    this.#helloAt = now;
+    const ping: ClientEvent = { type: 'sotto.ping', 'sotto:nonce': ++this.#nonce };
+    room.localParticipant
+      .publishData(encodeEvent(ping), { reliable: true, topic: REALTIME_TOPIC, destinationIdentities: agents })
+      .catch(() => undefined);
   }
 
   /** Only the agents in the room may subscribe to the mic. */
