@@ -66,7 +66,7 @@ export function roomService(stack: Stack): RoomServiceClient {
 /** Removes every non-agent participant of `room` (the user) through the server API; their identities. */
 export async function removeUsers(stack: Stack, room: string): Promise<string[]> {
   const svc = roomService(stack);
-  const users = (await svc.listParticipants(room)).filter((p) => Number(p.kind) !== 4 /* AGENT */);
+  const users = (await svc.listParticipants(room)).filter((p) => (p.kind as number) !== 4 /* AGENT */);
   for (const p of users) await svc.removeParticipant(room, p.identity);
   return users.map((p) => p.identity);
 }
@@ -155,7 +155,12 @@ export async function eventMark(page: Page): Promise<number> {
  * Waits until `n` turns spoken since `from` were detected (speech_start, turn_end) and answered audibly,
  * with the client's own endpointing. Throws with what was seen.
  */
-export async function waitForAnsweredTurns(page: Page, from: number, n: number, timeoutMs: number): Promise<TurnsSince> {
+export async function waitForAnsweredTurns(
+  page: Page,
+  from: number,
+  n: number,
+  timeoutMs: number,
+): Promise<TurnsSince> {
   const until = performance.now() + timeoutMs;
   let seen = await turnsSince(page, from);
   while (!(seen.speechStarts >= n && seen.turnEnds >= n && seen.answered >= n)) {
@@ -166,4 +171,27 @@ export async function waitForAnsweredTurns(page: Page, from: number, n: number, 
     seen = await turnsSince(page, from);
   }
   return seen;
+}
+
+/**
+ * The errors a fault test should fail on: not the link's own troubles during the fault (`not_connected`,
+ * `agent_unresponsive` for a turn no agent could take), and not the VAD's reports that it lost or caught
+ * up audio on a starved machine (`vad_error`, recoverable; e2e/vad-recovery.e2e.ts tests those).
+ */
+export function faultErrors(
+  errors: readonly { code: string; message: string }[],
+  alsoExpected: readonly string[] = [],
+): { code: string; message: string }[] {
+  const expected = ['not_connected', 'agent_unresponsive', 'vad_error', ...alsoExpected];
+  return errors.filter((e) => !expected.includes(e.code));
+}
+
+/**
+ * Opens the demo at `url` and clicks Connect once the page's module has loaded (a fresh dev server on a
+ * busy machine may take many seconds to serve it; a click before that does nothing).
+ */
+export async function openAndConnect(page: Page, url: string): Promise<void> {
+  await page.goto(url);
+  await page.waitForFunction(() => 'sottoDemo' in window, null, { timeout: 120_000 });
+  await page.click('#connect');
 }

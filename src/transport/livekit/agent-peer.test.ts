@@ -8,12 +8,13 @@ describe('AgentPeer', () => {
   it('trusts the agent that announced the session, and nobody else', () => {
     const p = new AgentPeer();
     // Before any announcement, even an agent's other events are dropped.
-    expect(p.judge(agent('a1'), 'response.created')).toEqual({ accept: false, report: expect.any(String) });
+    expect(p.judge(agent('a1'), 'response.created')).toMatchObject({ accept: false });
     expect(p.judge(agent('a1'), 'session.created')).toEqual({ accept: true, newAgent: true });
     expect(p.identity).toBe('a1');
     expect(p.judge(agent('a1'), 'response.created')).toEqual({ accept: true, newAgent: false });
     // A second participant with a room token: dropped, reported once.
-    expect(p.judge(user('intruder'), 'error')).toEqual({ accept: false, report: expect.stringContaining('intruder') });
+    const first = p.judge(user('intruder'), 'error');
+    expect(!first.accept && first.report?.includes('intruder')).toBe(true);
     expect(p.judge(user('intruder'), 'response.created')).toEqual({ accept: false, report: null });
     // Not even a session.created from a non-agent is taken.
     expect(p.judge(user('intruder'), 'session.created')).toEqual({ accept: false, report: null });
