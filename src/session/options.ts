@@ -100,6 +100,12 @@ export interface ConnectOptions {
    * turn. Users who pause a lot: raise `silenceMs` (OpenAI's server default is 500).
    */
   vad?: VadOptions;
+  /**
+   * How long after asking for a reply the agent must have started it (`response.created`) before the
+   * session reports `agent_unresponsive` and stops waiting (the device answers with the fallback; without
+   * it the turn is asked again of the next agent the room gets), in ms. Default `5000`.
+   */
+  replyTimeoutMs?: number;
   /** Output volume of the agent, 0–1. Default `1`. */
   volume?: number;
   /** Output device for the agent's voice (`MediaDeviceInfo.deviceId`). Default: the system default. */

@@ -8,6 +8,7 @@ import type { ClientEvent, ServerEvent, SessionConfig } from '../protocol/index.
 import type { LocalTransport } from '../offline/local-transport.ts';
 import type { Transport } from '../transport/types.ts';
 import { resolveEndpointerOptions } from '../vad/endpointer-options.ts';
+import { AgentContinuity } from './agent-continuity.ts';
 import { BargeIn } from './barge-in.ts';
 import { ClientEndpointing } from './client-endpointing.ts';
 import { conversationState, type ConversationState } from './conversation-state.ts';
@@ -57,6 +58,7 @@ export class VoiceSession extends TypedEmitter<VoiceSessionEvents> {
   readonly #bargeIn: BargeIn;
   readonly #replies: ReplyController;
   readonly #turns: TurnTaking;
+  readonly #continuity: AgentContinuity;
   #state: ConversationState = 'connecting';
   #listening: boolean;
   #muted = false;
@@ -145,6 +147,12 @@ export class VoiceSession extends TypedEmitter<VoiceSessionEvents> {
       },
       // While the engine answers, the remote link's troubles are expected (and reported by `mode`).
       reportErrors: (code) => this.mode === 'remote' || code !== 'not_connected',
+      agentSession: (id) => {
+        this.#continuity.agentSession(id);
+      },
+      agentLeft: () => {
+        this.#continuity.agentLeft();
+      },
     });
     this.#turns = new TurnTaking({
       ctx,
@@ -161,6 +169,20 @@ export class VoiceSession extends TypedEmitter<VoiceSessionEvents> {
       emit,
       changed,
     });
+    this.#continuity = new AgentContinuity(
+      {
+        turns: this.#turns,
+        tracker: this.#tracker,
+        replies: this.#replies,
+        mode: () => this.mode,
+        remote: () => this.#remote.transport,
+        ring: () => this.#client?.capture.reader() ?? null,
+        failover: () => this.#fallback?.agentLost() ?? false,
+        emit,
+        update: changed,
+      },
+      opts.replyTimeoutMs === undefined ? {} : { replyTimeoutMs: opts.replyTimeoutMs },
+    );
   }
 
   /**
@@ -367,7 +389,11 @@ export class VoiceSession extends TypedEmitter<VoiceSessionEvents> {
     if (this.#closed || !ready || !transport) {
       throw new SottoError('not_connected', `cannot send ${event.type}: the agent is not ready`);
     }
-    await transport.send(event);
+    this.#continuity.sent(event, true);
+    await transport.send(event).catch((e: unknown) => {
+      this.#continuity.sent(event, false);
+      throw e;
+    });
   }
 
   /**
@@ -483,6 +509,7 @@ export class VoiceSession extends TypedEmitter<VoiceSessionEvents> {
     this.emit('server_event', event);
     const t = this.#transcripts.accept(event);
     if (t) this.emit('transcript', t);
+    this.#continuity.serverEvent(event, from.kind === 'local', t);
     if (this.#endpointing === 'server') this.#turns.serverEvent(event);
     this.#replies.onServerEvent(event);
     switch (event.type) {
@@ -521,6 +548,7 @@ export class VoiceSession extends TypedEmitter<VoiceSessionEvents> {
       turns: this.#turns,
       tracker: this.#tracker,
       replies: this.#replies,
+      continuity: () => this.#continuity,
       micTrack: () => {
         const [track] = this.#mic.getAudioTracks();
         if (!track) throw new SottoError('no_microphone', 'the microphone stream has no audio track');
@@ -569,6 +597,7 @@ export class VoiceSession extends TypedEmitter<VoiceSessionEvents> {
 
   async #release(): Promise<void> {
     this.#replies.close();
+    this.#continuity.close();
     clearTimeout(this.#pttTail);
     const client = this.#client;
     this.#client = null;

@@ -2,9 +2,9 @@ import {
   DisconnectReason,
   RoomEvent,
   Track,
-  type LocalTrackPublication,
   type RemoteParticipant,
   type RemoteTrack,
+  type RemoteTrackPublication,
   type Room,
 } from 'livekit-client';
 import { SottoError } from '../../errors.ts';
@@ -20,7 +20,9 @@ import {
 import { backoffDelay, type BackoffOptions } from '../backoff.ts';
 import { assessHealth, smoothRtt, type HealthSnapshot, type HealthThresholds } from '../health.ts';
 import type { Transport, TransportEvents, TransportStartOptions, TransportStatus } from '../types.ts';
+import { AgentPeer } from './agent-peer.ts';
 import { connectRoom } from './connect-room.ts';
+import { RoomMic } from './room-mic.ts';
 
 /** Options of {@link LiveKitTransport}. */
 export interface LiveKitTransportOptions {
@@ -33,7 +35,10 @@ export interface LiveKitTransportOptions {
   token: string | (() => Promise<string>);
   /** Give up one connection attempt after this many ms. Default 10000. */
   connectTimeoutMs?: number;
-  /** Full-rejoin backoff after LiveKit's own resume failed. */
+  /**
+   * Full-rejoin backoff after LiveKit's own resume failed. By default the transport keeps trying (every
+   * 1.5-3 s once the backoff is at its cap) until the app closes it; only a rejected token is fatal.
+   */
   backoff?: BackoffOptions;
   /**
    * Delays (ms) of LiveKit's own resume attempts (ICE restart / signal resume, same session) before the
@@ -56,8 +61,14 @@ const RESUME_DELAYS_MS = [0, 300, 1000, 2000] as const;
  * and Realtime events travel on the reliable data channel under {@link REALTIME_TOPIC}.
  *
  * Reconnection is an observable state machine: LiveKit's own resume (ICE restart / signal resume) first
- * (`reconnect` phase `resume`), then full rejoins with a fresh token and exponential backoff (phase
- * `rejoin`), then `closed` with an error when the attempts are used up.
+ * (`reconnect` phase `resume`), then full rejoins with a fresh token and capped exponential backoff (phase
+ * `rejoin`) until the app closes the transport; `closed` with an error only when the server rejects the
+ * token (or `backoff.maxAttempts` is set and used up). Every room gets its own clone of the mic
+ * ({@link RoomMic}), so the caller's track survives every rejoin.
+ *
+ * Trust: server events count only from the agent participant that announced the session
+ * ({@link AgentPeer}); client events go only to it (`destinationIdentities`), and only agent participants
+ * may subscribe to the mic. Events from anyone else are dropped and reported (`untrusted_participant`).
  */
 export class LiveKitTransport extends TypedEmitter<TransportEvents> implements Transport {
   readonly kind = 'livekit';
@@ -65,7 +76,14 @@ export class LiveKitTransport extends TypedEmitter<TransportEvents> implements T
   #status: TransportStatus = 'idle';
   #room: Room | null = null;
   #mic: MediaStreamTrack | null = null;
-  #micPub: LocalTrackPublication | null = null;
+  /** The current room's published clone of {@link #mic}. */
+  #roomMic: RoomMic | null = null;
+  #micEnabled = true;
+  readonly #agent = new AgentPeer();
+  /** Audio tracks of the agent participants in the room; only the trusted agent's plays. */
+  readonly #agentTracks = new Map<string, MediaStreamTrack>();
+  /** When the room's agents were last asked to announce themselves (performance.now()). */
+  #helloAt = 0;
   #health: HealthSnapshot = { level: 'down', reason: 'not connected', rttMs: null, sinceLastPongMs: 0 };
   #healthTimer: ReturnType<typeof setInterval> | undefined;
   #connectedAt = 0;
@@ -107,8 +125,14 @@ export class LiveKitTransport extends TypedEmitter<TransportEvents> implements T
     }
     this.#healthTimer = setInterval(() => {
       this.#heartbeat();
+      this.#hello();
       this.#updateHealth();
     }, HEALTH_TICK_MS);
+  }
+
+  /** The identity of the agent the transport trusts now, or null (none announced, or it left). */
+  get agentIdentity(): string | null {
+    return this.#agent.identity;
   }
 
   async send(event: ClientEvent): Promise<void> {
@@ -116,20 +140,23 @@ export class LiveKitTransport extends TypedEmitter<TransportEvents> implements T
     if (!room || this.#status !== 'connected') {
       throw new SottoError('not_connected', `cannot send ${event.type}: the link is ${this.#status}`);
     }
-    await room.localParticipant.publishData(encodeEvent(event), { reliable: true, topic: REALTIME_TOPIC });
+    const agent = this.#agent.identity;
+    if (agent === null) throw new SottoError('not_connected', `cannot send ${event.type}: no agent in the room`);
+    await room.localParticipant.publishData(encodeEvent(event), {
+      reliable: true,
+      topic: REALTIME_TOPIC,
+      destinationIdentities: [agent],
+    });
   }
 
   async setMicEnabled(enabled: boolean): Promise<void> {
-    const pub = this.#micPub;
-    if (!pub) return;
-    if (enabled) await pub.unmute();
-    else await pub.mute();
+    this.#micEnabled = enabled;
+    await this.#roomMic?.setEnabled(enabled);
   }
 
   async replaceMicTrack(track: MediaStreamTrack): Promise<void> {
     this.#mic = track;
-    const published = this.#micPub?.track;
-    if (published) await published.replaceTrack(track, true);
+    await this.#roomMic?.replace(track);
   }
 
   async close(): Promise<void> {
@@ -138,11 +165,11 @@ export class LiveKitTransport extends TypedEmitter<TransportEvents> implements T
     clearInterval(this.#healthTimer);
     const room = this.#room;
     this.#room = null;
-    this.#micPub = null;
     if (room) {
       room.removeAllListeners();
       await room.disconnect();
     }
+    this.#releaseMic();
     this.#setStatus('closed');
   }
 
@@ -176,19 +203,22 @@ export class LiveKitTransport extends TypedEmitter<TransportEvents> implements T
       await room.disconnect();
       return;
     }
+    this.#agent.reset();
+    this.#agentTracks.clear();
+    this.#helloAt = performance.now(); // an agent already in the room greets by itself first
     this.#listen(room);
     this.#room = room;
+    const roomMic = new RoomMic(room);
+    this.#roomMic = roomMic;
     try {
-      // A MediaStreamTrack passed in is wrapped as user-provided: LiveKit will not stop it on unpublish.
-      this.#micPub = await room.localParticipant.publishTrack(mic, {
-        source: Track.Source.Microphone,
-        dtx: false,
-        red: true,
-      });
+      // Only agents may subscribe to the mic (another participant with a token for the room may not).
+      this.#allowAgents(room);
+      await roomMic.publish(mic, this.#micEnabled);
     } catch (e) {
       room.removeAllListeners();
       this.#room = null;
       await room.disconnect();
+      this.#releaseMic();
       throw new SottoError('server_unreachable', `could not publish the microphone: ${String(e)}`, { cause: e });
     }
     this.#connectedAt = performance.now();
@@ -197,13 +227,29 @@ export class LiveKitTransport extends TypedEmitter<TransportEvents> implements T
   }
 
   #listen(room: Room): void {
-    room.on(RoomEvent.TrackSubscribed, (track: RemoteTrack) => {
-      if (track.kind === Track.Kind.Audio) this.emit('agent_track', track.mediaStreamTrack);
+    room.on(RoomEvent.TrackSubscribed, (track: RemoteTrack, _pub: RemoteTrackPublication, p: RemoteParticipant) => {
+      // Only the trusted agent's voice plays (not another participant's, not a second agent's).
+      if (track.kind !== Track.Kind.Audio || !p.isAgent) return;
+      this.#agentTracks.set(p.identity, track.mediaStreamTrack);
+      if (p.identity === this.#agent.identity) this.emit('agent_track', track.mediaStreamTrack);
     });
-    room.on(RoomEvent.DataReceived, (payload: Uint8Array, _p?: RemoteParticipant, _k?: unknown, topic?: string) => {
+    room.on(RoomEvent.DataReceived, (payload: Uint8Array, p?: RemoteParticipant, _k?: unknown, topic?: string) => {
       if (topic !== REALTIME_TOPIC) return;
       const parsed = parseServerEvent(payload);
-      if (parsed.ok) this.#onServerEvent(parsed.event);
+      if (parsed.ok) {
+        const verdict = this.#agent.judge(
+          p ? { identity: p.identity, isAgent: p.isAgent } : undefined,
+          parsed.event.type,
+        );
+        if (verdict.accept && verdict.newAgent && p) {
+          // A (new) agent took over the room: its voice is the one to play.
+          const track = this.#agentTracks.get(p.identity);
+          if (track) this.emit('agent_track', track);
+        }
+        if (verdict.accept) this.#onServerEvent(parsed.event);
+        else if (verdict.report !== null)
+          this.emit('error', new SottoError('untrusted_participant', `ignored Realtime events from ${verdict.report}`));
+      }
       // An event type we do not know comes from a newer (or a plain OpenAI) server: ignore it, as the
       // protocol asks. Only malformed events of types we know are errors.
       else if (parsed.code !== 'unknown_event')
@@ -223,11 +269,24 @@ export class LiveKitTransport extends TypedEmitter<TransportEvents> implements T
       this.#setStatus('connected');
       this.#updateHealth();
     });
+    room.on(RoomEvent.ParticipantConnected, (p: RemoteParticipant) => {
+      if (p.isAgent) this.#allowAgents(room);
+    });
+    room.on(RoomEvent.ParticipantDisconnected, (p: RemoteParticipant) => {
+      this.#agentTracks.delete(p.identity);
+      if (p.isAgent) this.#allowAgents(room);
+      if (this.#agent.left(p.identity)) {
+        // The agent's job is gone (crashed or ended): its heartbeat with it. A new agent says hello.
+        this.#heartbeatSupported = false;
+        this.#pings.clear();
+        this.emit('agent_left', { identity: p.identity });
+      }
+    });
     room.on(RoomEvent.Disconnected, (reason?: DisconnectReason) => {
       if (this.#closing || room !== this.#room) return;
       room.removeAllListeners();
       this.#room = null;
-      this.#micPub = null;
+      this.#releaseMic();
       if (reason === DisconnectReason.CLIENT_INITIATED) return;
       this.#heartbeatSupported = false;
       this.#pings.clear();
@@ -240,6 +299,7 @@ export class LiveKitTransport extends TypedEmitter<TransportEvents> implements T
     this.#setStatus('reconnecting');
     this.#updateHealth();
     let lastError: unknown = new Error(`disconnected (${String(reason)})`);
+    let fatal: SottoError | null = null;
     for (let attempt = 1; !this.#closing; attempt++) {
       const delayMs = backoffDelay(attempt, Math.random, this.#opts.backoff);
       if (delayMs === null) break;
@@ -251,15 +311,51 @@ export class LiveKitTransport extends TypedEmitter<TransportEvents> implements T
         return;
       } catch (e) {
         lastError = e;
+        // No retry fixes a token the server refuses (expired, revoked, wrong key).
+        if (e instanceof SottoError && e.code === 'token_rejected') {
+          fatal = e;
+          break;
+        }
       }
     }
     if (this.#closing) return;
     clearInterval(this.#healthTimer);
     this.emit(
       'error',
-      new SottoError('server_unreachable', 'the link is gone and rejoining failed', { cause: lastError }),
+      fatal ?? new SottoError('server_unreachable', 'the link is gone and rejoining failed', { cause: lastError }),
     );
     this.#setStatus('closed');
+  }
+
+  /**
+   * While no agent has announced a session on this connection, asks the agents in the room to (a ping: an
+   * agent that greeted a rejoining user before its data channel was up greets again on its first event).
+   */
+  #hello(): void {
+    const room = this.#room;
+    const now = performance.now();
+    if (!room || this.#status !== 'connected' || this.#agent.identity !== null || now - this.#helloAt < 1000) return;
+    const agents = [...room.remoteParticipants.values()].filter((p) => p.isAgent).map((p) => p.identity);
+    if (agents.length === 0) return;
+    this.#helloAt = now;
+    const ping: ClientEvent = { type: 'sotto.ping', 'sotto:nonce': ++this.#nonce };
+    room.localParticipant
+      .publishData(encodeEvent(ping), { reliable: true, topic: REALTIME_TOPIC, destinationIdentities: agents })
+      .catch(() => undefined);
+  }
+
+  /** Only the agents in the room may subscribe to the mic. */
+  #allowAgents(room: Room): void {
+    const agents = [...room.remoteParticipants.values()].filter((p) => p.isAgent);
+    room.localParticipant.setTrackSubscriptionPermissions(
+      false,
+      agents.map((p) => ({ participantIdentity: p.identity, allowAll: true })),
+    );
+  }
+
+  #releaseMic(): void {
+    this.#roomMic?.release();
+    this.#roomMic = null;
   }
 
   #onServerEvent(event: ServerEvent): void {
@@ -282,7 +378,8 @@ export class LiveKitTransport extends TypedEmitter<TransportEvents> implements T
   /** Sends a ping about once a second while connected to a server that answers them. */
   #heartbeat(): void {
     const room = this.#room;
-    if (!this.#heartbeatSupported || !room || this.#status !== 'connected') return;
+    const agent = this.#agent.identity;
+    if (!this.#heartbeatSupported || !room || agent === null || this.#status !== 'connected') return;
     const now = performance.now();
     const last = this.#pings.size > 0 ? Math.max(...this.#pings.values()) : 0;
     if (now - last < HEARTBEAT_MS) return;
@@ -290,9 +387,11 @@ export class LiveKitTransport extends TypedEmitter<TransportEvents> implements T
     const nonce = ++this.#nonce;
     this.#pings.set(nonce, now);
     const ping: ClientEvent = { type: 'sotto.ping', 'sotto:nonce': nonce };
-    room.localParticipant.publishData(encodeEvent(ping), { reliable: true, topic: REALTIME_TOPIC }).catch(() => {
-      this.#pings.delete(nonce);
-    });
+    room.localParticipant
+      .publishData(encodeEvent(ping), { reliable: true, topic: REALTIME_TOPIC, destinationIdentities: [agent] })
+      .catch(() => {
+        this.#pings.delete(nonce);
+      });
   }
 
   /** A method, not the field, so TypeScript does not narrow it across awaits. */
