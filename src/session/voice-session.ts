@@ -10,6 +10,7 @@ import type { Transport } from '../transport/types.ts';
 import { resolveEndpointerOptions } from '../vad/endpointer-options.ts';
 import { BargeIn } from './barge-in.ts';
 import { ClientEndpointing } from './client-endpointing.ts';
+import { waitUntilLive } from './readiness.ts';
 import { conversationState, type ConversationState } from './conversation-state.ts';
 import { createTransport } from './create-transport.ts';
 import { Fallback } from './fallback.ts';
@@ -62,6 +63,8 @@ export class VoiceSession extends TypedEmitter<VoiceSessionEvents> {
   #muted = false;
   readonly #audio: AgentAudio;
   #client: ClientEndpointing | null = null;
+  /** Client endpointing: whether the VAD keeps up with real time yet (until then the session is not ready). */
+  #vadLive = true;
   #pttTail: ReturnType<typeof setTimeout> | undefined;
   #closed = false;
   /** Inside `connect()`: events the app cannot have subscribed to yet are deferred by a task. */
@@ -445,6 +448,11 @@ export class VoiceSession extends TypedEmitter<VoiceSessionEvents> {
     );
     this.#client = client;
     if (this.#endpointing !== 'client') return;
+    this.#vadLive = false;
+    void waitUntilLive(client, () => {
+      this.#vadLive = true;
+      this.#update();
+    });
     client.drive(
       this.#turns,
       this.#bargeIn,
@@ -581,7 +589,7 @@ export class VoiceSession extends TypedEmitter<VoiceSessionEvents> {
 
   #update(): void {
     const local = this.mode === 'local';
-    const state = conversationState({
+    const resting = conversationState({
       link: this.#closed ? 'closed' : local ? 'ready' : this.#remote.link,
       mode: this.mode,
       listening: this.#listening && !this.#muted,
@@ -589,6 +597,8 @@ export class VoiceSession extends TypedEmitter<VoiceSessionEvents> {
       awaitingReply: this.#tracker.awaiting || this.#replies.awaitingAudio,
       agentSpeaking: this.#replies.agentSpeaking,
     });
+    // Ready (listening) only once the VAD keeps up with real time (src/session/readiness.ts).
+    const state = resting === 'listening' && !this.#vadLive ? 'connecting' : resting;
     if (state === this.#state) return;
     this.#state = state;
     this.emit('state', state);
