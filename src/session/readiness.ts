@@ -9,10 +9,40 @@
  * A VAD that fails or closes instead also ends the wait (its `vad_error` says why): the session then runs
  * without client endpointing decisions rather than saying `connecting` forever.
  */
+import type { VadLiveInfo, VadReadyInfo } from '../vad/types.ts';
 import type { ClientEndpointing } from './client-endpointing.ts';
 
-/** Calls `onLive` once, when the VAD of `client` is live (or has failed or closed). */
-export async function waitUntilLive(client: ClientEndpointing, onLive: () => void): Promise<void> {
-  await client.vad.live();
-  onLive();
+/** The cold start of a session's VAD, on the page's clock (`performance.now()`, ms). */
+export interface ReadinessTimeline {
+  /** When the VAD worker was asked to start. */
+  readonly startedAt: number;
+  /** When its model was loaded and warmed (with the worker's own split: load, warm-up), or null. */
+  readonly vadReadyAt: number | null;
+  readonly vadReady: VadReadyInfo | null;
+  /** When it first kept up with real time, or null. */
+  readonly liveAt: number | null;
+  readonly live: VadLiveInfo | null;
+}
+
+/** Follows one VAD from start to live; `onLive` is called once (also when the VAD fails or closes). */
+export class Readiness {
+  #timeline: ReadinessTimeline;
+
+  constructor(client: ClientEndpointing, onLive: () => void) {
+    this.#timeline = { startedAt: performance.now(), vadReadyAt: null, vadReady: null, liveAt: null, live: null };
+    client.vad
+      .ready()
+      .then((info) => {
+        this.#timeline = { ...this.#timeline, vadReadyAt: performance.now(), vadReady: info };
+      })
+      .catch(() => undefined);
+    void client.vad.live().then((info) => {
+      this.#timeline = { ...this.#timeline, liveAt: performance.now(), live: info };
+      onLive();
+    });
+  }
+
+  get timeline(): ReadinessTimeline {
+    return this.#timeline;
+  }
 }

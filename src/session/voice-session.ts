@@ -10,7 +10,7 @@ import type { Transport } from '../transport/types.ts';
 import { resolveEndpointerOptions } from '../vad/endpointer-options.ts';
 import { BargeIn } from './barge-in.ts';
 import { ClientEndpointing } from './client-endpointing.ts';
-import { waitUntilLive } from './readiness.ts';
+import { Readiness, type ReadinessTimeline } from './readiness.ts';
 import { conversationState, type ConversationState } from './conversation-state.ts';
 import { createTransport } from './create-transport.ts';
 import { Fallback } from './fallback.ts';
@@ -65,6 +65,7 @@ export class VoiceSession extends TypedEmitter<VoiceSessionEvents> {
   #client: ClientEndpointing | null = null;
   /** Client endpointing: whether the VAD keeps up with real time yet (until then the session is not ready). */
   #vadLive = true;
+  #readiness: Readiness | null = null;
   #pttTail: ReturnType<typeof setTimeout> | undefined;
   #closed = false;
   /** Inside `connect()`: events the app cannot have subscribed to yet are deferred by a task. */
@@ -223,6 +224,11 @@ export class VoiceSession extends TypedEmitter<VoiceSessionEvents> {
       if (!opts.audioContext) await ctx.close().catch(() => undefined);
       throw e;
     }
+  }
+
+  /** The VAD's cold start (load, warm-up, live) on the page's clock; null without client endpointing. */
+  get readiness(): ReadinessTimeline | null {
+    return this.#readiness?.timeline ?? null;
   }
 
   /** The conversation state (see {@link ConversationState}). */
@@ -449,7 +455,7 @@ export class VoiceSession extends TypedEmitter<VoiceSessionEvents> {
     this.#client = client;
     if (this.#endpointing !== 'client') return;
     this.#vadLive = false;
-    void waitUntilLive(client, () => {
+    this.#readiness = new Readiness(client, () => {
       this.#vadLive = true;
       this.#update();
     });
