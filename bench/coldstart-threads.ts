@@ -15,6 +15,20 @@ const TICKS = ((): number => {
   }
 })();
 
+/** Processes whose command line contains `marker` (e.g. the fake-mic file only this run's Chromium uses). */
+export function pidsWith(marker: string): number[] {
+  const out: number[] = [];
+  for (const d of readdirSync('/proc')) {
+    if (!/^\d+$/.test(d)) continue;
+    try {
+      if (readFileSync(`/proc/${d}/cmdline`, 'utf8').includes(marker)) out.push(Number(d));
+    } catch {
+      // gone
+    }
+  }
+  return out;
+}
+
 /** CPU ms per thread name (summed over threads of the same name) of `root` and all its descendants. */
 export function threadCpu(root: number): Map<string, number> {
   const children = new Map<number, number[]>();

@@ -27,7 +27,7 @@ import { startDemo } from '../scripts/stack/demo.ts';
 import { freeTcpPort, freeUdpPort, startLivekit } from '../scripts/stack/index.ts';
 import { percentile } from '../src/metrics/percentile.ts';
 import type { ColdStartDump } from '../demo/lab/cold-start-recorder.ts';
-import { cpuBudget, threadCpu } from './coldstart-threads.ts';
+import { cpuBudget, pidsWith, threadCpu } from './coldstart-threads.ts';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const PAGES = ['demo', 'minimal'] as const;
@@ -131,7 +131,12 @@ async function runOne(page: PageName, load: LoadName, n: number): Promise<RunRes
     const fixtureS = wavSeconds(wav);
     const browser = await launchChromium({ wav });
     stops.unshift(() => browser.close());
-    const pid = (browser as unknown as { process?: () => { pid?: number } | null }).process?.()?.pid;
+    // Chromium's browser process (its renderers, GPU and utility processes are its descendants).
+    const pid = pidsWith(`--use-file-for-fake-audio-capture=${wav}`).find((x) =>
+      readFileSync(`/proc/${String(x)}/cmdline`, 'utf8')
+        .split('\0')
+        .every((a) => !a.startsWith('--type=')),
+    );
     const p = await browser.newPage();
     const problems: string[] = [];
     p.on('pageerror', (e) => problems.push(String(e)));

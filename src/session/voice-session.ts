@@ -187,6 +187,7 @@ export class VoiceSession extends TypedEmitter<VoiceSessionEvents> {
     const transport = fallback === 'force' ? null : (opts.transport ?? createTransport(opts));
     let mic: MediaStream | undefined;
     let session: VoiceSession | undefined;
+    let endpointing: Promise<void> | undefined;
     const ctx = opts.audioContext ?? new AudioContext({ latencyHint: 'interactive' });
     try {
       mic = opts.mediaStream ?? (await openMicrophone(opts.microphone));
@@ -198,6 +199,10 @@ export class VoiceSession extends TypedEmitter<VoiceSessionEvents> {
         session.#fallback = new Fallback(fallbackHost(session.#parts()), fallback, opts.offline);
       }
       let remoteFailed: SottoError | null = null;
+      // The capture ring (and the VAD for client endpointing) also feeds the on-device engine. It starts
+      // while the room connects: the VAD's model, runtime and warm-up load behind the join (issue 16).
+      if (session.#endpointing === 'client' || fallback !== 'off') endpointing = session.#startEndpointing();
+      endpointing?.catch(() => undefined);
       try {
         await transport?.connect({ micTrack });
       } catch (e) {
@@ -206,8 +211,7 @@ export class VoiceSession extends TypedEmitter<VoiceSessionEvents> {
         remoteFailed = e;
       }
       session.#audio.unlock();
-      // The capture ring (and the VAD for client endpointing) also feeds the on-device engine.
-      if (session.#endpointing === 'client' || fallback !== 'off') await session.#startEndpointing();
+      await endpointing;
       await session.#fallback?.start(remoteFailed);
       await session.#applyMic();
       if (session.mode === 'remote') session.#emitMode({ mode: 'remote', reason: 'connected' });
@@ -216,6 +220,7 @@ export class VoiceSession extends TypedEmitter<VoiceSessionEvents> {
       return session;
     } catch (e) {
       if (session) {
+        await endpointing?.catch(() => undefined);
         await session.#fallback?.close();
         await session.#client?.close();
       }

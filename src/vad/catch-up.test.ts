@@ -40,3 +40,12 @@ describe('CatchUp', () => {
     expect(() => new CatchUp({ skipAfterSamples: 512, keepSamples: 512 })).toThrow(RangeError);
   });
 });
+
+describe('CatchUp when the ring laps the reader', () => {
+  it('skips at once when lapped, even inside the start-up allowance', () => {
+    const c = new CatchUp(opts);
+    c.attach(160_000); // a full 10 s ring at attach: the start-up limit alone would never be exceeded
+    expect(c.check(10_000, 170_000)).toEqual({ action: 'none' });
+    expect(c.check(10_000, 170_000, true)).toMatchObject({ action: 'skip', to: 170_000 - 512, phase: 'startup' });
+  });
+});

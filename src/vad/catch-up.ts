@@ -70,12 +70,15 @@ export class CatchUp {
    *
    * @param position the next sample to analyse
    * @param newest one past the newest sample captured
+   * @param lapped whether the ring has just overwritten samples before they were read
    */
-  check(position: number, newest: number): CatchUpDecision {
+  check(position: number, newest: number, lapped = false): CatchUpDecision {
     const behind = Math.max(0, newest - position);
     const { skipAfterSamples, keepSamples } = this.#opts;
     const limit = this.#live ? skipAfterSamples : this.#initial + skipAfterSamples;
-    if (behind > limit) {
+    // Lapped: the ring overwrote audio before it was read, so the reader restarted at the oldest sample
+    // held, a whole ring behind; working through it would only be lapped again.
+    if (behind > limit || (lapped && behind > skipAfterSamples)) {
       const to = newest - keepSamples;
       const skipped = to - position;
       const phase = this.#live ? 'live' : 'startup';

@@ -270,7 +270,17 @@ export class VadEngine {
   async #onHop(reader: FrameReader): Promise<void> {
     const info = this.#info;
     this.#hops++;
-    if (info.lost > 0) this.#onGap(info.lost);
+    if (info.lost > 0) {
+      this.#onGap(info.lost);
+      // Lapped by the ring: drop to the present rather than restart a whole ring behind.
+      if (this.#catchUp && reader instanceof RingFrameReader) {
+        const d = this.#catchUp.check(reader.position, reader.newest(), true);
+        if (d.action === 'skip') {
+          this.#skip(reader, d.to, d.skipped, d.phase);
+          return;
+        }
+      }
+    }
     const frame = this.#frame;
     frame.copyWithin(0, SILERO_HOP_SAMPLES);
     frame.set(this.#hop, SILERO_FRAME_SAMPLES - SILERO_HOP_SAMPLES);
