@@ -35,6 +35,11 @@ const BENCHES: Record<string, BenchEntry> = {
     run: 'runLatencyBench',
     what: 'voice-to-voice in Chromium: sotto, sotto_eager vs server_vad and @ricky0123/vad-web',
   },
+  coldstart: {
+    module: 'bench/coldstart.ts',
+    run: 'runColdstartBench',
+    what: 'cold start: time to ready, VAD lag, turn 1-3 vs steady v2v; demo and minimal page, idle and a CPU hog',
+  },
   offline: {
     module: 'bench/offline.ts',
     run: 'runOfflineBench',

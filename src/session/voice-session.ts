@@ -11,6 +11,7 @@ import { resolveEndpointerOptions } from '../vad/endpointer-options.ts';
 import { AgentContinuity } from './agent-continuity.ts';
 import { BargeIn } from './barge-in.ts';
 import { ClientEndpointing } from './client-endpointing.ts';
+import { Readiness, type ReadinessTimeline } from './readiness.ts';
 import { conversationState, type ConversationState } from './conversation-state.ts';
 import { createTransport } from './create-transport.ts';
 import { Fallback } from './fallback.ts';
@@ -64,6 +65,9 @@ export class VoiceSession extends TypedEmitter<VoiceSessionEvents> {
   #muted = false;
   readonly #audio: AgentAudio;
   #client: ClientEndpointing | null = null;
+  /** Client endpointing: whether the VAD keeps up with real time yet (until then the session is not ready). */
+  #vadLive = true;
+  #readiness: Readiness | null = null;
   #pttTail: ReturnType<typeof setTimeout> | undefined;
   #closed = false;
   /** Inside `connect()`: events the app cannot have subscribed to yet are deferred by a task. */
@@ -205,6 +209,7 @@ export class VoiceSession extends TypedEmitter<VoiceSessionEvents> {
     const transport = fallback === 'force' ? null : (opts.transport ?? createTransport(opts));
     let mic: MediaStream | undefined;
     let session: VoiceSession | undefined;
+    let endpointing: Promise<void> | undefined;
     const ctx = opts.audioContext ?? new AudioContext({ latencyHint: 'interactive' });
     try {
       mic = opts.mediaStream ?? (await openMicrophone(opts.microphone));
@@ -216,6 +221,10 @@ export class VoiceSession extends TypedEmitter<VoiceSessionEvents> {
         session.#fallback = new Fallback(fallbackHost(session.#parts()), fallback, opts.offline);
       }
       let remoteFailed: SottoError | null = null;
+      // The capture ring (and the VAD for client endpointing) also feeds the on-device engine. It starts
+      // while the room connects: the VAD's model, runtime and warm-up load behind the join (issue 16).
+      if (session.#endpointing === 'client' || fallback !== 'off') endpointing = session.#startEndpointing();
+      endpointing?.catch(() => undefined);
       try {
         await transport?.connect({ micTrack });
       } catch (e) {
@@ -224,8 +233,7 @@ export class VoiceSession extends TypedEmitter<VoiceSessionEvents> {
         remoteFailed = e;
       }
       session.#audio.unlock();
-      // The capture ring (and the VAD for client endpointing) also feeds the on-device engine.
-      if (session.#endpointing === 'client' || fallback !== 'off') await session.#startEndpointing();
+      await endpointing;
       await session.#fallback?.start(remoteFailed);
       await session.#applyMic();
       if (session.mode === 'remote') session.#emitMode({ mode: 'remote', reason: 'connected' });
@@ -234,6 +242,7 @@ export class VoiceSession extends TypedEmitter<VoiceSessionEvents> {
       return session;
     } catch (e) {
       if (session) {
+        await endpointing?.catch(() => undefined);
         await session.#fallback?.close();
         await session.#client?.close();
       }
@@ -242,6 +251,11 @@ export class VoiceSession extends TypedEmitter<VoiceSessionEvents> {
       if (!opts.audioContext) await ctx.close().catch(() => undefined);
       throw e;
     }
+  }
+
+  /** The VAD's cold start (load, warm-up, live) on the page's clock; null without client endpointing. */
+  get readiness(): ReadinessTimeline | null {
+    return this.#readiness?.timeline ?? null;
   }
 
   /** The conversation state (see {@link ConversationState}). */
@@ -471,6 +485,11 @@ export class VoiceSession extends TypedEmitter<VoiceSessionEvents> {
     );
     this.#client = client;
     if (this.#endpointing !== 'client') return;
+    this.#vadLive = false;
+    this.#readiness = new Readiness(client, () => {
+      this.#vadLive = true;
+      this.#update();
+    });
     client.drive(
       this.#turns,
       this.#bargeIn,
@@ -610,7 +629,7 @@ export class VoiceSession extends TypedEmitter<VoiceSessionEvents> {
 
   #update(): void {
     const local = this.mode === 'local';
-    const state = conversationState({
+    const resting = conversationState({
       link: this.#closed ? 'closed' : local ? 'ready' : this.#remote.link,
       mode: this.mode,
       listening: this.#listening && !this.#muted,
@@ -618,6 +637,8 @@ export class VoiceSession extends TypedEmitter<VoiceSessionEvents> {
       awaitingReply: this.#tracker.awaiting || this.#replies.awaitingAudio,
       agentSpeaking: this.#replies.agentSpeaking,
     });
+    // Ready (listening) only once the VAD keeps up with real time (src/session/readiness.ts).
+    const state = resting === 'listening' && !this.#vadLive ? 'connecting' : resting;
     if (state === this.#state) return;
     this.#state = state;
     this.emit('state', state);

@@ -6,6 +6,7 @@ import { DEFAULT_VAD_ASSETS } from './assets.ts';
 import { resolveEndpointerOptions } from './endpointer-options.ts';
 import { SILERO_FRAME_SAMPLES, SILERO_HOP_SAMPLES, SILERO_SAMPLE_RATE } from './silero.ts';
 import type { VadOptions, VadWorkerConfig } from './types.ts';
+import { WARMUP_FRAMES } from './warm-up.ts';
 
 /**
  * Where the VAD departs from the endpointer's model-agnostic defaults. `minSpeechFrames: 1`: Silero v5
@@ -42,5 +43,7 @@ export function workerConfig(options: VadOptions): SharedWorkerConfig {
     frameEvents: options.frameEvents ?? false,
     statsIntervalMs: options.statsIntervalMs ?? 1000,
     maxLagMs: options.maxLagMs ?? 500,
+    skipAfterMs: options.skipAfterMs ?? 1000,
+    warmupFrames: options.warmupFrames ?? WARMUP_FRAMES,
   };
 }
