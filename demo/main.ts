@@ -4,7 +4,7 @@
  * `window.sottoDemo` exposes the session and what the page saw.
  *
  * URL parameters (settings for tests and links): `endpointing=client|manual|push-to-talk`, `silenceMs=N`,
- * `eagerness=normal|eager`, `bargeIn=0`, `agc=1`, `room=NAME`, `fallback=auto|off|force`,
+ * `eagerness=normal|eager`, `turnDetector=smart-turn|silence`, `bargeIn=0`, `agc=1`, `room=NAME`, `fallback=auto|off|force`,
  * `phrases=a|b|c` (phrases the on-device recogniser is biased toward), `url=ws://…` (another LiveKit server),
  * `endpointing=server` (the server's VAD), and for the latency lab `lab=latency` and `endpointing=peer`.
  *
@@ -144,6 +144,7 @@ function settings(): Omit<ConnectOptions, 'url' | 'token'> {
   const bargeIn = q.has('bargeIn') ? q.get('bargeIn') !== '0' : ui.set.bargeIn.checked;
   const fallback = (q.get('fallback') ?? ui.set.fallback.value) as NonNullable<ConnectOptions['fallback']>;
   const phrases = (q.get('phrases') ?? '').split('|').filter((p) => p.trim() !== '');
+  const turnDetector = q.get('turnDetector') as ConnectOptions['turnDetector'] | null;
   ui.set.endpointing.value = endpointing;
   ui.set.silence.value = String(silenceMs);
   ui.set.silenceOut.textContent = `${String(silenceMs)} ms`;
@@ -156,6 +157,7 @@ function settings(): Omit<ConnectOptions, 'url' | 'token'> {
     ...(fallback === 'off' ? {} : { offline: { models: OFFLINE_MODELS, phrases } }),
     endpointing,
     eagerness,
+    ...(turnDetector ? { turnDetector } : {}),
     microphone: { autoGainControl: agc },
     vad: { endpointer: { silenceMs } },
     bargeIn: { enabled: bargeIn },
@@ -228,6 +230,12 @@ function wire(session: VoiceSession, endpointing: string): void {
   });
   session.on('vad_frame', (f) => {
     ui.trace.push(f.time, f.probability);
+  });
+  session.on('turn_model', (v) => {
+    if (v.probability !== null) ui.trace.mark(v.time, v.probability, v.complete);
+    log(
+      `end-of-turn model: p=${(v.probability ?? Number.NaN).toFixed(2)} after ${v.pauseMs.toFixed(0)} ms of pause (${v.inferenceMs.toFixed(0)} ms)${v.complete ? ' → turn over' : ' → keep listening'}`,
+    );
   });
   for (const type of ['speech_start', 'turn_ending', 'turn_resumed', 'misfire'] as const) {
     session.on(type, () => {

@@ -7,6 +7,7 @@
 //   3. Debian packages chromium, espeak-ng, sox (apt-get when root, else the exact command to run).
 //   4. livekit-server v1.13.5: one on PATH, else `go install` into .tools/ (cached by version).
 //   5. Test fixtures (WAV) generated into .fixtures/ and .fixtures/vad/ (cached by a hash of their recipe).
+//   6. Smart Turn v3.2 (end-of-turn model) from the pipecat-ai wheel on PyPI into .tools/models/ (scripts/models/smart-turn.mjs).
 //
 // SOTTO_NO_INSTALL=1 makes every install step print what it would run and fail instead (for machines
 // where you install things yourself). SOTTO_TOOLS_DIR moves .tools/.
@@ -18,6 +19,7 @@ import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync 
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { buildFixtures } from './fixtures.mjs';
+import { ensureSmartTurn, ModelSetupError, smartTurnReady } from './models/smart-turn.mjs';
 import { buildVadFixtures } from './vad-fixtures.mjs';
 import { CHROMIUM_PATH, LIVEKIT_VERSION, livekitBinaryPath, toolsDir, whichSync } from './tools.mjs';
 
@@ -168,6 +170,12 @@ try {
   if (ensureAptPackages()) did.push('apt');
   if (ensureLivekit()) did.push('livekit-server');
   if (ensureFixtures()) did.push('fixtures');
+  if (!smartTurnReady()) {
+    await ensureSmartTurn({ quiet }).catch((e) => {
+      throw e instanceof ModelSetupError ? new SetupError(e.message) : e;
+    });
+    did.push('smart-turn');
+  }
   log(
     `${did.length ? `done (${did.join(', ')})` : 'nothing to do'} in ${((Date.now() - started) / 1000).toFixed(1)} s`,
   );

@@ -1,4 +1,7 @@
-/** A scrolling trace of the VAD's speech probability on a canvas, with the agent's speech shaded. */
+/**
+ * A scrolling trace of the VAD's speech probability on a canvas, with the agent's speech shaded and each
+ * pause marked with the end-of-turn model's probability (a tick and its value; green when it ended the turn).
+ */
 
 interface Point {
   time: number;
@@ -9,6 +12,7 @@ export class VadTrace {
   readonly #canvas: HTMLCanvasElement;
   readonly #points: Point[] = [];
   readonly #agent: { from: number; to: number | null }[] = [];
+  readonly #marks: { time: number; p: number; complete: boolean }[] = [];
   readonly #windowS: number;
 
   constructor(canvas: HTMLCanvasElement, windowS = 8) {
@@ -19,6 +23,12 @@ export class VadTrace {
   push(time: number, probability: number): void {
     this.#points.push({ time, p: probability });
     while (this.#points.length > 0 && (this.#points[0]?.time ?? 0) < time - this.#windowS) this.#points.shift();
+  }
+
+  /** The end-of-turn model answered `p` about the audio up to `time`. */
+  mark(time: number, p: number, complete: boolean): void {
+    this.#marks.push({ time, p, complete });
+    while (this.#marks.length > 0 && (this.#marks[0]?.time ?? 0) < time - this.#windowS) this.#marks.shift();
   }
 
   agentStart(time: number): void {
@@ -62,5 +72,16 @@ export class VadTrace {
       else g.lineTo(px, py);
     });
     g.stroke();
+    g.font = '11px system-ui, sans-serif';
+    for (const m of this.#marks) {
+      if (m.time < t0) continue;
+      const px = x(m.time);
+      g.strokeStyle = g.fillStyle = m.complete ? '#2f7d5b' : '#b7791f';
+      g.beginPath();
+      g.moveTo(px, h);
+      g.lineTo(px, h - 4 - m.p * (h - 8));
+      g.stroke();
+      g.fillText(`EOT ${m.p.toFixed(2)}`, px + 3, 12);
+    }
   }
 }

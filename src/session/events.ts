@@ -1,3 +1,4 @@
+import type { TurnModelVerdict } from '../vad/turn/events.ts';
 import type { SottoError } from '../errors.ts';
 import type { TurnMetrics } from '../metrics/timeline.ts';
 import type { ResponseInfo, ServerEvent } from '../protocol/index.ts';
@@ -88,6 +89,8 @@ export interface VoiceSessionEvents {
   misfire: MisfireEvent;
   /** One VAD frame (32 ms): its speech probability, for meters and traces. */
   vad_frame: VadFrame;
+  /** The end-of-turn model's answer at a pause (`turnDetector: 'smart-turn'`): probability, and whether it ended the turn. */
+  turn_model: TurnModelVerdict;
   /** User or agent transcript, partial or final. */
   transcript: Transcript;
   response_created: ResponseInfo;

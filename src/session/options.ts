@@ -3,6 +3,7 @@ import type { ServerVadTurnDetection } from '../protocol/index.ts';
 import type { BackoffOptions } from '../transport/backoff.ts';
 import type { HealthThresholds } from '../transport/health.ts';
 import type { Transport } from '../transport/types.ts';
+import type { TurnDetectorOptions } from '../vad/turn/turn-config.ts';
 import type { VadOptions } from '../vad/types.ts';
 import type { AsrOptions, OfflineEngine } from '../offline/engine.ts';
 import type { OfflineModelConfig } from '../offline/config.ts';
@@ -41,6 +42,19 @@ export interface OfflineOptions extends FallbackThresholds {
   preload?: boolean;
   /** The engine itself (tests); default a worker over `models`. */
   engine?: OfflineEngine;
+}
+
+/**
+ * The session's end-of-turn detector (`vad.turn`): `turnDetector` (default `'smart-turn'`) over `vad.turn`,
+ * with client endpointing only (the other modes end turns without the VAD).
+ */
+export function sessionTurnDetector(
+  turnDetector: ConnectOptions['turnDetector'],
+  turn: TurnDetectorOptions | undefined,
+  endpointing: NonNullable<ConnectOptions['endpointing']>,
+): TurnDetectorOptions {
+  if (endpointing !== 'client') return { ...turn, detector: 'silence' };
+  return { ...turn, detector: turnDetector ?? turn?.detector ?? 'smart-turn' };
 }
 
 /** The session's endpointer defaults (over the endpointer's own): answer at the human turn gap. */
@@ -90,6 +104,17 @@ export interface ConnectOptions {
    * turn goes on (the server then holds the user's words as two items).
    */
   eagerness?: 'normal' | 'eager';
+  /**
+   * Who decides that the user's turn is over (client endpointing). `'smart-turn'` (default): at the first
+   * pause (`vad.endpointer.silenceMs`, 200 ms) the end-of-turn model Smart Turn v3.2 (8.7 MB, runs in the VAD
+   * worker, cached for offline use) is asked; "complete" ends the turn at once, "incomplete" keeps
+   * listening and asks again every 300 ms until 2 s of silence (`vad.turn.ceilingMs`) end it regardless.
+   * Nothing is committed before that decision, so the agent receives the whole turn as one item and never
+   * answers half a sentence; it may warm up on the `sotto.turn.ending` hint meanwhile. Until the model has
+   * loaded (or if it fails: `vad_error` `turn_model_failed`), the silence rule applies. `'silence'`:
+   * `vad.endpointer.silenceMs` of silence ends the turn (no model, no download). Tune with `vad.turn`.
+   */
+  turnDetector?: 'smart-turn' | 'silence';
   /** Barge-in: duck at the onset, cancel + truncate once confirmed. Default on (off with `manual`). */
   bargeIn?: BargeInOptions;
   /**

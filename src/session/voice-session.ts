@@ -20,7 +20,7 @@ import type { AnswerMode } from './fallback-policy.ts';
 import { RemoteAgent } from './remote-agent.ts';
 import { AgentAudio } from './agent-audio.ts';
 import type { ModeChange, VoiceSessionEvents } from './events.ts';
-import { SESSION_ENDPOINTER_DEFAULTS, type ConnectOptions } from './options.ts';
+import { SESSION_ENDPOINTER_DEFAULTS, sessionTurnDetector, type ConnectOptions } from './options.ts';
 import { ReplyController } from './reply-controller.ts';
 import { TranscriptAssembler } from './transcripts.ts';
 import { TurnTaking } from './turn-taking.ts';
@@ -477,7 +477,11 @@ export class VoiceSession extends TypedEmitter<VoiceSessionEvents> {
     const client = await ClientEndpointing.start(
       this.#ctx,
       this.#mic,
-      { ...vad, endpointer: { ...SESSION_ENDPOINTER_DEFAULTS, ...vad.endpointer } },
+      {
+        ...vad,
+        endpointer: { ...SESSION_ENDPOINTER_DEFAULTS, ...vad.endpointer },
+        turn: sessionTurnDetector(this.#opts.turnDetector, vad.turn, this.#endpointing),
+      },
       (e) => {
         this.emit('error', e);
       },
@@ -498,6 +502,9 @@ export class VoiceSession extends TypedEmitter<VoiceSessionEvents> {
         this.emit('vad_frame', f);
       },
     );
+    client.vad.on('turn_model', (v) => {
+      this.emit('turn_model', v);
+    });
   }
 
   /**

@@ -164,6 +164,17 @@ export class Endpointer {
   }
 
   /**
+   * Ends the current turn now, at the end of the last processed frame, with `reason` (`turn_end`, or
+   * `misfire` if too short); the speech end is the pause's start. Returns `null` outside a turn. The turn
+   * policy calls it when the end-of-turn model decided (`'model'`), or without a model at its first
+   * question (`'silence'`).
+   */
+  end(reason: TurnEndReason): EndpointerEvent | null {
+    if (this.#phase !== 'turn') return null;
+    return this.#finish(reason, this.#lastEndSample, this.#lastEndTime);
+  }
+
+  /**
    * Forgets everything but the turn counter (ids stay unique): a new stream starts with the next frame,
    * which becomes the lower bound of the pre-roll. No event is emitted for a turn in progress; call
    * `flush()` first to close it.

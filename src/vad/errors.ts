@@ -28,6 +28,11 @@ export type VadErrorCode =
   | 'falling_behind'
   /** The frame source cannot be used (wrong sample rate, not a ring, source already attached). */
   | 'invalid_source'
+  /**
+   * The end-of-turn model (Smart Turn) could not be loaded or failed a prediction. Recoverable: turns end on
+   * silence (`endpointer.silenceMs`) from then on.
+   */
+  | 'turn_model_failed'
   /** The VAD was closed. */
   | 'closed'
   /** Anything else; `cause` holds the original. */

@@ -14,7 +14,9 @@ export type TurnEndReason =
   /** The turn reached `maxTurnMs`. */
   | 'max_length'
   /** `Endpointer.flush()` was called (mic stopped, push-to-talk released, session closed). */
-  | 'flush';
+  | 'flush'
+  /** The end-of-turn model said the turn is complete at a pause (`turn.detector: 'smart-turn'`). */
+  | 'model';
 
 /** Fields every event carries. */
 export interface EndpointerEventBase {

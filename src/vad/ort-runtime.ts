@@ -19,6 +19,7 @@ import { SILERO_FRAME_SAMPLES, SILERO_STREAMS, SileroVad, type SileroTensorFacto
 import type { VadWorkerConfig } from './types.ts';
 import type { LoadedModels, ModelHandle, VadRuntime } from './runtime.ts';
 import { percentile } from './timing.ts';
+import { loadSmartTurn } from './turn/load-turn-model.ts';
 
 type Ort = typeof OrtTypes;
 type Tensor = OrtTypes.Tensor;
@@ -161,6 +162,10 @@ export function createOrtRuntime(config: VadWorkerConfig, gpu: GPU | undefined):
 
   return {
     createWasm: wasmModel,
+    loadTurnModel(url: string) {
+      if (!ort) return Promise.reject(new VadError('turn_model_failed', 'runtime not loaded'));
+      return loadSmartTurn(ort, url, config.modelCache, fetchModel);
+    },
     async load(): Promise<LoadedModels> {
       const t0 = performance.now();
       const model = await fetchModel(config.modelUrl, config.modelCache);

@@ -5,6 +5,7 @@
  */
 import type { AdapterFacts, VadBackend } from './backend.ts';
 import type { VadModel } from './silero.ts';
+import type { TurnModel } from './turn/turn-gate.ts';
 
 /** A loaded model on one backend. */
 export interface ModelHandle {
@@ -36,4 +37,16 @@ export interface LoadedModels {
 export interface VadRuntime {
   load(): Promise<LoadedModels>;
   createWasm(): Promise<ModelHandle>;
+  /**
+   * The end-of-turn model on wasm, on the same ORT instance (after `load()`), warmed up once. Rejects with
+   * a `VadError` `turn_model_failed`. Absent: no end-of-turn model (silence rule).
+   */
+  loadTurnModel?(url: string): Promise<LoadedTurnModel>;
+}
+
+/** A loaded end-of-turn model. */
+export interface LoadedTurnModel {
+  readonly model: TurnModel;
+  readonly fromCache: boolean;
+  readonly loadMs: number;
 }

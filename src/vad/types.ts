@@ -6,6 +6,8 @@ import type { AdapterFacts, VadBackend, VadBackendPreference } from './backend.t
 import type { EndpointerOptions } from './endpointer-options.ts';
 import type { EndpointerEvent, EndpointerEventMap } from './events.ts';
 import type { VadError, VadErrorData } from './errors.ts';
+import type { TurnModelReady, TurnModelVerdict } from './turn/events.ts';
+import type { TurnDetectorOptions, TurnWorkerConfig } from './turn/turn-config.ts';
 
 /**
  * Where the assets come from. Every URL may point at your own server (self-hosting) or a CDN; the defaults
@@ -46,6 +48,12 @@ export interface VadOptions extends VadAssetUrls {
    * network fails). `false` disables it. Default `'sotto-vad-v1'`.
    */
   modelCache?: string | false;
+  /**
+   * End-of-turn detection: `{ detector: 'smart-turn' }` asks Smart Turn v3.2 at each pause (see
+   * {@link TurnDetectorOptions}; `endpointer.silenceMs` is then the first question, `ceilingMs` the silence
+   * that ends a turn regardless). Default `{ detector: 'silence' }`: silence alone ends a turn.
+   */
+  turn?: TurnDetectorOptions;
   /** Emit a `frame` event per frame (probability, timing). Costs one message per 16 ms. Default `false`. */
   frameEvents?: boolean;
   /** Period of `stats` events, in milliseconds; `0` disables them. Default `1000`. */
@@ -224,6 +232,10 @@ export interface VadClientEvents extends EndpointerEventMap {
   status: VadStatus;
   /** Problems, typed; `recoverable` says whether the VAD goes on by itself. Never thrown. */
   error: VadError;
+  /** The end-of-turn model's answer at a pause (`turn.detector: 'smart-turn'`). */
+  turn_model: TurnModelVerdict;
+  /** The end-of-turn model loaded (`ok`) or not (then an `error` `turn_model_failed` too). */
+  turn_model_ready: TurnModelReady;
 }
 
 // ---- Worker protocol -----------------------------------------------------------------------------------
@@ -245,6 +257,8 @@ export interface VadWorkerConfig {
   readonly skipAfterMs?: number;
   /** See {@link VadOptions.warmupFrames}; absent: none. */
   readonly warmupFrames?: number;
+  /** The end-of-turn model; `null`: silence alone ends turns. */
+  readonly turn: TurnWorkerConfig | null;
   readonly generation: number;
   /** 8 bytes: the worker stores the next position to analyse (Float64) after every frame, for crash recovery. */
   readonly progress: SharedArrayBuffer | null;
@@ -267,7 +281,9 @@ export type VadWorkerEvent =
   | { readonly type: 'stats'; readonly stats: VadStats }
   | ({ readonly type: 'live' } & Omit<VadLiveInfo, 'generation'>)
   | { readonly type: 'backend'; readonly change: VadBackendChange }
-  | { readonly type: 'error'; readonly error: VadErrorData };
+  | { readonly type: 'error'; readonly error: VadErrorData }
+  | { readonly type: 'turn_model'; readonly verdict: TurnModelVerdict }
+  | { readonly type: 'turn_model_ready'; readonly ready: TurnModelReady };
 
 /** Faults a test can inject (only honoured when the worker was built for tests; see `simulate`). */
 export type VadFault = 'crash' | 'backend_lost' | 'stall';

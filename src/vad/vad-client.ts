@@ -313,6 +313,12 @@ export class VadClient extends TypedEmitter<VadClientEvents> {
       case 'error':
         this.emit('error', fromVadErrorData(e.error));
         return;
+      case 'turn_model':
+        this.emit('turn_model', e.verdict);
+        return;
+      case 'turn_model_ready':
+        this.emit('turn_model_ready', e.ready);
+        return;
     }
   }
 

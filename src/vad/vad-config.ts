@@ -5,6 +5,7 @@
 import { DEFAULT_VAD_ASSETS } from './assets.ts';
 import { resolveEndpointerOptions } from './endpointer-options.ts';
 import { SILERO_FRAME_SAMPLES, SILERO_HOP_SAMPLES, SILERO_SAMPLE_RATE } from './silero.ts';
+import { turnWorkerConfig } from './turn/turn-config.ts';
 import type { VadOptions, VadWorkerConfig } from './types.ts';
 import { WARMUP_FRAMES } from './warm-up.ts';
 
@@ -45,5 +46,6 @@ export function workerConfig(options: VadOptions): SharedWorkerConfig {
     maxLagMs: options.maxLagMs ?? 500,
     skipAfterMs: options.skipAfterMs ?? 1000,
     warmupFrames: options.warmupFrames ?? WARMUP_FRAMES,
+    turn: turnWorkerConfig(options.turn, abs),
   };
 }

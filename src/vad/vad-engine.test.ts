@@ -46,6 +46,7 @@ function config(over: Partial<VadWorkerConfig> = {}): VadWorkerConfig {
     frameEvents: true,
     statsIntervalMs: 0,
     maxLagMs: 1e9,
+    turn: null,
     generation: 1,
     progress: null,
     ...over,

@@ -5,12 +5,14 @@
  */
 import { CatchUp, type CatchUpDecision } from './catch-up.ts';
 import { Endpointer } from './endpointer.ts';
+import type { EndpointerEvent } from './events.ts';
 import { toVadErrorData, VadError } from './errors.ts';
 import { ChunkFrameReader, RingFrameReader, type FrameInfo, type FrameReader } from './frame-reader.ts';
 import type { LoadedModels, ModelHandle, VadRuntime } from './runtime.ts';
 import { SILERO_FRAME_SAMPLES, SILERO_HOP_SAMPLES, SILERO_SAMPLE_RATE } from './silero.ts';
 import { TimingWindow } from './timing.ts';
 import { warmUp } from './warm-up.ts';
+import { gatedEndpointer, TurnGate } from './turn/turn-gate.ts';
 import type {
   SampleChunk,
   VadFault,
@@ -39,6 +41,8 @@ export class VadEngine {
   readonly #emit: (e: VadWorkerEvent) => void;
   readonly #fatal: (e: VadError) => void;
   readonly #endpointer: Endpointer;
+  /** The end-of-turn policy (`config.turn`), or null for the silence rule. */
+  readonly #gate: TurnGate | null;
   readonly #timing = new TimingWindow(512);
   readonly #frame = new Float32Array(SILERO_FRAME_SAMPLES);
   readonly #hop = new Float32Array(SILERO_HOP_SAMPLES);
@@ -86,12 +90,16 @@ export class VadEngine {
     this.#config = config;
     this.#emit = emit;
     this.#fatal = fatal;
-    this.#endpointer = new Endpointer({
-      ...config.endpointer,
+    const fixed = {
       sampleRate: SILERO_SAMPLE_RATE,
       frameSamples: SILERO_FRAME_SAMPLES,
       hopSamples: SILERO_HOP_SAMPLES,
-    });
+    };
+    const gated = gatedEndpointer({ ...config.endpointer, ...fixed }, config.turn);
+    this.#endpointer = new Endpointer(gated.endpointer);
+    this.#gate = config.turn
+      ? new TurnGate(config.turn, gated.firstAskMs, SILERO_SAMPLE_RATE, emit, (reason) => this.#endpointer.end(reason))
+      : null;
     this.#progress = config.progress ? new Float64Array(config.progress, 0, 2) : null;
     this.#maxLagSamples = (config.maxLagMs * SILERO_SAMPLE_RATE) / 1000;
   }
@@ -125,6 +133,7 @@ export class VadEngine {
       );
       this.#emit({ type: 'error', error: toVadErrorData(error) });
     }
+    if (this.#gate && this.#config.turn) await this.#gate.load(this.#runtime, this.#config.turn.modelUrl);
     if (this.#config.statsIntervalMs > 0) {
       this.#statsTimer = setInterval(() => {
         this.#emit({ type: 'stats', stats: this.stats() });
@@ -182,11 +191,12 @@ export class VadEngine {
 
   flush(): void {
     const ev = this.#endpointer.flush();
-    if (ev) this.#emit({ type: 'endpointer', event: ev });
+    if (ev) this.#emitEndpointer(ev);
   }
 
   reset(): void {
     this.#endpointer.reset();
+    this.#gate?.reset();
     this.#model?.model.reset();
     this.#half = false;
   }
@@ -224,6 +234,7 @@ export class VadEngine {
     if (this.#timer !== null) clearTimeout(this.#timer);
     if (this.#statsTimer !== null) clearInterval(this.#statsTimer);
     const models = [this.#model, this.#fallback];
+    await this.#gate?.dispose();
     this.#model = null;
     this.#fallback = null;
     await Promise.all(models.map((m) => (m ? m.release() : Promise.resolve())));
@@ -281,6 +292,7 @@ export class VadEngine {
         }
       }
     }
+    this.#gate?.hop(this.#hop, info.position);
     const frame = this.#frame;
     frame.copyWithin(0, SILERO_HOP_SAMPLES);
     frame.set(this.#hop, SILERO_FRAME_SAMPLES - SILERO_HOP_SAMPLES);
@@ -303,7 +315,14 @@ export class VadEngine {
     this.#writeProgress();
     this.#catchUpCheck(reader);
     this.#checkLag(reader);
-    if (ev) this.#emit({ type: 'endpointer', event: ev });
+    if (this.#gate)
+      this.#gate.frame(
+        ev,
+        pos + SILERO_FRAME_SAMPLES,
+        time + SILERO_FRAME_SAMPLES / SILERO_SAMPLE_RATE,
+        reader.behind(),
+      );
+    else if (ev) this.#emit({ type: 'endpointer', event: ev });
     if (this.#config.frameEvents) {
       this.#emit({
         type: 'frame',
@@ -372,8 +391,9 @@ export class VadEngine {
   /** Samples were lost before this frame: close the turn, start a new stream, and say so. */
   #onGap(lost: number): void {
     const ev = this.#endpointer.flush();
-    if (ev) this.#emit({ type: 'endpointer', event: ev });
+    if (ev) this.#emitEndpointer(ev);
     this.#endpointer.reset();
+    this.#gate?.reset();
     this.#model?.model.reset();
     this.#half = false;
     const ms = (lost * 1000) / SILERO_SAMPLE_RATE;
@@ -424,6 +444,11 @@ export class VadEngine {
       position: reader.position,
       skipped,
     });
+  }
+
+  #emitEndpointer(ev: EndpointerEvent): void {
+    if (this.#gate) this.#gate.event(ev);
+    else this.#emit({ type: 'endpointer', event: ev });
   }
 
   #checkLag(reader: FrameReader): void {

@@ -1,0 +1,165 @@
+/**
+ * The end-of-turn model end to end (Chromium, fake mic, real LiveKit server and agent, client endpointing):
+ * real speech cut mid-sentence at a natural pause, 500 ms of silence, then a finished sentence. With the
+ * session's default policy (Smart Turn in the VAD worker) the turn is not cut at the pause and the agent
+ * answers once, to the whole turn; with `turnDetector: 'silence'` at 200 ms the same audio is cut at the pause.
+ */
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { expect, test, type Page } from '@playwright/test';
+import { root } from './browser.ts';
+import { connectDemo, eventTypes, openDemo, snapshot, unexpectedErrors, waitForDemo } from './session-page.ts';
+
+interface ClipsModule {
+  buildClip(spec: { parts: readonly unknown[] }): Float32Array;
+  midTurnPauseSpec(pauseMs: number): { parts: readonly unknown[]; firstEnd: number; secondStart: number };
+}
+interface WavModule {
+  writeWav16(path: string, samples: Float32Array, rate: number): void;
+}
+
+/** Silence before the speech: the fake mic starts with getUserMedia, before the session listens. */
+const LEAD_S = 6;
+test.setTimeout(180_000);
+
+let firstSpeechS = 0;
+let wholeTurnS = 0;
+
+test.beforeAll(async () => {
+  const clips = (await import(
+    pathToFileURL(join(root, 'scripts', 'models', 'smart-turn-clips.mjs')).href
+  )) as ClipsModule;
+  const wav = (await import(pathToFileURL(join(root, 'scripts', 'vad-wav.mjs')).href)) as WavModule;
+  const spec = clips.midTurnPauseSpec(500);
+  const x = clips.buildClip({ parts: [{ silence: LEAD_S * 16_000 }, ...spec.parts, { silence: 5 * 16_000 }] });
+  firstSpeechS = spec.firstEnd / 16_000;
+  wholeTurnS = (x.length - 5 * 16_000 - LEAD_S * 16_000) / 16_000;
+  const dir = join(root, '.fixtures');
+  mkdirSync(dir, { recursive: true });
+  const tmp = join(dir, 'turn-pause-16k.wav');
+  wav.writeWav16(tmp, x, 16_000);
+  const r = spawnSync('sox', [tmp, '-r', '48000', join(dir, 'turn-pause.wav')], { encoding: 'utf8' });
+  rmSync(tmp, { force: true });
+  if (r.status !== 0) throw new Error(`sox failed: ${r.stderr}`);
+});
+
+interface Recorded {
+  verdicts: { probability: number; complete: boolean; pauseMs: number; inferenceMs: number }[];
+  ends: { startSample: number; endSample: number; reason: string; time: number }[];
+}
+
+/** Records the model's verdicts and the turn ends (with their audio spans) from the page's session. */
+async function record(page: Page): Promise<void> {
+  await page.evaluate(() => {
+    const w = window as unknown as {
+      recorded: { verdicts: unknown[]; ends: unknown[] };
+      sottoDemo: {
+        session: {
+          on(n: 'turn_model', f: (v: unknown) => void): void;
+          on(
+            n: 'turn_end',
+            f: (e: { startSample: number; endSample: number; reason: string; decisionTime: number }) => void,
+          ): void;
+        };
+      };
+    };
+    w.recorded = { verdicts: [], ends: [] };
+    w.sottoDemo.session.on('turn_model', (v) => w.recorded.verdicts.push(v));
+    w.sottoDemo.session.on('turn_end', (e) =>
+      w.recorded.ends.push({
+        startSample: e.startSample,
+        endSample: e.endSample,
+        reason: e.reason,
+        time: e.decisionTime,
+      }),
+    );
+  });
+}
+
+function recorded(page: Page): Promise<Recorded> {
+  return page.evaluate(() => (window as unknown as { recorded: Recorded }).recorded);
+}
+
+const seconds = (e: { startSample: number; endSample: number }): number => (e.endSample - e.startSample) / 16_000;
+
+test('default policy: a 500 ms pause inside a sentence does not end the turn; one answer to the whole turn', async () => {
+  const { browser, page, problems } = await openDemo('turn-pause', { silenceMs: '200' });
+  try {
+    await connectDemo(page);
+    await record(page);
+    await waitForDemo(
+      page,
+      "d.transcripts.some((t) => t.role === 'assistant' && t.final) && d.session.state === 'listening'",
+      90_000,
+    );
+    // Nothing more comes: the session's clock is 2.5 s past the turn's end (more than the 2 s ceiling).
+    const endTime = (await recorded(page)).ends.at(-1)?.time ?? 0;
+    await waitForDemo(page, `d.session.audioContext.currentTime > ${String(endTime + 2.5)}`, 30_000);
+    const s = await snapshot(page);
+    const { verdicts, ends } = await recorded(page);
+    const types = eventTypes(s).filter((t) => !t.startsWith('state:'));
+    console.log(`events: ${types.join(', ')}`);
+    console.log(
+      `verdicts: ${verdicts.map((v) => `p=${v.probability.toFixed(2)} after ${v.pauseMs.toFixed(0)} ms (${v.inferenceMs.toFixed(0)} ms)`).join('; ')}`,
+    );
+    console.log(`turn ends: ${JSON.stringify(ends)}`);
+    // The pause was seen (turn_ending, then turn_resumed) and the turn went on: one turn_end spanning both
+    // parts, one answer.
+    expect(ends).toHaveLength(1);
+    expect(seconds(ends[0] ?? { startSample: 0, endSample: 0 })).toBeGreaterThan(wholeTurnS - 0.5);
+    expect(types.indexOf('turn_resumed')).toBeGreaterThan(-1);
+    expect(types.indexOf('turn_resumed')).toBeLessThan(types.indexOf('turn_end'));
+    expect(s.serverEvents.filter((e) => e.type === 'input_audio_buffer.committed')).toHaveLength(1);
+    expect(s.serverEvents.filter((e) => e.type === 'response.created')).toHaveLength(1);
+    // The model was asked at the pause and said "incomplete"; its last answer ended the turn (or the ceiling did).
+    expect(verdicts.length).toBeGreaterThanOrEqual(1);
+    expect(verdicts[0]?.complete).toBe(false);
+    // The echo agent says how long the committed item was: the whole turn, not its first part.
+    const final = s.transcripts.find((t) => t.role === 'assistant' && t.final);
+    const secs = Number(/for (\d+\.\d)/.exec(final?.text ?? '')?.[1]);
+    console.log(
+      `agent: ${final?.text ?? '-'} (first part ${firstSpeechS.toFixed(1)} s, whole turn ${wholeTurnS.toFixed(1)} s)`,
+    );
+    expect(secs).toBeGreaterThan(wholeTurnS - 1);
+    expect(unexpectedErrors(s.errors)).toEqual([]);
+    expect(problems).toEqual([]);
+    await page.screenshot({ path: 'test-results/demo-turn-model.png', fullPage: true });
+  } finally {
+    // What the session saw (also on failure): the model's answers and the turn ends.
+    console.log(`recorded: ${JSON.stringify(await recorded(page).catch(() => null))}`);
+    const errors = await snapshot(page)
+      .then((x) => [...new Set(x.errors.map((e) => e.message.replace(/\d+/g, 'N')))])
+      .catch(() => []);
+    console.log(`distinct errors: ${JSON.stringify(errors)}`);
+    await browser.close();
+  }
+});
+
+test("turnDetector 'silence' at 200 ms: the same audio is cut at the pause", async () => {
+  const { browser, page, problems } = await openDemo('turn-pause', { silenceMs: '200', turnDetector: 'silence' });
+  try {
+    await connectDemo(page);
+    await record(page);
+    await waitForDemo(page, "d.events.filter((e) => e.type === 'turn_end').length >= 2", 90_000);
+    const s = await snapshot(page);
+    const { verdicts, ends } = await recorded(page);
+    console.log(`events: ${eventTypes(s).join(', ')}`);
+    console.log(`turn ends: ${JSON.stringify(ends)}`);
+    // The first turn is the first part only (+ its 300 ms pre-roll): cut at the pause.
+    expect(ends.length).toBeGreaterThanOrEqual(2);
+    expect(seconds(ends[0] ?? { startSample: 0, endSample: 0 })).toBeLessThan(firstSpeechS + 0.7);
+    expect(verdicts).toEqual([]);
+    expect(unexpectedErrors(s.errors)).toEqual([]);
+    expect(problems).toEqual([]);
+  } finally {
+    // What the session saw (also on failure): the model's answers and the turn ends.
+    console.log(`recorded: ${JSON.stringify(await recorded(page).catch(() => null))}`);
+    const errors = await snapshot(page)
+      .then((x) => [...new Set(x.errors.map((e) => e.message.replace(/\d+/g, 'N')))])
+      .catch(() => []);
+    console.log(`distinct errors: ${JSON.stringify(errors)}`);
+    await browser.close();
+  }
+});
