@@ -40,6 +40,11 @@ const BENCHES: Record<string, BenchEntry> = {
     run: 'runColdstartBench',
     what: 'cold start: time to ready, VAD lag, turn 1-3 vs steady v2v; demo and minimal page, idle and a CPU hog',
   },
+  turns: {
+    module: 'bench/turns.ts',
+    run: 'runTurnsBench',
+    what: 'turn-taking: false cut-offs vs dead air for silence, vad-web, LiveKit v1-mini (Smart Turn, Sotto when landed)',
+  },
   offline: {
     module: 'bench/offline.ts',
     run: 'runOfflineBench',

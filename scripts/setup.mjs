@@ -20,6 +20,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { buildFixtures } from './fixtures.mjs';
 import { ensureSmartTurn, ModelSetupError, smartTurnReady } from './models/smart-turn.mjs';
+import { buildTurnFixtures } from './turn-fixtures.mjs';
 import { buildVadFixtures } from './vad-fixtures.mjs';
 import { CHROMIUM_PATH, LIVEKIT_VERSION, livekitBinaryPath, toolsDir, whichSync } from './tools.mjs';
 
@@ -160,7 +161,8 @@ function ensureFixtures() {
   const made = buildFixtures(dir, { log });
   // VAD fixtures: synthetic voices, noise, pauses, clicks, and clips of real speech from ../shared/audio.
   const madeVad = buildVadFixtures(join(dir, 'vad'), { log });
-  return made || madeVad;
+  const madeTurns = buildTurnFixtures(join(dir, 'turns'), { log });
+  return made || madeVad || madeTurns;
 }
 
 try {
