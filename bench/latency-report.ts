@@ -6,6 +6,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { launchChromium } from '../e2e/browser.ts';
 import type { TurnResult } from './latency-analyse.ts';
+import type { ReceiverStats } from './latency-webrtc.ts';
 
 export interface ConfigSummary {
   config: string;
@@ -28,6 +29,8 @@ export interface ConfigSummary {
   errors: { code: string; message: string }[];
   per_turn: TurnResult[];
   bargein_events?: { index: number; events: string[] }[];
+  /** The agent's track as received (WebRTC getStats at the end of the run). */
+  receiver?: ReceiverStats | null;
 }
 
 const COLORS = ['#2563eb', '#16a34a', '#dc2626', '#9333ea'];

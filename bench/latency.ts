@@ -13,13 +13,11 @@
  * silence, 300 ms prefix — what a plain LiveKit/Realtime client gets), `peer_vad_web` (turns ended by
  * @ricky0123/vad-web's MicVAD with its defaults).
  *
- * Network conditions: clean loopback always; 50 ms RTT / 20 ms jitter and 5 % loss need `tc netem` in a
- * network namespace the bench makes itself, and are reported as not run (with the reason) where the kernel
- * lacks netem.
+ * Network conditions: clean loopback here; `npm run bench -- latency-net` (bench/latency-net.ts) runs the lab
+ * through the impairment relay (scripts/netem/) under loss, delay and jitter and writes `conditions`.
  *
  * Writes bench/results/latency.json (through scripts/bench.ts), latency.html and PNG charts.
  */
-import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -33,25 +31,23 @@ import { percentile } from '../src/metrics/percentile.ts';
 import { parseWav } from '../src/offline/tts/wav.ts';
 import { Resampler } from '../src/audio/resampler.ts';
 import { analyseRun, type TurnResult, type Utterance } from './latency-analyse.ts';
+import { receiverStats, trackPeerConnections, type ReceiverStats } from './latency-webrtc.ts';
 import { writeLatencyReport, type ConfigSummary } from './latency-report.ts';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 
-interface Config {
+export interface Config {
   name: string;
   what: string;
   params: Record<string, string>;
 }
 
-const CONFIGS: Config[] = [
+export const CONFIGS: Config[] = [
   { name: 'sotto', what: 'client endpointing, defaults', params: { endpointing: 'client' } },
   { name: 'sotto_eager', what: 'client endpointing, eager', params: { endpointing: 'client', eagerness: 'eager' } },
   { name: 'server_vad', what: "server VAD, OpenAI's defaults", params: { endpointing: 'server' } },
   { name: 'peer_vad_web', what: '@ricky0123/vad-web MicVAD defaults', params: { endpointing: 'peer' } },
 ];
-
-/** Said for the impaired conditions where netem exists: routing Chromium through a namespace is not built yet. */
-const NETEM_NOT_WIRED = 'not run: netem is available, but the lab does not yet route Chromium through a namespace';
 
 /** The fixture (110 s) plus connection and reply time. */
 const RUN_TIMEOUT_MS = 180_000;
@@ -59,13 +55,13 @@ const RUN_TIMEOUT_MS = 180_000;
 const round = (x: number, d = 1): number => Math.round(x * 10 ** d) / 10 ** d;
 const pct = (xs: readonly number[], p: number): number | null => (xs.length ? round(percentile(xs, p)) : null);
 
-interface Fixture {
+export interface Fixture {
   samples16k: Float32Array;
   utterances: Utterance[];
 }
 
 /** The `latency` fixture at 16 kHz and its utterances' true boundaries (energy of the clean signal). */
-function loadFixture(): Fixture {
+export function loadFixture(): Fixture {
   const manifest = JSON.parse(readFileSync(join(root, '.fixtures', 'manifest.json'), 'utf8')) as {
     fixtures: Record<string, { file: string; speech: { text: string; startSample: number; endSample: number }[] }>;
   };
@@ -96,27 +92,7 @@ function loadFixture(): Fixture {
   return { samples16k: out.slice(0, n), utterances };
 }
 
-/** Whether `tc netem` can be used here (root, a network namespace, the netem qdisc). */
-function netemAvailable(): { ok: boolean; reason: string } {
-  if (process.getuid?.() !== 0) return { ok: false, reason: 'not root: cannot make a network namespace' };
-  const ns = `sotto-probe-${String(process.pid)}`;
-  try {
-    execFileSync('ip', ['netns', 'add', ns], { stdio: 'pipe' });
-    try {
-      execFileSync('ip', ['netns', 'exec', ns, 'tc', 'qdisc', 'add', 'dev', 'lo', 'root', 'netem', 'delay', '1ms'], {
-        stdio: 'pipe',
-      });
-      return { ok: true, reason: 'netem available' };
-    } finally {
-      execFileSync('ip', ['netns', 'del', ns], { stdio: 'pipe' });
-    }
-  } catch (e) {
-    const msg = e instanceof Error && 'stderr' in e ? String((e as { stderr: unknown }).stderr).trim() : String(e);
-    return { ok: false, reason: `tc netem unavailable: ${msg || 'unknown error'} (the kernel has no sch_netem)` };
-  }
-}
-
-interface RawRun {
+export interface RawRun {
   turns: TurnResult[];
   stages: Record<string, number | null>;
   errors: { code: string; message: string }[];
@@ -124,10 +100,13 @@ interface RawRun {
   events: { type: string; time: number }[];
   /** The session's own stages per turn (ms), in the order it reported them. */
   sessionTurns: { turnId: string; stages: Record<string, number | undefined> }[];
+  /** The agent's track as the page's WebRTC stack received it (getStats at the end of the run). */
+  receiver: ReceiverStats | null;
 }
 
-async function runConfig(browser: Browser, demoUrl: string, fx: Fixture, c: Config, n: number): Promise<RawRun> {
+export async function runConfig(browser: Browser, demoUrl: string, fx: Fixture, c: Config, n: number): Promise<RawRun> {
   const page = await browser.newPage();
+  await trackPeerConnections(page);
   const problems: string[] = [];
   page.on('pageerror', (e) => problems.push(String(e)));
   try {
@@ -154,6 +133,7 @@ async function runConfig(browser: Browser, demoUrl: string, fx: Fixture, c: Conf
       ).latencyProbe.dump(),
     );
     if (problems.length > 0) throw new Error(`the page failed: ${problems.join('; ')}`);
+    const receiver = await receiverStats(page);
     const bytes = Buffer.from(dump.samples, 'base64');
     const samples = new Float32Array(bytes.buffer, bytes.byteOffset, bytes.byteLength / 4);
     const turns = analyseRun(fx.samples16k, fx.utterances, { ...dump, samples });
@@ -173,13 +153,14 @@ async function runConfig(browser: Browser, demoUrl: string, fx: Fixture, c: Conf
       replies: dump.replies.length,
       events: dump.events,
       sessionTurns: dump.metrics.map((m) => ({ turnId: m.turnId, stages: m.stages })),
+      receiver,
     };
   } finally {
     await page.close();
   }
 }
 
-function summarise(c: Config, condition: string, r: RawRun): ConfigSummary {
+export function summarise(c: Config, condition: string, r: RawRun): ConfigSummary {
   const v2v = r.turns.map((t) => t.v2vMs).filter((x): x is number => x !== null);
   const ep = r.turns.map((t) => t.endpointMs).filter((x): x is number => x !== null);
   const barge = r.turns.map((t) => t.bargeInSilenceMs).filter((x): x is number => x !== null);
@@ -205,6 +186,7 @@ function summarise(c: Config, condition: string, r: RawRun): ConfigSummary {
     })),
     align_score_min: r.turns.length ? Math.min(...r.turns.map((t) => t.alignScore)) : null,
     errors: r.errors,
+    receiver: r.receiver,
     per_turn: r.turns,
     // Session events around each barge-in onset (diagnostics): type@ms relative to the true onset.
     bargein_events: r.turns
@@ -270,22 +252,9 @@ export function targets(all: ConfigSummary[]): Record<string, unknown>[] {
 export async function runLatencyBench(): Promise<Record<string, unknown>> {
   const t0 = performance.now();
   const fx = loadFixture();
-  const runDir = join(root, 'test-results', `bench-latency-${String(process.pid)}`);
-  const livekit = await startLivekit({ root, runDir, port: await freeTcpPort(), rtcPort: await freeUdpPort() });
-  const stops: (() => Promise<void>)[] = [() => livekit.stop()];
+  const stack = await startLabStack('bench-latency');
   try {
-    const keys = { livekitUrl: livekit.url, apiKey: livekit.apiKey, apiSecret: livekit.apiSecret };
-    const agent = await startAgent({ root, runDir, ...keys });
-    stops.unshift(() => agent.stop());
-    const demo = await startDemo({
-      root,
-      port: await freeTcpPort(),
-      ...keys,
-      watch: false,
-      extraDeps: { include: ['@ricky0123/vad-web'], cacheName: 'bench-latency' },
-    });
-    stops.unshift(() => demo.stop());
-    const netem = netemAvailable();
+    const demo = stack.demo;
     const summaries: ConfigSummary[] = [];
     let n = 0;
     // SOTTO_LAB_CONFIGS=sotto,server_vad runs a subset (for quick iterations; the full lab runs all).
@@ -306,10 +275,11 @@ export async function runLatencyBench(): Promise<Record<string, unknown>> {
     const result = {
       schema:
         'configs[]: one entry per configuration and network condition: v2v_ms_p50|p95 (first audible reply sample - true speech end), endpoint_ms_p50|p95 (decision at the page - true speech end), bargein_silence_ms_p50|p95 (last heard sample of the interrupted reply - true onset of the interrupting utterance), turns (utterances with a measured reply), per_turn[]; targets[]; conditions; see docs/latency-lab.md',
-      conditions: {
+      // The impaired conditions come from `npm run bench -- latency-net` (bench/latency-net.ts), which
+      // writes them here; a rerun of this bench keeps the last ones.
+      conditions: previousConditions() ?? {
         clean: 'loopback, no impairment',
-        rtt50_jitter20: netem.ok ? NETEM_NOT_WIRED : `not run: ${netem.reason}`,
-        loss5: netem.ok ? NETEM_NOT_WIRED : `not run: ${netem.reason}`,
+        note: 'impaired conditions: npm run bench -- latency-net',
       },
       configs: summaries,
       targets: targets(summaries),
@@ -326,6 +296,77 @@ export async function runLatencyBench(): Promise<Record<string, unknown>> {
     await writeLatencyReport(join(root, 'bench', 'results'), result);
     return result;
   } finally {
-    for (const stop of stops) await stop().catch(() => undefined);
+    await stack.stop();
+  }
+}
+
+/** The `conditions` block of bench/results/latency.json as latency-net last wrote it (null if none). */
+function previousConditions(): Record<string, unknown> | null {
+  try {
+    const prev = JSON.parse(readFileSync(join(root, 'bench', 'results', 'latency.json'), 'utf8')) as {
+      results?: { conditions?: Record<string, unknown> };
+    };
+    const c = prev.results?.conditions;
+    return c && typeof c.run === 'object' ? c : null;
+  } catch {
+    return null;
+  }
+}
+
+export interface LabStack {
+  demo: { url: string; port: number };
+  livekitPort: number;
+  rtcPort: number;
+  /** Stops the agent worker and starts a new one with these extra environment variables. */
+  restartAgent(env: Record<string, string>): Promise<void>;
+  stop(): Promise<void>;
+}
+
+/** livekit-server, the agent worker (`echo` brain) and the demo page on free loopback ports. */
+export async function startLabStack(name: string): Promise<LabStack> {
+  const runDir = join(root, 'test-results', `${name}-${String(process.pid)}`);
+  const livekitPort = await freeTcpPort();
+  const rtcPort = await freeUdpPort();
+  const livekit = await startLivekit({ root, runDir, port: livekitPort, rtcPort });
+  const keys = { livekitUrl: livekit.url, apiKey: livekit.apiKey, apiSecret: livekit.apiSecret };
+  let agent: { stop(): Promise<void> } | null = null;
+  let demo: { url: string; stop(): Promise<void> } | null = null;
+  const stop = async (): Promise<void> => {
+    for (const s of [demo, agent, livekit]) await s?.stop().catch(() => undefined);
+  };
+  try {
+    agent = await startAgent({ root, runDir, ...keys });
+    const demoPort = await freeTcpPort();
+    demo = await startDemo({
+      root,
+      port: demoPort,
+      ...keys,
+      watch: false,
+      extraDeps: { include: ['@ricky0123/vad-web'], cacheName: 'bench-latency' },
+    });
+    const url = demo.url;
+    return {
+      demo: { url, port: demoPort },
+      livekitPort,
+      rtcPort,
+      async restartAgent(env) {
+        await agent?.stop();
+        agent = null;
+        const saved = { ...process.env };
+        Object.assign(process.env, env);
+        try {
+          agent = await startAgent({ root, runDir, ...keys });
+        } finally {
+          for (const k of Object.keys(env)) {
+            if (saved[k] === undefined) Reflect.deleteProperty(process.env, k);
+            else process.env[k] = saved[k];
+          }
+        }
+      },
+      stop,
+    };
+  } catch (e) {
+    await stop();
+    throw e;
   }
 }

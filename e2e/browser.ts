@@ -27,6 +27,11 @@ export interface LaunchOptions {
   noFakeUi?: boolean;
   /** Leave out the fake capture device (so there is no microphone). */
   noFakeDevice?: boolean;
+  /**
+   * Run Chromium inside this network namespace (scripts/netem/relay.ts: its 127.0.0.1 reaches the servers
+   * through the impairment relay). Default: the root namespace.
+   */
+  netns?: { chromiumWrapper(chromiumPath: string): string };
 }
 
 export function launchChromium(opts: LaunchOptions = {}): Promise<Browser> {
@@ -47,7 +52,8 @@ export function launchChromium(opts: LaunchOptions = {}): Promise<Browser> {
     ...(opts.wav ? [`--use-file-for-fake-audio-capture=${opts.wav}${opts.loop ? '' : '%noloop'}`] : []),
     ...(opts.args ?? []),
   ];
-  return chromium.launch({ executablePath: CHROMIUM_PATH, args, headless: true });
+  const executablePath = opts.netns ? opts.netns.chromiumWrapper(CHROMIUM_PATH) : CHROMIUM_PATH;
+  return chromium.launch({ executablePath, args, headless: true });
 }
 
 export function demoUrl(path = ''): string {

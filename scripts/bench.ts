@@ -45,6 +45,11 @@ const BENCHES: Record<string, BenchEntry> = {
     run: 'runTurnsBench',
     what: 'turn-taking: false cut-offs vs dead air for silence, vad-web, LiveKit v1-mini (Smart Turn, Sotto when landed)',
   },
+  'latency-net': {
+    module: 'bench/latency-net.ts',
+    run: 'runLatencyNetBench',
+    what: 'the latency lab under loss, delay and jitter (Chromium in a namespace, the scripts/netem relay)',
+  },
   offline: {
     module: 'bench/offline.ts',
     run: 'runOfflineBench',

@@ -27,6 +27,10 @@ export class AudioOutput implements AudioSink {
   async publish(participant: LocalParticipant): Promise<void> {
     const opts = new TrackPublishOptions();
     opts.source = TrackSource.SOURCE_MICROPHONE;
+    // Redundant audio (RED, RFC 2198) for the reply track: `SOTTO_AGENT_RED=1` turns it on, `0` off;
+    // unset leaves the SDK's default. The latency lab compares both under loss (docs/latency-lab.md).
+    const red = process.env.SOTTO_AGENT_RED;
+    if (red === '1' || red === '0') opts.red = red === '1';
     await participant.publishTrack(this.#track, opts);
   }
 

@@ -1,0 +1,131 @@
+/**
+ * The network-impairment relay (scripts/netem/), for real: a probe inside a network namespace measures
+ * the delay and loss the relay adds on its way to an echo server in the root namespace, and Chromium in
+ * the namespace loads the demo page and speaks a turn through the impaired relay (ICE through the relay as
+ * a peer-reflexive candidate, no server change).
+ *
+ * Needs root (network namespaces): elsewhere the tests skip and say why; on CI (root) they must run.
+ */
+import { expect, test } from '@playwright/test';
+import { condition, type Condition } from '../scripts/netem/conditions.ts';
+import { netemUnavailable, startNetem } from '../scripts/netem/relay.ts';
+import { demoUrl, fixture, launchChromium } from './browser.ts';
+import { snapshot, unexpectedErrors, waitForDemo } from './session-page.ts';
+
+const why = netemUnavailable();
+if (why && process.env.CI) throw new Error(`CI must run the relay tests, but: ${why}`);
+
+test.describe('network-impairment relay', () => {
+  test.skip(why !== null, `skipped: ${why ?? ''}`);
+
+  test('a probe through the relay sees the configured delay and loss', async () => {
+    test.setTimeout(120_000);
+    const netem = await startNetem({ tcpPorts: [], udpPorts: [], maxSeconds: 110 });
+    try {
+      // 25 +- 10 ms each way: every round trip takes 30..70 ms plus the relay's own lateness.
+      const delayed: Condition = {
+        name: 'd',
+        what: '',
+        up: { delayMs: 25, jitterMs: 10 },
+        down: { delayMs: 25, jitterMs: 10 },
+      };
+      await netem.set(delayed);
+      await netem.stats(true);
+      const d = await netem.probe({ count: 400, intervalMs: 5 });
+      const late = (await netem.stats(true)).lateness;
+      console.log(`delay probe: ${JSON.stringify(d)}; relay timer lateness ${JSON.stringify(late)}`);
+      // Nothing is ever early: the hard floor is the minimum configured delay (2 x 15 ms).
+      expect(d.rtt_ms.min ?? 0).toBeGreaterThanOrEqual(30);
+      // The median of the sum of two uniform delays is 50 ms; the relay and the probe only ever add to it
+      // (a busy machine makes timers late): a wide upper bound, a tight lower one.
+      expect(d.rtt_ms.p50 ?? 0).toBeGreaterThanOrEqual(45);
+      expect(d.rtt_ms.p50 ?? Infinity).toBeLessThan(50 + 150);
+      expect(d.received).toBeGreaterThanOrEqual(d.sent * 0.99); // no loss configured
+      expect(late.n).toBeGreaterThanOrEqual(2 * d.received);
+
+      // 10 % loss each way: 19 % of round trips lost on average. 1000 probes: sd 1.2 points; +-6 points
+      // is five sd (and the draws are seeded, so a given machine gets the same drops every run).
+      await netem.set({ name: 'l', what: '', up: { loss: 0.1 }, down: { loss: 0.1 } });
+      const l = await netem.probe({ count: 1000, intervalMs: 2 });
+      const counts = (await netem.stats(true)).counts;
+      console.log(`loss probe: ${JSON.stringify(l)}; relay counters ${JSON.stringify(counts)}`);
+      expect(l.loss).toBeGreaterThan(0.13);
+      expect(l.loss).toBeLessThan(0.25);
+      const upIn = Object.entries(counts).find(([k]) => k.endsWith('_up_in'))?.[1] ?? 0;
+      const upDropped = Object.entries(counts).find(([k]) => k.endsWith('_up_dropped'))?.[1] ?? 0;
+      expect(upIn).toBe(1000);
+      expect(upDropped / upIn).toBeGreaterThan(0.05);
+      expect(upDropped / upIn).toBeLessThan(0.16);
+    } finally {
+      const final = await netem.stop();
+      expect(final).not.toBeNull();
+    }
+  });
+
+  test('Chromium in the namespace loads the demo and speaks a turn through an impaired relay', async () => {
+    test.setTimeout(200_000);
+    const demo = new URL(demoUrl());
+    const livekit = new URL(process.env.SOTTO_E2E_LIVEKIT_URL ?? '');
+    const rtcPort = Number(process.env.SOTTO_E2E_RTC_PORT);
+    expect(Number.isInteger(rtcPort) && rtcPort > 0, 'SOTTO_E2E_RTC_PORT from the global setup').toBe(true);
+    const c = condition('loss5_rtt50_jitter20');
+    const netem = await startNetem({
+      tcpPorts: [Number(demo.port), Number(livekit.port)],
+      udpPorts: [rtcPort],
+      maxSeconds: 190,
+      condition: c,
+    });
+    try {
+      const browser = await launchChromium({ wav: fixture('hello'), netns: netem });
+      try {
+        const page = await browser.newPage();
+        const u = new URL(demo.toString());
+        // Committed by the button once the sentence has been said (the subject here is the network path,
+        // not the endpointer, which e2e/turn.e2e.ts and the latency lab cover through the relay too).
+        for (const [k, v] of Object.entries({ fallback: 'off', endpointing: 'manual' })) u.searchParams.set(k, v);
+        await page.goto(u.toString(), { timeout: 60_000 });
+        await page.click('#connect');
+        // Generous bounds: the page is ~20 MB through a delayed relay, and the machine may be busy.
+        await waitForDemo(page, "d.states.includes('listening')", 60_000);
+        // The `hello` fixture's speech ends ~4.5 s after the mic opens: wait on the page's audio clock,
+        // and give the link 1.5 s after `listening` (a loaded machine may take tens of seconds to get there).
+        await waitForDemo(
+          page,
+          "d.session && d.session.audioContext.currentTime > Math.max(5.5, (d.events.find((e) => e.type === 'state:listening')?.time ?? 1e9) + 1.5)",
+          60_000,
+        );
+        await page.click('#commit');
+        await waitForDemo(page, 'd.turns[0]?.status !== undefined', 60_000);
+        const snap = await snapshot(page);
+        const heard = await page.evaluate(
+          () =>
+            (
+              window as unknown as { sottoDemo: { session: { agentAudio(): { audibleFrames: number } | null } | null } }
+            ).sottoDemo.session?.agentAudio()?.audibleFrames ?? 0,
+        );
+        console.log(
+          `through ${c.name}: turn ${JSON.stringify(snap.turns[0])}, reply ${(heard / 48_000).toFixed(2)} s audible`,
+        );
+        console.log(`events: ${snap.events.map((e) => `${e.type}@${e.time.toFixed(2)}`).join(' ')}`);
+        expect(unexpectedErrors(snap.errors)).toEqual([]);
+        expect(snap.turns[0]?.status).toBe('completed');
+        // The echo reply carries the ~3.4 s sentence: well over a second is audible even with 5 % loss.
+        expect(heard / 48_000).toBeGreaterThan(1.5);
+      } finally {
+        await browser.close();
+      }
+      // Everything went through the relay: the page and the signalling over TCP, the media over UDP,
+      // and the relay dropped some of the media as configured.
+      const s = await netem.stats();
+      console.log(`relay: ${JSON.stringify(s)}`);
+      const n = (k: string): number => s.counts[k] ?? 0;
+      expect(n(`tcp${demo.port}_down_bytes`)).toBeGreaterThan(10_000);
+      expect(n(`tcp${livekit.port}_up_bytes`)).toBeGreaterThan(0);
+      expect(n(`udp${String(rtcPort)}_up_in`)).toBeGreaterThan(100);
+      expect(n(`udp${String(rtcPort)}_down_in`)).toBeGreaterThan(100);
+      expect(n(`udp${String(rtcPort)}_up_dropped`) + n(`udp${String(rtcPort)}_down_dropped`)).toBeGreaterThan(0);
+    } finally {
+      await netem.stop();
+    }
+  });
+});
