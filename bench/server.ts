@@ -49,7 +49,7 @@ interface LevelResult {
   wall_s: number;
 }
 
-function percentile(values: number[], p: number): number | null {
+export function percentile(values: number[], p: number): number | null {
   if (values.length === 0) return null;
   const s = [...values].sort((a, b) => a - b);
   const i = Math.min(s.length - 1, Math.max(0, Math.ceil((p / 100) * s.length) - 1));
@@ -84,10 +84,10 @@ const selfCpuSeconds = (): number => {
   return (u.user + u.system) / 1e6;
 };
 
-const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+export const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
 /** `p`, or a rejection after `ms` (the bench must end even if an rtc-node call never settles). */
-function within<T>(p: Promise<T>, ms: number, what: string): Promise<T> {
+export function within<T>(p: Promise<T>, ms: number, what: string): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<never>((_, reject) => {
     timer = setTimeout(() => {
@@ -138,7 +138,13 @@ async function joinRoom(stack: TestStack, failures: Failures): Promise<RtcClient
 }
 
 /** One manual turn: speak, commit, wait for the reply's first audible frame and its response.done. */
-async function turn(c: RtcClient, utterance: Int16Array, n: number, v2v: number[], server: number[]): Promise<void> {
+export async function turn(
+  c: RtcClient,
+  utterance: Int16Array,
+  n: number,
+  v2v: number[],
+  server: number[],
+): Promise<void> {
   await c.send({ type: 'input_audio_buffer.clear' });
   await c.speak(utterance);
   const heardBefore = c.audibleAt.length;

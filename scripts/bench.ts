@@ -30,6 +30,11 @@ const BENCHES: Record<string, BenchEntry> = {
     what: 'barge-in hints: Silero alone vs the level hint, on synthetic and real onsets',
   },
   server: { module: 'bench/server.ts', run: 'runServerBench', what: 'agent server latency and cost under load' },
+  scale: {
+    module: 'bench/scale.ts',
+    run: 'runScaleBench',
+    what: 'capacity: concurrent sessions per worker (knee), start cost, a 10-room burst',
+  },
   latency: {
     module: 'bench/latency.ts',
     run: 'runLatencyBench',

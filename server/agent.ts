@@ -1,7 +1,8 @@
 /**
  * The job entry of the agent worker: the LiveKit agent framework runs this in a job process for each
  * room dispatched to this worker. One RealtimeSession per room. `prewarm` runs in each job process
- * before it gets a room (one is kept idle), so the brain (TTS) and the VAD model are loaded by then.
+ * before it gets a room (a few are kept idle), so the brain (TTS) is loaded by then, and the VAD model
+ * when sessions start with server turn detection.
  */
 import { AutoSubscribe, defineAgent, log, type JobContext, type JobProcess } from '@livekit/agents';
 import { ParticipantKind, RoomEvent } from '@livekit/rtc-node';
@@ -40,8 +41,9 @@ export default defineAgent<ProcData>({
     const config = agentConfig();
     proc.userData.config = config;
     proc.userData.brain = await createBrain(config.brain, brainOptions(config));
-    // Load the Silero session now so turning server VAD on costs nothing later (~20 ms, one per process).
-    await loadSileroSession();
+    // Server VAD's model (onnxruntime-node + Silero) only when sessions start with it; a client that turns
+    // it on later loads it then (once per process).
+    if (config.turnDetection === 'server_vad') await loadSileroSession();
     const cpu = process.cpuUsage(cpu0);
     // When this idle process was ready and what it cost (it may be warming while another process serves a
     // room on the same cores): wall ms, CPU ms, and the process's age (module loading before prewarm).

@@ -8,7 +8,7 @@ describe('readConfig', () => {
 
   it('applies defaults and parses ports', () => {
     const c = readConfig({ LIVEKIT_API_KEY: 'k', LIVEKIT_API_SECRET: 's', SOTTO_AGENT_HTTP_PORT: '8089' });
-    expect(c).toMatchObject({ livekitUrl: 'ws://127.0.0.1:7880', brain: 'echo', httpPort: 8089, idleProcesses: 1 });
+    expect(c).toMatchObject({ livekitUrl: 'ws://127.0.0.1:7880', brain: 'echo', httpPort: 8089, idleProcesses: 4 });
   });
 
   it('reads turn detection and echo mode, and rejects unknown values', () => {
@@ -19,6 +19,16 @@ describe('readConfig', () => {
       echoMode: 'literal',
     });
     expect(() => readConfig({ ...base, SOTTO_TURN_DETECTION: 'semantic' })).toThrow(/SOTTO_TURN_DETECTION/);
+  });
+
+  it('reads the CPU target as a fraction and the job cap', () => {
+    const base = { LIVEKIT_API_KEY: 'k', LIVEKIT_API_SECRET: 's' };
+    expect(readConfig(base)).toMatchObject({ cpuTarget: 0.7, maxJobs: 32 });
+    expect(readConfig({ ...base, SOTTO_CPU_TARGET: '0.5', SOTTO_MAX_JOBS: '8' })).toMatchObject({
+      cpuTarget: 0.5,
+      maxJobs: 8,
+    });
+    expect(() => readConfig({ ...base, SOTTO_CPU_TARGET: '70' })).toThrow(/SOTTO_CPU_TARGET/);
   });
 
   it('rejects a garbage port', () => {

@@ -12,13 +12,28 @@ export interface AgentConfig {
   brain: string;
   /** Port of the worker's health endpoint on 127.0.0.1; 0 picks a free one. Env `SOTTO_AGENT_HTTP_PORT`, default 0. */
   httpPort: number;
-  /** Job processes kept warm so a new room starts without a process spawn. Env `SOTTO_IDLE_PROCESSES`, default 1. */
+  /**
+   * Job processes kept warm so a new room starts without a process start. The framework starts them one
+   * at a time, so this is the burst the worker absorbs at once; size it to the peak arrivals per second
+   * times a process start (~1 s) plus the largest burst. Each idle process holds ~100 MB. Env
+   * `SOTTO_IDLE_PROCESSES`, default 4.
+   */
   idleProcesses: number;
   /**
-   * Rooms one worker serves at once. The worker reports its load as activeJobs / maxJobs, and the LiveKit
-   * server stops dispatching to it near its target load (0.7 by default). Env `SOTTO_MAX_JOBS`, default 16.
+   * Hard cap on rooms one worker serves at once, whatever its CPU says. Env `SOTTO_MAX_JOBS`, default 32.
    */
   maxJobs: number;
+  /**
+   * Share of the machine's cores the worker's sessions may use (0..1): the worker measures its own CPU
+   * and what a session costs, reports itself full and refuses rooms that would not fit. Env
+   * `SOTTO_CPU_TARGET`, default 0.7.
+   */
+  cpuTarget: number;
+  /**
+   * Rooms that may wait for a job process to start when none is warm; beyond that a room is refused at
+   * once (`agent_unavailable`) instead of queueing behind process starts. Env `SOTTO_START_QUEUE`, default 2.
+   */
+  startQueue: number;
   /** Log level of the agent framework. Env `SOTTO_LOG_LEVEL`, default `info`. */
   logLevel: string;
   /**
@@ -53,6 +68,14 @@ function int(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
   return n;
 }
 
+function fraction(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const n = Number(raw);
+  if (!Number.isFinite(n) || n <= 0 || n > 1) throw new ConfigError(`${name} must be a number in (0, 1], got "${raw}"`);
+  return n;
+}
+
 function oneOf<T extends string>(env: NodeJS.ProcessEnv, name: string, values: readonly T[], fallback: T): T {
   const raw = env[name];
   if (raw === undefined || raw === '') return fallback;
@@ -74,8 +97,10 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): AgentConfig {
     apiSecret,
     brain: env.SOTTO_BRAIN ?? 'echo',
     httpPort: int(env, 'SOTTO_AGENT_HTTP_PORT', 0),
-    idleProcesses: int(env, 'SOTTO_IDLE_PROCESSES', 1),
-    maxJobs: Math.max(1, int(env, 'SOTTO_MAX_JOBS', 16)),
+    idleProcesses: Math.max(1, int(env, 'SOTTO_IDLE_PROCESSES', 4)),
+    maxJobs: Math.max(1, int(env, 'SOTTO_MAX_JOBS', 32)),
+    cpuTarget: fraction(env, 'SOTTO_CPU_TARGET', 0.7),
+    startQueue: int(env, 'SOTTO_START_QUEUE', 2),
     logLevel: env.SOTTO_LOG_LEVEL ?? 'info',
     turnDetection: oneOf(env, 'SOTTO_TURN_DETECTION', ['none', 'server_vad'], 'none'),
     echoMode: oneOf(env, 'SOTTO_ECHO_MODE', ['speak', 'literal'], 'speak'),

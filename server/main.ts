@@ -4,11 +4,16 @@
  *
  * Env: see ./config.ts. Stops cleanly on SIGINT / SIGTERM.
  */
-import { fileURLToPath } from 'node:url';
 import { AgentServer, initializeLogger, ServerOptions } from '@livekit/agents';
 import { ConfigError, readConfig } from './config.ts';
 import { DispatchReconciler } from './dispatch-reconciler.ts';
 import { JobWatch } from './job-watch.ts';
+import {
+  capacityOptions,
+  jobEntryPath,
+  loopMonitorOffByDefault,
+  skipUnusedInferenceProcess,
+} from './worker-options.ts';
 
 async function main(): Promise<void> {
   let config;
@@ -22,26 +27,30 @@ async function main(): Promise<void> {
     throw e;
   }
   initializeLogger({ pretty: false, level: config.logLevel });
+  skipUnusedInferenceProcess();
+  loopMonitorOffByDefault();
+  // Pool, admission by the worker tree's measured CPU, and the agent_unavailable notice: worker-options.ts.
+  const capacity = capacityOptions(config, (msg, extra) => {
+    console.error(`[agent] ${msg} ${JSON.stringify(extra ?? {})}`);
+  });
   const server = new AgentServer(
     new ServerOptions({
-      agent: fileURLToPath(new URL('./agent.ts', import.meta.url)),
+      agent: jobEntryPath(),
       wsURL: config.livekitUrl,
       apiKey: config.apiKey,
       apiSecret: config.apiSecret,
       host: '127.0.0.1',
       port: config.httpPort,
-      numIdleProcesses: config.idleProcesses,
-      // A burst of rooms on a small machine starts many job processes at once (each loads the TTS and
-      // the VAD model); the framework's 10 s default then kills some before they are ready.
-      initializeProcessTimeout: 30_000,
-      // Load = share of job slots in use, not machine CPU: a busy neighbour (a browser, a build) must not
-      // make the worker look full and leave rooms without an agent.
-      loadFunc: (worker) => Promise.resolve(worker.activeJobs.length / config.maxJobs),
-      loadThreshold: 1,
+      numIdleProcesses: capacity.numIdleProcesses,
+      initializeProcessTimeout: capacity.initializeProcessTimeout,
+      loadFunc: capacity.loadFunc,
+      loadThreshold: capacity.loadThreshold,
+      requestFunc: capacity.requestFunc,
       logLevel: config.logLevel,
       maxRetry: 30,
     }),
   );
+  capacity.attach(server);
   let stopping = false;
   // Set below; stopped first on shutdown so the jobs the worker ends on purpose are not re-dispatched.
   let jobWatch: JobWatch | null = null;
@@ -98,6 +107,7 @@ async function main(): Promise<void> {
   } finally {
     jobWatch?.stop();
     reconciler?.stop();
+    capacity.notice.stop();
   }
 }
 

@@ -1,5 +1,10 @@
-/** Starts the Sotto agent worker (server/main.ts) and waits until it has registered with LiveKit. */
+/**
+ * Starts the Sotto agent worker and waits until it has registered with LiveKit. It runs the JavaScript
+ * build (dist-server/, see agent-build.ts), so job processes boot plain Node; SOTTO_AGENT_FROM_SOURCE=1
+ * runs server/main.ts through tsx instead (every job process then loads the TypeScript loader too).
+ */
 import { join } from 'node:path';
+import { buildAgent } from './agent-build.ts';
 import { waitForHttp } from './livekit.ts';
 import { freeTcpPort, StackError } from './ports.ts';
 import { startChild, tailLog, type ChildHandle } from './processes.ts';
@@ -16,10 +21,14 @@ export interface AgentOptions {
 
 export async function startAgent(opts: AgentOptions): Promise<ChildHandle> {
   const httpPort = await freeTcpPort();
+  const args =
+    process.env.SOTTO_AGENT_FROM_SOURCE === '1'
+      ? ['--import', 'tsx', join(opts.root, 'server', 'main.ts')]
+      : [(await buildAgent(opts.root)).main];
   const child = startChild({
     name: 'agent',
     command: process.execPath,
-    args: ['--import', 'tsx', join(opts.root, 'server', 'main.ts')],
+    args,
     cwd: opts.root,
     env: {
       ...process.env,

@@ -1,6 +1,7 @@
 import { ThreadedFlite } from '../tts/flite-threaded.ts';
 import { resample } from '../tts/pcm.ts';
 import { PhraseCache, type Synthesizer } from '../tts/phrase-cache.ts';
+import { SharedSpeechCache } from '../tts/shared-cache.ts';
 import type { Brain, BrainTurn, ReplyPart } from './brain.ts';
 
 /** Chunk size of the echo reply: 20 ms, one Opus frame. */
@@ -44,7 +45,11 @@ export class EchoBrain implements Brain {
   constructor(opts: { sampleRate?: number; mode?: EchoMode; tts?: Synthesizer } = {}) {
     this.sampleRate = opts.sampleRate ?? 48_000;
     this.mode = opts.mode ?? 'speak';
-    this.#phrases = this.mode === 'speak' ? new PhraseCache(opts.tts ?? new ThreadedFlite(), this.sampleRate) : null;
+    // Phrases are shared through files by every job process on the machine (tts/shared-cache.ts).
+    this.#phrases =
+      this.mode === 'speak'
+        ? new PhraseCache(opts.tts ?? new SharedSpeechCache(new ThreadedFlite(), 'flite slt'), this.sampleRate)
+        : null;
   }
 
   /**

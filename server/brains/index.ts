@@ -1,7 +1,5 @@
 import type { Brain } from './brain.ts';
-import { EchoBrain, type EchoMode } from './echo.ts';
-import { LocalBrain } from './local.ts';
-import { OpenAiBrain } from './openai.ts';
+import type { EchoMode } from './echo.ts';
 
 export type { Brain, BrainTurn, ReplyPart } from './brain.ts';
 
@@ -16,15 +14,19 @@ export interface BrainOptions {
   openaiUrl?: string | undefined;
 }
 
-/** Brains by name; `SOTTO_BRAIN` picks one. */
-const BRAINS: Record<string, (opts: BrainOptions) => Brain | Promise<Brain>> = {
-  echo: (opts) => new EchoBrain({ mode: opts.echoMode ?? 'speak' }),
-  local: (opts) => {
+/**
+ * Brains by name; `SOTTO_BRAIN` picks one. Each is imported when chosen, so a job process loads only
+ * its own brain's dependencies (the local brain's onnxruntime-node, the openai brain's WebSocket).
+ */
+const BRAINS: Record<string, (opts: BrainOptions) => Promise<Brain>> = {
+  echo: async (opts) => new (await import('./echo.ts')).EchoBrain({ mode: opts.echoMode ?? 'speak' }),
+  local: async (opts) => {
     if (!opts.localModelDir) throw new Error('the local brain needs a model directory (SOTTO_LOCAL_MODEL_DIR)');
-    return LocalBrain.load(opts.localModelDir);
+    return (await import('./local.ts')).LocalBrain.load(opts.localModelDir);
   },
-  openai: (opts) => {
+  openai: async (opts) => {
     if (!opts.openaiApiKey) throw new Error('the openai brain needs OPENAI_API_KEY');
+    const { OpenAiBrain } = await import('./openai.ts');
     return new OpenAiBrain({ apiKey: opts.openaiApiKey, ...(opts.openaiUrl ? { url: opts.openaiUrl } : {}) });
   },
 };

@@ -7,6 +7,7 @@
 import { ZipformerAsr, modelFiles } from '../asr/zipformer.ts';
 import { ThreadedFlite } from '../tts/flite-threaded.ts';
 import { PhraseCache, type Synthesizer } from '../tts/phrase-cache.ts';
+import { SharedSpeechCache } from '../tts/shared-cache.ts';
 import type { Brain, BrainTurn, ReplyPart } from './brain.ts';
 import { respond } from './responder.ts';
 
@@ -38,7 +39,10 @@ export class LocalBrain implements Brain {
   constructor(asr: Transcriber, opts: { sampleRate?: number; tts?: Synthesizer } = {}) {
     this.sampleRate = opts.sampleRate ?? 48_000;
     this.#asr = asr;
-    this.#phrases = new PhraseCache(opts.tts ?? new ThreadedFlite(), this.sampleRate);
+    this.#phrases = new PhraseCache(
+      opts.tts ?? new SharedSpeechCache(new ThreadedFlite(), 'flite slt'),
+      this.sampleRate,
+    );
   }
 
   async warm(): Promise<void> {

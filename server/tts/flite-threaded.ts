@@ -49,11 +49,15 @@ export class ThreadedFlite {
     if (this.#broken) return null;
     if (this.#worker) return this.#worker;
     try {
-      // The worker is TypeScript: register tsx's loader in the new thread before importing it (loader
-      // hooks of the parent thread do not reach workers on Node 20).
-      const entry = JSON.stringify(new URL('./flite-worker.ts', import.meta.url).href);
-      const boot = `import('tsx/esm/api').then((m) => { m.register(); return import(${entry}); })`;
-      const w = new Worker(boot, { eval: true });
+      const w = import.meta.url.endsWith('.ts')
+        ? // From sources: register tsx's loader in the new thread before importing the TypeScript entry
+          // (loader hooks of the parent thread do not reach workers on Node 20).
+          new Worker(
+            `import('tsx/esm/api').then((m) => { m.register(); return import(${JSON.stringify(new URL('./flite-worker.ts', import.meta.url).href)}); })`,
+            { eval: true },
+          )
+        : // Built (dist-server/): the entry is plain JavaScript beside this bundle.
+          new Worker(new URL('./flite-worker.js', import.meta.url));
       w.unref();
       w.on('message', (r: FliteReply) => {
         const p = this.#pending.get(r.id);

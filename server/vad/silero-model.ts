@@ -2,10 +2,11 @@
  * Silero VAD v5 in onnxruntime-node, using the model file that ships inside
  * `@livekit/agents-plugin-silero` (no download at run time). One window of 512 samples at 16 kHz
  * (32 ms) per call, with the 64-sample context and the recurrent state carried between calls.
+ * onnxruntime-node is imported on first use: a session without server VAD never loads it.
  */
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
-import { InferenceSession, Tensor } from 'onnxruntime-node';
+import type { InferenceSession, Tensor } from 'onnxruntime-node';
 
 export interface SpeechModel {
   readonly sampleRate: number;
@@ -21,16 +22,26 @@ export function sileroModelPath(): string {
   return join(dirname(require.resolve('@livekit/agents-plugin-silero')), 'silero_vad.onnx');
 }
 
-let sessionPromise: Promise<InferenceSession> | null = null;
+type TensorClass = typeof Tensor;
 
-/** Loads the model once per process (one CPU thread, sequential: the VAD of one room is tiny). */
-export function loadSileroSession(): Promise<InferenceSession> {
-  sessionPromise ??= InferenceSession.create(sileroModelPath(), {
-    interOpNumThreads: 1,
-    intraOpNumThreads: 1,
-    executionMode: 'sequential',
-    executionProviders: ['cpu'],
-  });
+interface LoadedSession {
+  session: InferenceSession;
+  Tensor: TensorClass;
+}
+
+let sessionPromise: Promise<LoadedSession> | null = null;
+
+/** Loads the runtime and the model once per process (one CPU thread, sequential: the VAD of one room is tiny). */
+export function loadSileroSession(): Promise<LoadedSession> {
+  sessionPromise ??= import('onnxruntime-node').then(async (ort) => ({
+    session: await ort.InferenceSession.create(sileroModelPath(), {
+      interOpNumThreads: 1,
+      intraOpNumThreads: 1,
+      executionMode: 'sequential',
+      executionProviders: ['cpu'],
+    }),
+    Tensor: ort.Tensor,
+  }));
   return sessionPromise;
 }
 
@@ -42,9 +53,11 @@ export class SileroModel implements SpeechModel {
   readonly #input = new Float32Array(64 + 512);
   #state = new Float32Array(2 * 128);
   readonly #sr = new BigInt64Array([16_000n]);
+  readonly #Tensor: TensorClass;
 
-  constructor(session: InferenceSession) {
-    this.#session = session;
+  constructor(loaded: LoadedSession) {
+    this.#session = loaded.session;
+    this.#Tensor = loaded.Tensor;
   }
 
   static async load(): Promise<SileroModel> {
@@ -53,10 +66,11 @@ export class SileroModel implements SpeechModel {
 
   async run(window: Float32Array): Promise<number> {
     this.#input.set(window.subarray(0, this.windowSamples), this.#contextSize);
+    const T = this.#Tensor;
     const out = await this.#session.run({
-      input: new Tensor('float32', this.#input.slice(), [1, this.#input.length]),
-      state: new Tensor('float32', this.#state, [2, 1, 128]),
-      sr: new Tensor('int64', this.#sr),
+      input: new T('float32', this.#input.slice(), [1, this.#input.length]),
+      state: new T('float32', this.#state, [2, 1, 128]),
+      sr: new T('int64', this.#sr),
     });
     this.#state = new Float32Array(out.stateN?.data as Float32Array);
     // Context for the next window: the last 64 samples of this one.

@@ -1,0 +1,50 @@
+import { describe, expect, it } from 'vitest';
+import { AdmissionCore } from './admission.ts';
+
+/** Feeds `core` readings of a tree burning `cores` with `jobs` sessions, 2.5 s apart, `n` times. */
+function run(core: AdmissionCore, state: { cpu: number; at: number }, cores: number, jobs: number, n = 4): void {
+  for (let i = 0; i < n; i++) {
+    state.cpu += cores * 2.5;
+    state.at += 2500;
+    core.sample(state.cpu, state.at, jobs);
+  }
+}
+
+describe('AdmissionCore', () => {
+  it('learns the idle rate and the per-session cost from measured CPU', () => {
+    const core = new AdmissionCore({ cores: 2, cpuTarget: 0.7, maxJobs: 32, sessionCpuPrior: 0.12 });
+    const s = { cpu: 0, at: 0 };
+    core.sample(0, 0, 0);
+    run(core, s, 0.05, 0);
+    expect(core.baseRate).toBeCloseTo(0.05, 2);
+    run(core, s, 0.05 + 4 * 0.2, 4, 10); // four sessions at 0.2 cores each
+    expect(core.perSession).toBeGreaterThan(0.17);
+    expect(core.perSession).toBeLessThan(0.21);
+  });
+
+  it('stops admitting before the tree would exceed its CPU budget, not at a job count', () => {
+    const core = new AdmissionCore({ cores: 2, cpuTarget: 0.7, maxJobs: 32, sessionCpuPrior: 0.2 });
+    const s = { cpu: 0, at: 0 };
+    core.sample(0, 0, 0);
+    run(core, s, 0.05, 0);
+    run(core, s, 0.05 + 5 * 0.2, 5, 10); // 1.05 cores used of a 1.4-core budget
+    expect(core.admit(5, 0)).toBe(true); // with one more: 1.25 <= 1.4
+    expect(core.admit(5, 1)).toBe(false); // one accepted, not yet running, + this one: 1.45
+    expect(core.load(7, 0)).toBeGreaterThan(1);
+  });
+
+  it('counts accepted sessions the last reading has not seen (a burst between two reports)', () => {
+    const core = new AdmissionCore({ cores: 2, cpuTarget: 0.5, maxJobs: 32, sessionCpuPrior: 0.2 });
+    core.sample(0, 0, 0);
+    core.sample(0.1, 2500, 0);
+    let admitted = 0;
+    for (let pending = 0; pending < 20; pending++) if (core.admit(0, pending)) admitted++;
+    expect(admitted).toBe(4); // (0.04 + 4 x 0.2 + 0.2) / 1.0 > 1 for the fifth
+  });
+
+  it('keeps the job cap whatever the CPU', () => {
+    const core = new AdmissionCore({ cores: 64, cpuTarget: 1, maxJobs: 3, sessionCpuPrior: 0.01 });
+    expect(core.admit(2, 0)).toBe(true);
+    expect(core.admit(3, 0)).toBe(false);
+  });
+});

@@ -1,0 +1,130 @@
+/**
+ * Admission by measured CPU. The worker's load is the CPU its own process tree burns (worker + job
+ * processes, from `/proc`), projected forward by what a session is measured to cost, over a budget of
+ * `cores x cpuTarget`. A busy neighbour (a browser, a build) does not make the worker look full, but its
+ * own sessions do, before they degrade: LiveKit stops sending it rooms at load 1 (status FULL), and a
+ * request that arrives between two load reports is refused at once when it would not fit.
+ *
+ * `AdmissionCore` is the pure decision; `CpuAdmission` feeds it from `/proc`.
+ */
+import { availableParallelism } from 'node:os';
+import { treeUsage } from './proc-tree.ts';
+
+export interface AdmissionOptions {
+  /** Cores of the machine (or the container's quota). Default: `os.availableParallelism()`. */
+  cores?: number;
+  /**
+   * Share of all cores the worker's sessions may use before it stops taking rooms, 0..1. The rest is
+   * headroom for bursts, the media server and the OS. Env `SOTTO_CPU_TARGET`, default 0.7.
+   */
+  cpuTarget?: number;
+  /** Hard cap on rooms per worker, whatever the CPU says. Env `SOTTO_MAX_JOBS`. Default 16. */
+  maxJobs?: number;
+  /**
+   * What one session costs until measured, in cores (a conversation with the echo brain: ~0.1).
+   * Default 0.12.
+   */
+  sessionCpuPrior?: number;
+}
+
+/** Weight of the newest measurement in the per-session cost average. */
+const EWMA = 0.3;
+/** A measured per-session cost below this is noise (a window with only idle sessions). */
+const MIN_SESSION_CPU = 0.03;
+
+export class AdmissionCore {
+  readonly cores: number;
+  readonly cpuTarget: number;
+  readonly maxJobs: number;
+  /** Cores the tree used over the last sample window. */
+  rate = 0;
+  /** Cores the tree uses with no session (worker + idle processes). */
+  baseRate = 0;
+  /** Cores one session costs (moving average). */
+  perSession: number;
+  /** Sessions that were running when `rate` was measured. */
+  #jobsAtSample = 0;
+  #last: { cpu: number; at: number } | null = null;
+
+  constructor(opts: AdmissionOptions = {}) {
+    this.cores = opts.cores ?? availableParallelism();
+    this.cpuTarget = opts.cpuTarget ?? 0.7;
+    this.maxJobs = opts.maxJobs ?? 16;
+    this.perSession = opts.sessionCpuPrior ?? 0.12;
+  }
+
+  get budget(): number {
+    return this.cores * this.cpuTarget;
+  }
+
+  /** A new reading of the tree's CPU seconds at `atMs`, with `jobs` sessions running. */
+  sample(cpuSeconds: number, atMs: number, jobs: number): void {
+    const last = this.#last;
+    this.#last = { cpu: cpuSeconds, at: atMs };
+    if (!last || atMs - last.at < 200) return;
+    const rate = Math.max(0, (cpuSeconds - last.cpu) / ((atMs - last.at) / 1000));
+    this.rate = rate;
+    // Only windows with a stable job count say what a session costs (starts and ends burn extra).
+    if (jobs === 0 && this.#jobsAtSample === 0) {
+      this.baseRate = this.baseRate === 0 ? rate : this.baseRate + EWMA * (rate - this.baseRate);
+    } else if (jobs > 0 && jobs === this.#jobsAtSample) {
+      const each = Math.max(MIN_SESSION_CPU, (rate - this.baseRate) / jobs);
+      this.perSession += EWMA * (each - this.perSession);
+    }
+    this.#jobsAtSample = jobs;
+  }
+
+  /** Cores the tree will use with `jobs` running and `pending` accepted but not yet running. */
+  projected(jobs: number, pending: number): number {
+    const unseen = Math.max(0, jobs + pending - this.#jobsAtSample);
+    return this.rate + unseen * this.perSession;
+  }
+
+  /**
+   * Load for LiveKit, >= 1 = full: the CPU the tree would use with one more session over the budget, or
+   * the share of job slots in use, whichever is higher.
+   */
+  load(jobs: number, pending: number): number {
+    const cpu = (this.projected(jobs, pending) + this.perSession) / this.budget;
+    const slots = (jobs + pending) / this.maxJobs;
+    return Math.round(Math.max(cpu, slots) * 1000) / 1000;
+  }
+
+  /** Whether one more session fits now. */
+  admit(jobs: number, pending: number): boolean {
+    return this.projected(jobs, pending) + this.perSession <= this.budget && jobs + pending < this.maxJobs;
+  }
+}
+
+/** {@link AdmissionCore} fed from `/proc` accounting of this process's tree. */
+export class CpuAdmission {
+  readonly core: AdmissionCore;
+  /** Accepted rooms whose job process has not started running them yet. */
+  pending = 0;
+
+  constructor(opts: AdmissionOptions = {}) {
+    this.core = new AdmissionCore(opts);
+  }
+
+  /** Reads the tree's CPU now (called by the framework every 2.5 s through `loadFunc`). */
+  sample(jobs: number): void {
+    const usage = treeUsage(process.pid);
+    if (usage) this.core.sample(usage.cpuSeconds, performance.now(), jobs);
+  }
+
+  load(jobs: number): number {
+    this.sample(jobs);
+    return this.core.load(jobs, this.pending);
+  }
+
+  /** Decides one request; on yes, counts it as pending until `started()` or `abandoned()`. */
+  tryAdmit(jobs: number): boolean {
+    if (!this.core.admit(jobs, this.pending)) return false;
+    this.pending++;
+    return true;
+  }
+
+  settled(): void {
+    this.pending = Math.max(0, this.pending - 1);
+  }
+}
