@@ -40,6 +40,7 @@ function config(over: Partial<VadWorkerConfig>): VadWorkerConfig {
     frameEvents: false,
     statsIntervalMs: 0,
     maxLagMs: 500,
+    turn: null,
     generation: 1,
     progress: null,
     ...over,
