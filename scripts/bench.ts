@@ -55,6 +55,11 @@ const BENCHES: Record<string, BenchEntry> = {
     run: 'runLatencyNetBench',
     what: 'the latency lab under loss, delay and jitter (Chromium in a namespace, the scripts/netem relay)',
   },
+  chaos: {
+    module: 'bench/chaos.ts',
+    run: 'runChaosBench',
+    what: 'faults against the real stack (server kill, 30 s outage, removal, offline, job kill, freeze) x fallback auto/off',
+  },
   offline: {
     module: 'bench/offline.ts',
     run: 'runOfflineBench',

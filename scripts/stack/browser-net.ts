@@ -53,7 +53,8 @@ export function chromiumNetworkPids(ancestor = process.pid): number[] {
 /** Freezes (or thaws) the network of the Chromiums this process launched; throws if it finds none. */
 export function setBrowserNetworkFrozen(frozen: boolean, ancestor = process.pid): number[] {
   const pids = chromiumNetworkPids(ancestor);
-  if (pids.length === 0) throw new Error('no Chromium network service process found (is the network service in-process?)');
+  if (pids.length === 0)
+    throw new Error('no Chromium network service process found (is the network service in-process?)');
   for (const p of pids) {
     try {
       process.kill(p, frozen ? 'SIGSTOP' : 'SIGCONT');
