@@ -183,7 +183,14 @@ export function faultErrors(
   alsoExpected: readonly string[] = [],
 ): { code: string; message: string }[] {
   const expected = ['not_connected', 'agent_unresponsive', 'vad_error', ...alsoExpected];
-  return errors.filter((e) => !expected.includes(e.code));
+  // A VAD starved by a loaded machine opens and drops turns in bursts (speech_start / misfire); the
+  // cancels and truncations turn taking sends then can miss the server's reply (a turn-taking matter,
+  // reported as server errors): not the fault under test.
+  const turnTaking = ['response_cancel_not_active', 'audio_end_ms_out_of_range'];
+  return errors.filter(
+    (e) =>
+      !expected.includes(e.code) && !(e.code === 'server_error' && turnTaking.some((t) => e.message.startsWith(t))),
+  );
 }
 
 /**

@@ -37,7 +37,7 @@ test('the agent job crashes mid-reply: reported, never stuck, and the new job co
     fs = await startFaultStack('job-crash');
     page = await browser.newPage();
     await openAndConnect(page, `${fs.stack.demo.url}?room=${room}&fallback=off&silenceMs=500`);
-    await waitForDemo(page, "d.session?.state === 'listening'", 60_000);
+    await waitForDemo(page, "d.session?.state === 'listening'", 120_000);
     await page.evaluate(() => {
       const w = window as unknown as CrashWindow;
       w.serverEvents = [];

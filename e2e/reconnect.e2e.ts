@@ -36,19 +36,20 @@ interface ReconnectWindow {
   };
 }
 
-const read = (page: Page): Promise<ReconnectWindow['sottoDemo'] & { state: string }> =>
+const read = (page: Page): Promise<ReconnectWindow['sottoDemo'] & { state: string; link: string }> =>
   page.evaluate(() => {
     const d = (window as unknown as ReconnectWindow).sottoDemo;
-    return { ...d, session: null, state: d.session?.state ?? 'none' };
+    const link = (d.session as unknown as { remoteTransport: { status: string } } | null)?.remoteTransport.status;
+    return { ...d, session: null, state: d.session?.state ?? 'none', link: link ?? 'none' };
   });
 
 /** Opens the demo on `fs` in room `room`, connects, and waits for the first turn answered. */
 async function openAndTalk(browser: Browser, fs: FaultStack, room: string): Promise<Page> {
   const page = await browser.newPage();
   await openAndConnect(page, `${fs.stack.demo.url}?room=${room}&fallback=off&silenceMs=500`);
-  await waitForDemo(page, "d.session?.state === 'listening'", 60_000);
+  await waitForDemo(page, "d.session?.state === 'listening'", 120_000);
   // The stack is fresh: its first turn may wait for the agent's job process.
-  await waitForAnsweredTurns(page, 0, 1, 60_000);
+  await waitForAnsweredTurns(page, 0, 1, 120_000);
   // Diagnostics: VAD frames keep coming while the capture track is alive.
   await page.evaluate(() => {
     const w = window as unknown as {
@@ -175,8 +176,10 @@ test('a 30 s outage: a remote-only session keeps trying and recovers by itself',
     // The outage itself is the fault under test: 30 s of no server, whatever the machine's speed.
     await new Promise((r) => setTimeout(r, 30_000));
     const during = await read(page);
-    console.log(`after ${((performance.now() - down) / 1000).toFixed(1)} s down: state ${during.state}`);
-    expect(during.state).toBe('reconnecting');
+    console.log(`after ${((performance.now() - down) / 1000).toFixed(1)} s down: link ${during.link}`);
+    // Still trying (the conversation state may show the user talking meanwhile), never closed.
+    expect(during.link).toBe('reconnecting');
+    expect(during.states).not.toContain('closed');
     await fs.reviveLivekit();
     const back = performance.now();
     await expectTurnsAfter(page, '30 s outage');

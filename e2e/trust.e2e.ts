@@ -24,8 +24,8 @@ test('a second participant in the room can neither steer the session nor hear th
   try {
     const page = await browser.newPage();
     await openAndConnect(page, demoUrl(`?room=${room}&fallback=off&silenceMs=500`));
-    await waitForDemo(page, "d.session?.state === 'listening'", 60_000);
-    await waitForAnsweredTurns(page, 0, 1, 60_000);
+    await waitForDemo(page, "d.session?.state === 'listening'", 120_000);
+    await waitForAnsweredTurns(page, 0, 1, 120_000);
 
     // The intruder: its own identity, a token from the same endpoint the page used.
     const r = await fetch(demoUrl(`api/token?room=${room}&identity=intruder-${randomBytes(3).toString('hex')}`));

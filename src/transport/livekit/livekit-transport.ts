@@ -84,6 +84,11 @@ export class LiveKitTransport extends TypedEmitter<TransportEvents> implements T
   readonly #agentTracks = new Map<string, MediaStreamTrack>();
   /** When the room's agents were last asked to announce themselves (performance.now()). */
   #helloAt = 0;
+  /**
+   * A `session.created` that arrived before livekit-client knew its sender (no participant yet): it is the
+   * announcement of the agent that joins next, within a few seconds (only an agent's later events count).
+   */
+  #earlyHello: { event: ServerEvent; at: number } | null = null;
   #health: HealthSnapshot = { level: 'down', reason: 'not connected', rttMs: null, sinceLastPongMs: 0 };
   #healthTimer: ReturnType<typeof setInterval> | undefined;
   #connectedAt = 0;
@@ -205,6 +210,7 @@ export class LiveKitTransport extends TypedEmitter<TransportEvents> implements T
     }
     this.#agent.reset();
     this.#agentTracks.clear();
+    this.#earlyHello = null;
     this.#helloAt = performance.now(); // an agent already in the room greets by itself first
     this.#listen(room);
     this.#room = room;
@@ -236,6 +242,10 @@ export class LiveKitTransport extends TypedEmitter<TransportEvents> implements T
     room.on(RoomEvent.DataReceived, (payload: Uint8Array, p?: RemoteParticipant, _k?: unknown, topic?: string) => {
       if (topic !== REALTIME_TOPIC) return;
       const parsed = parseServerEvent(payload);
+      if (parsed.ok && !p && parsed.event.type === 'session.created') {
+        this.#earlyHello = { event: parsed.event, at: performance.now() };
+        return;
+      }
       if (parsed.ok) {
         const verdict = this.#agent.judge(
           p ? { identity: p.identity, isAgent: p.isAgent } : undefined,
@@ -270,7 +280,14 @@ export class LiveKitTransport extends TypedEmitter<TransportEvents> implements T
       this.#updateHealth();
     });
     room.on(RoomEvent.ParticipantConnected, (p: RemoteParticipant) => {
-      if (p.isAgent) this.#allowAgents(room);
+      if (!p.isAgent) return;
+      this.#allowAgents(room);
+      const early = this.#earlyHello;
+      this.#earlyHello = null;
+      if (early && performance.now() - early.at < 5000) {
+        const verdict = this.#agent.judge({ identity: p.identity, isAgent: true }, early.event.type);
+        if (verdict.accept) this.#onServerEvent(early.event);
+      }
     });
     room.on(RoomEvent.ParticipantDisconnected, (p: RemoteParticipant) => {
       this.#agentTracks.delete(p.identity);
