@@ -101,7 +101,7 @@ export async function waitForDemo(page: Page, pred: string, timeout = 30_000): P
         return d?.logText ? d.logText() : '';
       })
       .catch(() => '');
-    throw new Error(`waiting for ${pred}: ${String(e)}\npage log (newest first):\n${(log ?? '').slice(0, 6000)}`, {
+    throw new Error(`waiting for ${pred}: ${String(e)}\npage log (newest first):\n${log.slice(0, 6000)}`, {
       cause: e,
     });
   }
