@@ -76,7 +76,9 @@ export function threadCpu(root: number): Map<string, number> {
 
 /** Thread groups of the budget, by Chromium's thread names. */
 export function budgetGroup(name: string): 'main' | 'audio' | 'worker' | 'other' {
-  if (name === 'CrRendererMain') return 'main';
+  // Chromium's main threads keep the process name: `chromium` is the browser's, the GPU process's and the
+  // renderer's main thread together (the renderer's is `CrRendererMain` on some builds).
+  if (name === 'CrRendererMain' || name === 'chromium' || name === 'chrome') return 'main';
   if (/audio/i.test(name)) return 'audio';
   if (/worker/i.test(name)) return 'worker';
   return 'other';

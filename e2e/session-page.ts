@@ -96,9 +96,12 @@ export async function waitForDemo(page: Page, pred: string, timeout = 30_000): P
   } catch (e) {
     // Say what the page saw: its event log, newest first.
     const log = await page
-      .evaluate(() => (window as unknown as { sottoDemo?: { logText?: () => string } }).sottoDemo?.logText?.() ?? '')
+      .evaluate(() => {
+        const d = (window as unknown as { sottoDemo?: { logText?: () => string } }).sottoDemo;
+        return d?.logText ? d.logText() : '';
+      })
       .catch(() => '');
-    throw new Error(`waiting for ${pred}: ${String(e)}\npage log (newest first):\n${(log ?? '').slice(0, 6000)}`, {
+    throw new Error(`waiting for ${pred}: ${String(e)}\npage log (newest first):\n${log.slice(0, 6000)}`, {
       cause: e,
     });
   }
