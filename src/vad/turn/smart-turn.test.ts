@@ -42,6 +42,7 @@ describe('Smart Turn v3.2: TypeScript front end + model against the Python refer
       rows.push(`${clip.name}: ${p.toFixed(4)} vs ${clip.probability.toFixed(4)}`);
     }
     await turn.release();
+    console.log(`parity: ${fixture.clips.length} clips, max abs difference ${worst.toExponential(2)}`);
     expect(worst, rows.join('\n')).toBeLessThanOrEqual(0.02);
     // The fixture spans both answers, so a model stuck on one value fails.
     const probs = fixture.clips.map((c) => c.probability);
