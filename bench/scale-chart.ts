@@ -61,7 +61,8 @@ function panel(series: Series[], xs: number[], y0: number, h: number, what: 'v2v
   const colors = { p50: '#2563eb', p95: '#dc2626', cpu: '#16a34a' };
   for (const s of series) {
     const line = (pick: (l: Point) => number | null, color: string, label: string): void => {
-      const pts = s.levels.filter((l) => pick(l) !== null && xs.includes(l.sessions));
+      // A level where no session ran has no latency and no per-session CPU: no point.
+      const pts = s.levels.filter((l) => pick(l) !== null && l.v2v_ms_p50 !== null && xs.includes(l.sessions));
       if (pts.length === 0) return;
       const d = pts.map((l, i) => `${i === 0 ? 'M' : 'L'}${x(l.sessions)},${y(pick(l) ?? 0)}`).join(' ');
       parts.push(`<path d="${d}" fill="none" stroke="${color}" stroke-width="2" stroke-dasharray="${s.dash}"/>`);
@@ -69,10 +70,15 @@ function panel(series: Series[], xs: number[], y0: number, h: number, what: 'v2v
       const last = pts[pts.length - 1];
       if (last) {
         parts.push(
-          `<text x="${x(last.sessions) + 5}" y="${y(pick(last) ?? 0) - 5}" font-size="10" fill="${color}">${s.name} ${label}</text>`,
+          `<text x="${x(last.sessions) - 5}" y="${y(pick(last) ?? 0) - 6}" font-size="10" text-anchor="end" fill="${color}">${s.name} ${label}</text>`,
         );
       }
     };
+    if (what === 'v2v' && s.dash !== '' && s.levels.every((l) => l.v2v_ms_p50 === null)) {
+      parts.push(
+        `<text x="${LEFT + 4}" y="${y0 + 14}" font-size="11" fill="#6b7280">${s.name}: no session started (every start timed out)</text>`,
+      );
+    }
     if (what === 'v2v') {
       line((l) => l.v2v_ms_p50, colors.p50, 'p50');
       line((l) => l.v2v_ms_p95, colors.p95, 'p95');

@@ -51,3 +51,17 @@ describe('InputAudioBuffer', () => {
     expect(b.take(5).length).toBe(0);
   });
 });
+
+describe('InputAudioBuffer.peek', () => {
+  it('copies from an absolute position to the end without consuming, clamped to what is buffered', () => {
+    const b = new InputAudioBuffer(16_000);
+    b.append(Int16Array.from([1, 2, 3]));
+    b.append(Int16Array.from([4, 5]));
+    expect([...b.peek(1)]).toEqual([2, 3, 4, 5]);
+    expect([...b.peek(4)]).toEqual([5]);
+    expect(b.samples).toBe(5);
+    b.take(2);
+    expect([...b.peek(0)]).toEqual([3, 4, 5]);
+    expect(b.peek(9).length).toBe(0);
+  });
+});

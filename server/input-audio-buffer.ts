@@ -90,6 +90,24 @@ export class InputAudioBuffer {
     return out;
   }
 
+  /** A copy of the buffered audio from absolute position `from` (clamped to what is buffered) to the end. */
+  peek(from: number): Int16Array {
+    const begin = Math.max(this.#start, Math.min(from, this.#end));
+    const out = new Int16Array(this.#end - begin);
+    let pos = this.#start;
+    let at = 0;
+    for (const c of this.#chunks) {
+      const skip = Math.max(0, begin - pos);
+      if (skip < c.length) {
+        const part = c.subarray(skip);
+        out.set(part, at);
+        at += part.length;
+      }
+      pos += c.length;
+    }
+    return out;
+  }
+
   /** Discards everything buffered. */
   clear(): void {
     this.#chunks = [];

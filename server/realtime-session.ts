@@ -361,11 +361,15 @@ export class RealtimeSession {
       });
       return;
     }
+    // The model may load only now (onnxruntime-node is imported on first use): the VAD starts where it
+    // was asked for and catches up on the audio that arrived while it loaded.
+    const origin = this.#turns.buffer.end;
     load().then(
       (model) => {
         if (this.#closed || generation !== this.#vadGeneration) return;
         const current = (): boolean => generation === this.#vadGeneration && !this.#closed;
-        this.#vad = new ServerTurnDetection(model, td, INPUT_RATE, this.#turns.buffer.end, {
+        const from = Math.max(origin, this.#turns.buffer.start);
+        this.#vad = new ServerTurnDetection(model, td, INPUT_RATE, from, {
           speechStarted: (pos) => {
             if (current()) this.#onSpeechStarted(pos, td);
           },
@@ -379,6 +383,8 @@ export class RealtimeSession {
             this.#io.log('server VAD failed', { error: String(e) });
           },
         });
+        const missed = this.#turns.buffer.peek(from);
+        if (missed.length > 0) this.#vad.push(missed);
       },
       (e: unknown) => {
         this.#io.log('server VAD model failed to load', { error: String(e) });

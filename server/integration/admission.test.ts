@@ -19,7 +19,6 @@ beforeAll(async () => {
     SOTTO_MAX_JOBS: '1',
     SOTTO_IDLE_PROCESSES: '1',
     SOTTO_REJOIN_GRACE_MS: '0',
-    SOTTO_RECONCILE: '0',
   });
 }, 120_000);
 

@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { execFileSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { FliteTts } from './flite.ts';
 import { ThreadedFlite } from './flite-threaded.ts';
@@ -118,5 +120,43 @@ describe('FliteTts', () => {
     const r = JSON.parse(out.trim().split('\n').at(-1) ?? '{}') as { threaded?: boolean; samples?: number };
     expect(r.threaded).toBe(true);
     expect(r.samples).toBeGreaterThan(8_000);
-  });
+  }, 60_000);
+
+  it('ThreadedFlite starts its built worker entry when bundled to JavaScript (as dist-server/ runs it)', async () => {
+    const root = fileURLToPath(new URL('../../', import.meta.url));
+    mkdirSync(join(root, 'test-results'), { recursive: true });
+    const dir = mkdtempSync(join(root, 'test-results', 'flite-bundle-'));
+    try {
+      const esbuild = await import('esbuild');
+      writeFileSync(
+        join(dir, 'entry.ts'),
+        [
+          `import { ThreadedFlite } from ${JSON.stringify(join(root, 'server/tts/flite-threaded.ts'))};`,
+          "const t = new ThreadedFlite('slt');",
+          "const s = await t.synthesize('Hello from the built worker.');",
+          'console.log(JSON.stringify({ threaded: t.threaded, samples: s.pcm.length }));',
+          'await t.close();',
+        ].join('\n'),
+      );
+      await esbuild.build({
+        entryPoints: { entry: join(dir, 'entry.ts'), 'flite-worker': join(root, 'server/tts/flite-worker.ts') },
+        outdir: join(dir, 'out'),
+        bundle: true,
+        format: 'esm',
+        platform: 'node',
+        packages: 'external',
+        logLevel: 'error',
+      });
+      const out = execFileSync(process.execPath, [join(dir, 'out', 'entry.js')], {
+        cwd: root,
+        encoding: 'utf8',
+        timeout: 55_000,
+      });
+      const r = JSON.parse(out.trim().split('\n').at(-1) ?? '{}') as { threaded?: boolean; samples?: number };
+      expect(r.threaded).toBe(true);
+      expect(r.samples).toBeGreaterThan(8_000);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }, 60_000);
 });
