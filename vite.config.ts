@@ -60,20 +60,26 @@ function sharedModels(): Plugin {
 /**
  * What the dev server may serve from outside `demo/` (through `/@fs/`): the SDK's sources, the worklets,
  * the dependencies, and the test fixtures (public audio). Nothing else of the repository, and never its
- * `.tools/` or `test-results/` (logs, pid files), whatever a future edit allows: the deny list wins.
+ * `.tools/` (but its end-of-turn model folder) or `test-results/` (logs, pid files), whatever a future edit
+ * allows: the deny list wins.
  * Paths are relative to `root` (demo/).
  */
 const fsAccess = {
   strict: true,
-  allow: ['.', '../src', '../worklets', '../node_modules', '../.fixtures'],
+  // `.tools/models/smart-turn-v3.2/`: the end-of-turn model setup extracts (the SDK's default asset URL).
+  allow: ['.', '../src', '../worklets', '../node_modules', '../.fixtures', '../.tools/models/smart-turn-v3.2'],
   deny: [
     // Vite's defaults (a `deny` replaces them).
     '.env',
     '.env.*',
     '*.{crt,pem}',
     '**/.git/**',
-    // The dev stack's run files, wherever they end up.
-    '**/.tools/**',
+    // The dev stack's run files, wherever they end up; of `.tools/` only the model folder above is served.
+    '**/.tools/*',
+    '**/.tools/run/**',
+    '**/.tools/bin/**',
+    '**/.tools/livekit-server-*/**',
+    '**/.tools/models/cache/**',
     '**/test-results/**',
     '*.pid',
     '*.log',
