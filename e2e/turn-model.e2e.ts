@@ -85,7 +85,7 @@ function recorded(page: Page): Promise<Recorded> {
 const seconds = (e: { startSample: number; endSample: number }): number => (e.endSample - e.startSample) / 16_000;
 
 test('default policy: a 500 ms pause inside a sentence does not end the turn; one answer to the whole turn', async () => {
-  const { browser, page, problems } = await openDemo('turn-pause', { silenceMs: '200' });
+  const { browser, page, problems } = await openDemo('turn-pause', { silenceMs: '200', turnDetector: 'smart-turn' });
   try {
     await connectDemo(page);
     await record(page);

@@ -45,7 +45,7 @@ export interface OfflineOptions extends FallbackThresholds {
 }
 
 /**
- * The session's end-of-turn detector (`vad.turn`): `turnDetector` (default `'smart-turn'`) over `vad.turn`,
+ * The session's end-of-turn detector (`vad.turn`): `turnDetector` (default `'silence'`) over `vad.turn`,
  * with client endpointing only (the other modes end turns without the VAD).
  */
 export function sessionTurnDetector(
@@ -54,7 +54,7 @@ export function sessionTurnDetector(
   endpointing: NonNullable<ConnectOptions['endpointing']>,
 ): TurnDetectorOptions {
   if (endpointing !== 'client') return { ...turn, detector: 'silence' };
-  return { ...turn, detector: turnDetector ?? turn?.detector ?? 'smart-turn' };
+  return { ...turn, detector: turnDetector ?? turn?.detector ?? 'silence' };
 }
 
 /** The session's endpointer defaults (over the endpointer's own): answer at the human turn gap. */
@@ -105,14 +105,16 @@ export interface ConnectOptions {
    */
   eagerness?: 'normal' | 'eager';
   /**
-   * Who decides that the user's turn is over (client endpointing). `'smart-turn'` (default): at the first
+   * Who decides that the user's turn is over (client endpointing). `'silence'` (default for now):
+   * `vad.endpointer.silenceMs` of silence ends the turn (no model, no download). `'smart-turn'` (opt-in until
+   * its cost in the worker meets the 30 ms budget: ~200 ms per decision on wasm today, see
+   * docs/turn-taking.md): at the first
    * pause (`vad.endpointer.silenceMs`, 200 ms) the end-of-turn model Smart Turn v3.2 (8.7 MB, runs in the VAD
    * worker, cached for offline use) is asked; "complete" ends the turn at once, "incomplete" keeps
    * listening and asks again every 300 ms until 2 s of silence (`vad.turn.ceilingMs`) end it regardless.
    * Nothing is committed before that decision, so the agent receives the whole turn as one item and never
    * answers half a sentence; it may warm up on the `sotto.turn.ending` hint meanwhile. Until the model has
-   * loaded (or if it fails: `vad_error` `turn_model_failed`), the silence rule applies. `'silence'`:
-   * `vad.endpointer.silenceMs` of silence ends the turn (no model, no download). Tune with `vad.turn`.
+   * loaded (or if it fails: `vad_error` `turn_model_failed`), the silence rule applies. Tune with `vad.turn`.
    */
   turnDetector?: 'smart-turn' | 'silence';
   /** Barge-in: duck at the onset, cancel + truncate once confirmed. Default on (off with `manual`). */
