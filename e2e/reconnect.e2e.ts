@@ -101,6 +101,15 @@ async function expectTurnsAfter(page: Page, label: string): Promise<void> {
     console.log(`diagnostics: ${JSON.stringify(await diag())}`);
     await new Promise((r) => setTimeout(r, 3000));
     console.log(`diagnostics 3 s later: ${JSON.stringify(await diag())}`);
+    const d = await read(page);
+    console.log(`errors: ${JSON.stringify(d.errors)}`);
+    const tail = await page.evaluate(() =>
+      (window as unknown as { sottoDemo: { events: { type: string; time: number }[] } }).sottoDemo.events
+        .slice(-60)
+        .map((x) => `${x.type}@${x.time.toFixed(2)}`)
+        .join(' '),
+    );
+    console.log(`events (last 60): ${tail}`);
     throw e;
   });
   const d = await read(page);

@@ -40,6 +40,10 @@ function isUserMic(pub: RemoteTrackPublication): boolean {
   return pub.kind === TrackKind.KIND_AUDIO && pub.source === TrackSource.SOURCE_MICROPHONE;
 }
 
+/** How long a mic subscription may take before it is asked again (times the attempt number), in ms. */
+const SUBSCRIBE_CHECK_MS = 2000;
+const SUBSCRIBE_ATTEMPTS = 6;
+
 export interface LivekitSessionOptions extends SessionOptions {
   log: Logger;
   loadVadModel?: () => Promise<SpeechModel>;
@@ -129,6 +133,9 @@ export class LivekitSession {
       // The user's data channel may not be up yet, so that announcement can be lost: announce again on
       // the first event the user sends on the new connection (it has a working channel then).
       this.#reannounce = true;
+      // The user may come back with their mic already published (the agent itself rejoined a restarted
+      // server after the user did): no TrackPublished follows for those, so subscribe here.
+      for (const pub of p.trackPublications.values()) this.#onPublished(pub, p);
       return;
     }
     if (this.#owner !== null) {
@@ -150,9 +157,33 @@ export class LivekitSession {
   readonly #onPublished = (pub: RemoteTrackPublication, p: RemoteParticipant): void => {
     if (this.#closed) return;
     const wanted = p.identity === this.#owner && isUserMic(pub);
-    if (wanted && !pub.subscribed) pub.setSubscribed(true);
+    if (wanted && !pub.subscribed) this.#subscribe(pub, p.identity, 1);
     else if (!wanted && pub.subscribed) pub.setSubscribed(false);
   };
+
+  /**
+   * Subscribes to the user's mic, and checks that the track arrives: a subscription asked while the
+   * agent's own connection is being re-established (the server restarted) can be lost without an error,
+   * which would leave the agent deaf to the user for good. Asked again, a few times, until it arrives.
+   */
+  #subscribe(pub: RemoteTrackPublication, identity: string, attempt: number): void {
+    pub.setSubscribed(true);
+    const timer = setTimeout(() => {
+      if (this.#closed || this.#owner !== identity || pub.track) return;
+      const stillThere = [...this.#room.remoteParticipants.values()].some(
+        (p) => p.identity === identity && [...p.trackPublications.values()].includes(pub),
+      );
+      if (!stillThere) return;
+      if (attempt >= SUBSCRIBE_ATTEMPTS) {
+        this.#log('the user mic never arrived; giving up on this publication', { participant: identity, attempt });
+        return;
+      }
+      this.#log('the user mic did not arrive; asking again', { participant: identity, attempt });
+      pub.setSubscribed(false);
+      this.#subscribe(pub, identity, attempt + 1);
+    }, SUBSCRIBE_CHECK_MS * attempt);
+    timer.unref();
+  }
 
   readonly #onLeft = (p: RemoteParticipant): void => {
     if (p.identity !== this.#owner) return;

@@ -65,6 +65,8 @@ export class AgentContinuity {
   #askedAt: number | null = null;
   /** A turn the remote agent heard and never answered, to ask the next agent. */
   #unanswered: { turnId: string; span: TurnSpan | null } | null = null;
+  /** The turn that was open when the agent announced itself: the agent heard only its tail. */
+  #partial: string | null = null;
   readonly #tick: ReturnType<typeof setInterval>;
 
   constructor(host: ContinuityHost, options: ContinuityOptions = {}) {
@@ -95,6 +97,9 @@ export class AgentContinuity {
   agentSession(sessionId: string): void {
     this.#sessionId = sessionId;
     this.#askedAt = null;
+    // A turn already open (the user spoke through a rejoin, or before the agent's job joined): its start
+    // never reached this agent, so its commit carries the whole turn from the ring (resendPartial).
+    this.#partial = this.#h.turns.userSpeaking ? this.#h.turns.turnId : null;
     void this.#deliver('new_agent', 0).then(() => this.#reask());
   }
 
@@ -113,6 +118,23 @@ export class AgentContinuity {
       'error',
       new SottoError('agent_unresponsive', 'no agent is ready: the turn is asked when one announces itself'),
     );
+  }
+
+  /**
+   * Before a remote commit: a turn that was open when the agent announced itself is sent whole (clear,
+   * then its audio from the capture ring), so the agent answers what was said, not the tail it heard
+   * (or an empty buffer).
+   */
+  async resendPartial(turnId: string, span: TurnSpan | null): Promise<void> {
+    if (this.#partial !== turnId) return;
+    this.#partial = null;
+    const t = this.#h.remote();
+    const ring = this.#h.ring();
+    if (!t || !span || !ring || this.#h.mode() !== 'remote') return;
+    const audio = readTurnAudio(ring, span);
+    if (audio.samples.length === 0) return;
+    await t.send({ type: 'input_audio_buffer.clear' });
+    for (const e of appendEvents(audio.samples)) await t.send(e);
   }
 
   /** The device answered these exchanges offline; back to remote, the agent is told. */

@@ -107,12 +107,16 @@ export async function prepareCommit(s: SessionParts, turnId: string, span: TurnS
   if (!fallback) {
     // Remote only: a turn no agent can take now is kept for the next one (never dropped silently).
     if (!s.remote.ready) s.continuity().hold(turnId, span);
+    else await s.continuity().resendPartial(turnId, span);
     return;
   }
   try {
     await fallback.turnEnded();
     const local = fallback.active === 'local' ? fallback.local : null;
-    if (!local) return;
+    if (!local) {
+      await s.continuity().resendPartial(turnId, span);
+      return;
+    }
     const ring = s.client()?.capture.reader();
     if (!ring || !span)
       throw new SottoError('internal', `no audio for turn ${turnId}: the capture ring is not running`);

@@ -203,16 +203,21 @@ export class LiveKitTransport extends TypedEmitter<TransportEvents> implements T
           },
         },
       },
+      // Listening from before the join: an agent already in the room (the same job after a rejoin) has its
+      // track subscribed, and may greet, while connect() is still pending.
+      prepare: (r) => {
+        this.#agent.reset();
+        this.#agentTracks.clear();
+        this.#earlyHello = null;
+        this.#helloAt = performance.now(); // an agent already in the room greets by itself first
+        this.#listen(r);
+      },
     });
     if (this.#closing) {
+      room.removeAllListeners();
       await room.disconnect();
       return;
     }
-    this.#agent.reset();
-    this.#agentTracks.clear();
-    this.#earlyHello = null;
-    this.#helloAt = performance.now(); // an agent already in the room greets by itself first
-    this.#listen(room);
     this.#room = room;
     const roomMic = new RoomMic(room);
     this.#roomMic = roomMic;
@@ -281,7 +286,8 @@ export class LiveKitTransport extends TypedEmitter<TransportEvents> implements T
     });
     room.on(RoomEvent.ParticipantConnected, (p: RemoteParticipant) => {
       if (!p.isAgent) return;
-      this.#allowAgents(room);
+      // While the join is pending #join sets the permissions itself once connected.
+      if (room === this.#room) this.#allowAgents(room);
       const early = this.#earlyHello;
       this.#earlyHello = null;
       if (early && performance.now() - early.at < 5000) {
@@ -291,7 +297,7 @@ export class LiveKitTransport extends TypedEmitter<TransportEvents> implements T
     });
     room.on(RoomEvent.ParticipantDisconnected, (p: RemoteParticipant) => {
       this.#agentTracks.delete(p.identity);
-      if (p.isAgent) this.#allowAgents(room);
+      if (p.isAgent && room === this.#room) this.#allowAgents(room);
       if (this.#agent.left(p.identity)) {
         // The agent's job is gone (crashed or ended): its heartbeat with it. A new agent says hello.
         this.#heartbeatSupported = false;
