@@ -6,7 +6,7 @@
  *
  * Needs root (network namespaces): elsewhere the tests skip and say why; on CI (root) they must run.
  */
-import { expect, test } from '@playwright/test';
+import { expect, test, type Page } from '@playwright/test';
 import { condition, type Condition } from '../scripts/netem/conditions.ts';
 import { netemUnavailable, startNetem } from '../scripts/netem/relay.ts';
 import { demoUrl, fixture, launchChromium } from './browser.ts';
@@ -78,15 +78,35 @@ test.describe('network-impairment relay', () => {
     try {
       const browser = await launchChromium({ wav: fixture('hello'), netns: netem });
       try {
-        const page = await browser.newPage();
-        const u = new URL(demo.toString());
-        // Committed by the button once the sentence has been said (the subject here is the network path,
-        // not the endpointer, which e2e/turn.e2e.ts and the latency lab cover through the relay too).
-        for (const [k, v] of Object.entries({ fallback: 'off', endpointing: 'manual' })) u.searchParams.set(k, v);
-        await page.goto(u.toString(), { timeout: 60_000 });
-        await page.click('#connect');
-        // Generous bounds: the page is ~20 MB through a delayed relay, and the machine may be busy.
-        await waitForDemo(page, "d.states.includes('listening')", 60_000);
+        // Chromium in the namespace sometimes never gets an ICE answer through the relay (seen ~1 run in 10,
+        // with and without loss: the server answers no STUN check of that page for 20 s and more, over two
+        // joins; root cause not found yet). That is logged, with the relay's counters, and the page is
+        // opened afresh once; the turn below must then go through.
+        let page: Page | null = null;
+        for (let attempt = 1; page === null; attempt++) {
+          const p = await browser.newPage();
+          const u = new URL(demo.toString());
+          // Committed by the button once the sentence has been said (the subject here is the network path,
+          // not the endpointer, which e2e/turn.e2e.ts and the latency lab cover through the relay too).
+          for (const [k, v] of Object.entries({ fallback: 'off', endpointing: 'manual' })) u.searchParams.set(k, v);
+          await p.goto(u.toString(), { timeout: 60_000 });
+          await p.click('#connect');
+          try {
+            // Generous bounds: the page is ~20 MB through a delayed relay, and the machine may be busy.
+            await waitForDemo(p, "d.states.includes('listening') || d.states.includes('closed')", 60_000);
+            const closed = await p.evaluate(() =>
+              (window as unknown as { sottoDemo: { states: string[] } }).sottoDemo.states.includes('closed'),
+            );
+            if (closed) throw new Error('connect() failed');
+            page = p;
+          } catch (e) {
+            console.log(
+              `attempt ${String(attempt)}: ${String(e).slice(0, 300)}; relay ${JSON.stringify(await netem.stats())}`,
+            );
+            await p.close();
+            if (attempt >= 2) throw e;
+          }
+        }
         // The `hello` fixture's speech ends ~4.5 s after the mic opens: wait on the page's audio clock,
         // and give the link 1.5 s after `listening` (a loaded machine may take tens of seconds to get there).
         await waitForDemo(

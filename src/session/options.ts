@@ -69,7 +69,11 @@ export interface ConnectOptions {
    * full rejoin after a lost connection, so prefer it with short-lived tokens.
    */
   token: string | (() => Promise<string>);
-  /** Give up connecting after this many milliseconds. Default `10000` ms. */
+  /**
+   * Give up one connection attempt after this many milliseconds; an attempt that times out is made once
+   * more (a lossy link can lose the first ICE exchange), so `connect()` rejects with `connect_timeout`
+   * after at most twice this. Default `10000` ms.
+   */
   connectTimeoutMs?: number;
   /** Microphone options (device, AGC), used when `mediaStream` is not given. */
   microphone?: MicrophoneOptions;

@@ -36,6 +36,11 @@ export interface LiveKitTransportOptions {
   /** Give up one connection attempt after this many ms. Default 10000. */
   connectTimeoutMs?: number;
   /**
+   * Connection attempts `connect()` makes when one times out (a lossy link can lose the first ICE or DTLS
+   * exchange for good; a fresh join gets new candidates). Other failures are not retried. Default 2.
+   */
+  connectAttempts?: number;
+  /**
    * Full-rejoin backoff after LiveKit's own resume failed. By default the transport keeps trying (every
    * 1.5-3 s once the backoff is at its cap) until the app closes it; only a rejected token is fatal.
    */
@@ -122,11 +127,17 @@ export class LiveKitTransport extends TypedEmitter<TransportEvents> implements T
     if (this.#status !== 'idle') throw new SottoError('internal', `connect() called in state ${this.#status}`);
     this.#mic = micTrack;
     this.#setStatus('connecting');
-    try {
-      await this.#join();
-    } catch (e) {
-      this.#setStatus('closed');
-      throw e;
+    const attempts = Math.max(1, this.#opts.connectAttempts ?? 2);
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await this.#join();
+        break;
+      } catch (e) {
+        const again = e instanceof SottoError && e.code === 'connect_timeout' && attempt < attempts;
+        if (again && !this.#isClosing()) continue;
+        this.#setStatus('closed');
+        throw e;
+      }
     }
     this.#healthTimer = setInterval(() => {
       this.#heartbeat();
