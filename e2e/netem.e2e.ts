@@ -63,7 +63,7 @@ test.describe('network-impairment relay', () => {
   });
 
   test('Chromium in the namespace loads the demo and speaks a turn through an impaired relay', async () => {
-    test.setTimeout(200_000);
+    test.setTimeout(260_000);
     const demo = new URL(demoUrl());
     const livekit = new URL(process.env.SOTTO_E2E_LIVEKIT_URL ?? '');
     const rtcPort = Number(process.env.SOTTO_E2E_RTC_PORT);
@@ -72,7 +72,7 @@ test.describe('network-impairment relay', () => {
     const netem = await startNetem({
       tcpPorts: [Number(demo.port), Number(livekit.port)],
       udpPorts: [rtcPort],
-      maxSeconds: 190,
+      maxSeconds: 250,
       condition: c,
     });
     try {
@@ -81,7 +81,7 @@ test.describe('network-impairment relay', () => {
         // Chromium in the namespace sometimes never gets an ICE answer through the relay (seen ~1 run in 10,
         // with and without loss: the server answers no STUN check of that page for 20 s and more, over two
         // joins; root cause not found yet). That is logged, with the relay's counters, and the page is
-        // opened afresh once; the turn below must then go through.
+        // opened afresh (up to three pages); the turn below must then go through.
         let page: Page | null = null;
         for (let attempt = 1; page === null; attempt++) {
           const p = await browser.newPage();
@@ -93,18 +93,24 @@ test.describe('network-impairment relay', () => {
           await p.click('#connect');
           try {
             // Generous bounds: the page is ~20 MB through a delayed relay, and the machine may be busy.
-            await waitForDemo(p, "d.states.includes('listening') || d.states.includes('closed')", 60_000);
-            const closed = await p.evaluate(() =>
-              (window as unknown as { sottoDemo: { states: string[] } }).sottoDemo.states.includes('closed'),
+            await waitForDemo(
+              p,
+              "d.states.includes('listening') || d.errors.some((e) => e.code === 'connect_timeout')",
+              60_000,
             );
-            if (closed) throw new Error('connect() failed');
+            const failed = await p.evaluate(() =>
+              (window as unknown as { sottoDemo: { errors: { code: string }[] } }).sottoDemo.errors.some(
+                (e) => e.code === 'connect_timeout',
+              ),
+            );
+            if (failed) throw new Error('connect() timed out');
             page = p;
           } catch (e) {
             console.log(
               `attempt ${String(attempt)}: ${String(e).slice(0, 300)}; relay ${JSON.stringify(await netem.stats())}`,
             );
             await p.close();
-            if (attempt >= 2) throw e;
+            if (attempt >= 3) throw e;
           }
         }
         // The `hello` fixture's speech ends ~4.5 s after the mic opens: wait on the page's audio clock,

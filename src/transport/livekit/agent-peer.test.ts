@@ -20,7 +20,7 @@ describe('AgentPeer', () => {
     expect(p.judge(user('intruder'), 'session.created')).toEqual({ accept: false, report: null });
     expect(p.identity).toBe('a1');
     // No sender (server API data): dropped.
-    expect(p.judge(undefined, 'error').accept).toBe(false);
+    expect(p.judge(undefined, 'error')).toEqual({ accept: false, report: null });
   });
 
   it('forgets an agent that left, and takes the re-dispatched one', () => {

@@ -33,7 +33,10 @@ export class AgentPeer {
    * re-dispatched job replaces a dead one); any other event must come from the trusted agent.
    */
   judge(sender: Sender | undefined, eventType: string): Verdict {
-    if (!sender) return this.#reject('(the server API)', 'an event without a sender participant');
+    // No sender: the server API, or a participant livekit-client does not know yet (an intruder that sends
+    // as it joins is reported under its identity when its next events arrive). Dropped, not reported:
+    // it cannot be told apart from anyone.
+    if (!sender) return { accept: false, report: null };
     if (!sender.isAgent) {
       return this.#reject(sender.identity, `participant "${sender.identity}" is not an agent`);
     }
