@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // `npm test` after setup: typecheck, lint (ESLint + Prettier), unit tests (Vitest), Node integration tests
-// against a real livekit-server (Vitest), e2e (Playwright).
+// against a real livekit-server (Vitest), the npm package (build, publint, attw), e2e (Playwright).
 // Every stage runs even when an earlier one failed, so one run shows every problem; the exit code is
 // non-zero when any stage failed. The last line is the plain summary "N passed, N failed".
 import { spawnSync } from 'node:child_process';
@@ -37,6 +37,10 @@ const stages = [
     ],
     counts: () => countVitest(join(results, 'integration.json')),
   },
+  // The npm package: dist/ built, then its packaging linted as published (publint; @arethetypeswrong/cli, .attw.json).
+  { name: 'build', cmd: process.execPath, args: ['--import', 'tsx', join(root, 'scripts', 'build', 'build.ts')] },
+  { name: 'publint', cmd: bin('publint'), args: ['--strict'] },
+  { name: 'attw', cmd: bin('attw'), args: ['--pack', '.'] },
   { name: 'e2e', cmd: bin('playwright'), args: ['test'], counts: () => countPlaywright(join(results, 'e2e.json')) },
 ].filter((s) => only.length === 0 || only.includes(s.name));
 

@@ -1,4 +1,5 @@
 import captureUrl from '../../worklets/capture.ts?worker&url';
+import { assetUrl } from '../assets/asset-base.ts';
 import { TypedEmitter } from '../events.ts';
 import { CAPTURE_PROCESSOR, type CaptureChunkMessage, type CaptureProcessorOptions } from './capture-protocol.ts';
 import { createRingStorage, RingReader, RingWriter } from './ring-buffer.ts';
@@ -84,7 +85,7 @@ export class CaptureNode extends TypedEmitter<CaptureEvents> {
     const sampleRate = opts.sampleRate ?? 16_000;
     const shared = !opts.forceMessagePort && globalThis.crossOriginIsolated;
     const storage = createRingStorage({ sampleRate, seconds: opts.seconds ?? 10, shared });
-    await loadWorkletModule(ctx, captureUrl);
+    await loadWorkletModule(ctx, assetUrl('capture.js', captureUrl));
     const processorOptions: CaptureProcessorOptions = {
       targetRate: sampleRate,
       batchFrames: Math.round((sampleRate * (opts.batchMs ?? 20)) / 1000),

@@ -1,4 +1,5 @@
 import outputTapUrl from '../../worklets/output-tap.ts?worker&url';
+import { assetUrl } from '../assets/asset-base.ts';
 import { OUTPUT_TAP_PROCESSOR, TAP_SLOTS, TapSlot, type TapControl, type TapControlSlot } from './output-tap-layout.ts';
 
 /** What the agent's audio track has delivered so far, measured on the AudioContext clock. */
@@ -27,7 +28,7 @@ const loaded = new WeakMap<BaseAudioContext, Promise<void>>();
 function loadModule(ctx: BaseAudioContext): Promise<void> {
   let p = loaded.get(ctx);
   if (!p) {
-    p = ctx.audioWorklet.addModule(outputTapUrl);
+    p = ctx.audioWorklet.addModule(assetUrl('output-tap.js', outputTapUrl));
     loaded.set(ctx, p);
   }
   return p;

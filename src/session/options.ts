@@ -69,6 +69,12 @@ export interface ConnectOptions {
    * full rejoin after a lost connection, so prefer it with short-lived tokens.
    */
   token: string | (() => Promise<string>);
+  /**
+   * Folder the SDK's own files (worklets, workers, VAD model, onnxruntime's wasm, Flite) are fetched from,
+   * for apps whose bundler does not copy them (esbuild, a CDN): copy `node_modules/sotto/dist/*` there.
+   * Page-wide (same as `setAssetBaseUrl()`). Default: the URLs the bundler gave them (Vite, webpack 5).
+   */
+  assetBaseUrl?: string | URL;
   /** Give up connecting after this many milliseconds. Default `10000` ms. */
   connectTimeoutMs?: number;
   /** Microphone options (device, AGC), used when `mediaStream` is not given. */

@@ -1,3 +1,4 @@
+import { setAssetBaseUrl } from '../assets/asset-base.ts';
 import { openMicrophone } from '../audio/microphone.ts';
 import type { OutputTapStats } from '../audio/output-tap.ts';
 import { SottoError } from '../errors.ts';
@@ -196,6 +197,7 @@ export class VoiceSession extends TypedEmitter<VoiceSessionEvents> {
    * `connect_timeout`, `mic_permission_denied`, `no_microphone`); nothing is left open on failure.
    */
   static async connect(opts: ConnectOptions): Promise<VoiceSession> {
+    if (opts.assetBaseUrl !== undefined) setAssetBaseUrl(opts.assetBaseUrl);
     if (typeof RTCPeerConnection === 'undefined' || typeof AudioContext === 'undefined') {
       throw new SottoError('unsupported_browser', 'this browser lacks WebRTC or Web Audio');
     }
