@@ -3,6 +3,7 @@ import { assetUrl } from '../assets/asset-base.ts';
 import { TypedEmitter } from '../events.ts';
 import { CAPTURE_PROCESSOR, type CaptureChunkMessage, type CaptureProcessorOptions } from './capture-protocol.ts';
 import { createRingStorage, RingReader, RingWriter } from './ring-buffer.ts';
+import { isSharedBuffer } from './shared-memory.ts';
 import { loadWorkletModule } from './worklet-module.ts';
 
 /** Options of {@link CaptureNode}. */
@@ -65,7 +66,7 @@ export class CaptureNode extends TypedEmitter<CaptureEvents> {
     this.#node = node;
     this.storage = storage;
     this.sampleRate = sampleRate;
-    this.#shared = typeof SharedArrayBuffer !== 'undefined' && storage instanceof SharedArrayBuffer;
+    this.#shared = isSharedBuffer(storage);
     this.#stats = new RingReader(storage);
     this.#portWriter = this.#shared ? null : new RingWriter(storage);
     if (this.#portWriter) {

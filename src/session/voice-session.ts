@@ -1,4 +1,5 @@
 import { setAssetBaseUrl } from '../assets/asset-base.ts';
+import { browserSupportError } from './browser-support.ts';
 import { openMicrophone } from '../audio/microphone.ts';
 import type { OutputTapStats } from '../audio/output-tap.ts';
 import { SottoError } from '../errors.ts';
@@ -198,9 +199,8 @@ export class VoiceSession extends TypedEmitter<VoiceSessionEvents> {
    */
   static async connect(opts: ConnectOptions): Promise<VoiceSession> {
     if (opts.assetBaseUrl !== undefined) setAssetBaseUrl(opts.assetBaseUrl);
-    if (typeof RTCPeerConnection === 'undefined' || typeof AudioContext === 'undefined') {
-      throw new SottoError('unsupported_browser', 'this browser lacks WebRTC or Web Audio');
-    }
+    const unsupported = browserSupportError(globalThis);
+    if (unsupported) throw unsupported;
     const fallback = opts.fallback ?? (opts.offline ? 'auto' : 'off');
     if (fallback !== 'off' && !opts.offline?.models && !opts.offline?.engine) {
       throw new SottoError('internal', `fallback '${fallback}' needs the on-device engine's models (options.offline)`);
