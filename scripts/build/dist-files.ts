@@ -62,10 +62,11 @@ export function isEmitted(name: string): boolean {
 /** The module that replaces a `?url` import in `dist/` (see the file comment for the two forms). */
 export function urlModule(name: string): string {
   if (isEmitted(name)) return `export default new URL(${JSON.stringify(`./${name}`)}, import.meta.url).href;\n`;
+  // No `new URL(…, import.meta.url)` at all (webpack turns even a variable one into a context module): bundlers
+  // leave the file where it is; it loads from setAssetBaseUrl(), or beside the SDK when dist/ is served as is.
   return [
-    '// Not a `new URL(literal, import.meta.url)`: bundlers leave this file where it is (load it with setAssetBaseUrl).',
-    'const near = (file) => new URL(file, import.meta.url).href;',
-    `export default near(${JSON.stringify(`./${name}`)});`,
+    'const here = import.meta.url;',
+    `export default new URL(${JSON.stringify(`./${name}`)}, here).href;`,
     '',
   ].join('\n');
 }
