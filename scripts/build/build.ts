@@ -15,7 +15,7 @@ import { fileURLToPath } from 'node:url';
 import { build, type BuildOptions } from 'esbuild';
 import { jsSpecifiers } from './declarations.ts';
 import { BUNDLED_SCRIPTS, COPIED_ASSETS } from './dist-files.ts';
-import { urlImports } from './url-imports.ts';
+import { urlImports, webgpuRuntimeApart } from './url-imports.ts';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 const dist = join(root, 'dist');
@@ -53,7 +53,8 @@ export async function buildDist(): Promise<void> {
     external: ['livekit-client', 'comlink'],
   });
   for (const s of BUNDLED_SCRIPTS) {
-    await build({ ...common, entryPoints: [s.entry], outfile: join(dist, s.name), minify: true });
+    const plugins = s.name === 'vad-worker.js' ? [urlImports(), webgpuRuntimeApart()] : [urlImports()];
+    await build({ ...common, plugins, entryPoints: [s.entry], outfile: join(dist, s.name), minify: true });
   }
   const require = createRequire(join(root, 'package.json'));
   for (const a of COPIED_ASSETS) copyFileSync(require.resolve(a.from), join(dist, a.name));

@@ -32,6 +32,8 @@ export const BUNDLED_SCRIPTS: readonly BundledScript[] = [
   { entry: 'worklets/output-tap.ts', name: 'output-tap.js', emit: true },
   { entry: 'src/vad/vad-worker.ts', name: 'vad-worker.js', emit: true },
   { entry: 'src/offline/offline-worker.ts', name: 'offline-worker.js', emit: true },
+  // Imported by vad-worker.js as `./ort-webgpu.js` (beside it: served as dist/ is, or from setAssetBaseUrl()).
+  { entry: 'scripts/build/ort-webgpu-entry.ts', name: 'ort-webgpu.js', emit: false },
 ];
 
 export const COPIED_ASSETS: readonly CopiedAsset[] = [

@@ -22,3 +22,16 @@ export function urlImports(): Plugin {
     },
   };
 }
+
+/**
+ * For the VAD worker: its `import('onnxruntime-web/webgpu')` becomes `import('./ort-webgpu.js')`, a file of
+ * its own, so the 39 kB (gzip) WebGPU runtime is fetched only when a real GPU adapter is tried.
+ */
+export function webgpuRuntimeApart(): Plugin {
+  return {
+    name: 'sotto-webgpu-apart',
+    setup(build) {
+      build.onResolve({ filter: /^onnxruntime-web\/webgpu$/ }, () => ({ path: './ort-webgpu.js', external: true }));
+    },
+  };
+}
