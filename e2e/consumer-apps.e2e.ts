@@ -14,6 +14,7 @@ import { buildApp, makeApp, packSotto, type Bundler } from './consumer/apps.ts';
 import { startFrontServer, type FrontServer, type Upstream } from './consumer/front-server.ts';
 import { demoUrl, fixture, launchChromium } from './browser.ts';
 import { freeTcpPort } from '../scripts/stack/index.ts';
+import { mb, treeBytes } from '../bench/bundle-measure.ts';
 
 test.describe.configure({ mode: 'serial' });
 
@@ -98,6 +99,11 @@ for (const bundler of ['vite', 'esbuild', 'webpack'] as const satisfies readonly
     const dir = join(work, bundler);
     makeApp(dir, bundler, tarball);
     const out = buildApp(dir, bundler);
+    const builtMb = mb(treeBytes(out));
+    console.log(`${bundler}: the built app is ${builtMb} MB`);
+    // Vite and webpack copy what a session needs before its first turn (~17 MB, the 14 MB onnxruntime wasm
+    // most of it), never the WebGPU build (27 MB) or Flite (21 MB). esbuild's app holds all of dist/.
+    if (bundler !== 'esbuild') expect(builtMb).toBeLessThan(20);
     const r = await served({ dir: out }, (front) => quickStartTurn(front.url));
     expect(r.isolated).toBe(false);
     expectAnswered(r);
