@@ -3,16 +3,18 @@
  * tarball into fresh apps made from the quick start (its code unchanged), built with each bundler's
  * defaults, and served — the Vite and webpack and esbuild builds from a plain static server WITHOUT
  * COOP/COEP, Vite's dev server through a proxy — then one spoken turn (fake mic) is answered by the real
- * stack of e2e/global-setup.ts in Chromium. Installs come from the npm cache first (`--prefer-offline`).
+ * stack of e2e/global-setup.ts in Chromium. `/api/token` is answered with the packed `@sotto/agent`'s
+ * token helper, installed into a backend folder. Installs come from the npm cache first (`--prefer-offline`).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { expect, test } from '@playwright/test';
-import { buildApp, makeApp, packSotto, type Bundler } from './consumer/apps.ts';
+import { buildApp, makeApp, makeBackend, packAgent, packSotto, type Bundler } from './consumer/apps.ts';
 import { startFrontServer, type FrontServer, type Upstream } from './consumer/front-server.ts';
-import { demoUrl, fixture, launchChromium } from './browser.ts';
+import { fixture, launchChromium } from './browser.ts';
 import { freeTcpPort } from '../scripts/stack/index.ts';
 import { mb, treeBytes } from '../bench/bundle-measure.ts';
 
@@ -20,11 +22,26 @@ test.describe.configure({ mode: 'serial' });
 
 let work = '';
 let tarball = '';
+let mint: () => Promise<{ url: string; token: string }>;
 
-test.beforeAll(() => {
-  test.setTimeout(300_000);
+test.beforeAll(async () => {
+  test.setTimeout(420_000);
   work = mkdtempSync(join(tmpdir(), 'sotto-consumers-'));
   tarball = packSotto(work);
+  // The apps' backend mints their tokens with the packed agent package's helper, as the quick start says.
+  const helperPath = makeBackend(join(work, 'backend'), packAgent(work));
+  const helper = (await import(pathToFileURL(helperPath).href)) as typeof import('../server/token.ts');
+  const opts = helper.tokenOptionsFromEnv({
+    LIVEKIT_URL: process.env.SOTTO_E2E_LIVEKIT_URL,
+    LIVEKIT_API_KEY: process.env.LIVEKIT_API_KEY,
+    LIVEKIT_API_SECRET: process.env.LIVEKIT_API_SECRET,
+  });
+  let n = 0;
+  mint = async () => {
+    n++;
+    const token = await helper.issueToken(opts, helper.roomServiceLookup(opts), `consumer-${process.pid}-${n}`, 'user');
+    return { url: opts.livekitUrl, token };
+  };
 });
 
 test.afterAll(() => {
@@ -78,7 +95,7 @@ async function quickStartTurn(url: string): Promise<PageRun> {
 }
 
 async function served<T>(upstream: Upstream, use: (s: FrontServer) => Promise<T>): Promise<T> {
-  const front = await startFrontServer(upstream, demoUrl('/api/token'));
+  const front = await startFrontServer(upstream, () => mint());
   try {
     return await use(front);
   } finally {

@@ -42,6 +42,43 @@ export function packSotto(dir: string): string {
   return join(dir, name);
 }
 
+/** Packs `@sotto/agent` (server/, its dist/ built by packSotto's build) into `dir`; returns its path. */
+export function packAgent(dir: string): string {
+  const out = execFileSync(
+    'npm',
+    ['pack', '--workspace', '@sotto/agent', '--pack-destination', dir, '--loglevel=error'],
+    {
+      cwd: root,
+      encoding: 'utf8',
+      timeout: 120_000,
+    },
+  );
+  return join(dir, out.trim().split('\n').pop() ?? '');
+}
+
+/**
+ * An app's backend: the `@sotto/agent` tarball installed into an empty folder (onnxruntime-node's install
+ * script would fetch GPU binaries from outside the registry: skipped, its CPU build ships in the package).
+ * Returns the path of the installed token helper.
+ */
+export function makeBackend(dir: string, tarball: string): string {
+  mkdirSync(dir, { recursive: true });
+  const pkg = {
+    name: 'sotto-consumer-backend',
+    private: true,
+    type: 'module',
+    dependencies: { '@sotto/agent': `file:${tarball}` },
+  };
+  writeFileSync(join(dir, 'package.json'), JSON.stringify(pkg, null, 2));
+  execFileSync('npm', ['install', '--prefer-offline', '--no-audit', '--no-fund', '--loglevel=error'], {
+    cwd: dir,
+    stdio: ['ignore', 'pipe', 'pipe'],
+    timeout: 300_000,
+    env: { ...process.env, ONNXRUNTIME_NODE_INSTALL: 'skip' },
+  });
+  return join(dir, 'node_modules', '@sotto', 'agent', 'dist', 'token.js');
+}
+
 /** Makes the app folder and installs the tarball and the bundler (the npm cache first). */
 export function makeApp(dir: string, bundler: Bundler, tarball: string): void {
   mkdirSync(dir, { recursive: true });

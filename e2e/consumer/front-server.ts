@@ -1,7 +1,7 @@
 /**
  * The consumer apps' web server in the tests: serves a folder as a plain static host (no COOP/COEP, so the
  * page is not cross-origin isolated) or forwards everything to an app's own dev server (HTTP and the HMR
- * WebSocket), and answers `/api/token` from the e2e stack's token endpoint, as an app's backend would.
+ * WebSocket), and answers `/api/token` with what `token()` gives (the app's backend: `@sotto/agent/token`).
  */
 import { createReadStream, existsSync, statSync } from 'node:fs';
 import { createServer, request, type Server } from 'node:http';
@@ -24,15 +24,15 @@ export interface FrontServer {
   close(): Promise<void>;
 }
 
-/** Starts the server on a free loopback port. `tokenUrl`: the stack's `/api/token`. */
-export async function startFrontServer(upstream: Upstream, tokenUrl: string): Promise<FrontServer> {
+/** Starts the server on a free loopback port; `token()` answers `/api/token` (JSON). */
+export async function startFrontServer(upstream: Upstream, token: () => Promise<unknown>): Promise<FrontServer> {
   const server: Server = createServer((req, res) => {
     const path = decodeURIComponent((req.url ?? '/').split('?')[0] ?? '/');
     if (path === '/api/token') {
-      fetch(tokenUrl)
-        .then(async (r) => {
-          res.writeHead(r.status, { 'Content-Type': 'application/json' });
-          res.end(await r.text());
+      token()
+        .then((body) => {
+          res.writeHead(200, { 'Content-Type': 'application/json', 'Cache-Control': 'no-store' });
+          res.end(JSON.stringify(body));
         })
         .catch((e: unknown) => {
           res.writeHead(502);

@@ -66,4 +66,33 @@ export async function buildDist(): Promise<void> {
   console.log(`[build] dist/ in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
 }
 
-if (process.argv[1] === fileURLToPath(import.meta.url)) await buildDist();
+/**
+ * `server/dist/` of `@sotto/agent`: its public entry `token.js` (the token helper, for Node; the package's
+ * dependencies left as imports) and its declarations. The worker itself runs from the sources (or the
+ * stack's own build, scripts/stack/agent-build.ts).
+ */
+export async function buildAgentDist(): Promise<void> {
+  const out = join(root, 'server', 'dist');
+  rmSync(out, { recursive: true, force: true });
+  await build({
+    absWorkingDir: root,
+    entryPoints: { token: 'server/token.ts' },
+    outdir: out,
+    bundle: true,
+    format: 'esm',
+    platform: 'node',
+    target: 'node20',
+    packages: 'external',
+    logLevel: 'warning',
+  });
+  execFileSync(join(root, 'node_modules', '.bin', 'tsc'), ['-p', 'tsconfig.agent.json'], {
+    cwd: root,
+    stdio: 'inherit',
+  });
+  fixDeclarations(out);
+}
+
+if (process.argv[1] === fileURLToPath(import.meta.url)) {
+  await buildDist();
+  await buildAgentDist();
+}
