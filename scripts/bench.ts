@@ -60,6 +60,11 @@ const BENCHES: Record<string, BenchEntry> = {
     run: 'runChaosBench',
     what: 'faults against the real stack (server kill, 30 s outage, removal, offline, job kill, freeze) x fallback auto/off',
   },
+  bundle: {
+    module: 'bench/bundle.ts',
+    run: 'runBundleBench',
+    what: 'npm package cost: SDK JS, connect-only page JS + wasm, consumer node_modules vs livekit-client, vad-web',
+  },
   offline: {
     module: 'bench/offline.ts',
     run: 'runOfflineBench',

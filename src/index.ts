@@ -34,6 +34,7 @@ export { BARGE_IN_DEFAULTS } from './session/barge-in.ts';
 export type { MicrophoneOptions } from './audio/microphone.ts';
 export type { OutputTapStats } from './audio/output-tap.ts';
 export { SottoError, isSottoError, type SottoErrorCode } from './errors.ts';
+export { setAssetBaseUrl, assetBaseUrl, type AssetFile } from './assets/asset-base.ts';
 export { LiveKitTransport, type LiveKitTransportOptions } from './transport/livekit/livekit-transport.ts';
 export type {
   Transport,

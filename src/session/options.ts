@@ -81,6 +81,12 @@ export interface ConnectOptions {
   mediaStream?: MediaStream;
   /** Bring your own AudioContext; the session never closes it. Default: a new one at the device's rate. */
   audioContext?: AudioContext;
+  /**
+   * Folder the SDK's own files (worklets, workers, VAD model, onnxruntime's wasm, Flite) are fetched from,
+   * for apps whose bundler does not copy them (esbuild, a CDN): copy `node_modules/sotto/dist/*` there.
+   * Page-wide (same as `setAssetBaseUrl()`). Default: the URLs the bundler gave them (Vite, webpack 5).
+   */
+  assetBaseUrl?: string | URL;
   /** Reconnection backoff of the LiveKit transport (full rejoins after LiveKit's own resume failed). */
   reconnect?: BackoffOptions;
   /** When the link counts as degraded or down. */

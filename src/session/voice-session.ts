@@ -1,3 +1,5 @@
+import { setAssetBaseUrl } from '../assets/asset-base.ts';
+import { browserSupportError } from './browser-support.ts';
 import { openMicrophone } from '../audio/microphone.ts';
 import type { OutputTapStats } from '../audio/output-tap.ts';
 import { SottoError } from '../errors.ts';
@@ -196,9 +198,9 @@ export class VoiceSession extends TypedEmitter<VoiceSessionEvents> {
    * `connect_timeout`, `mic_permission_denied`, `no_microphone`); nothing is left open on failure.
    */
   static async connect(opts: ConnectOptions): Promise<VoiceSession> {
-    if (typeof RTCPeerConnection === 'undefined' || typeof AudioContext === 'undefined') {
-      throw new SottoError('unsupported_browser', 'this browser lacks WebRTC or Web Audio');
-    }
+    if (opts.assetBaseUrl !== undefined) setAssetBaseUrl(opts.assetBaseUrl);
+    const unsupported = browserSupportError(globalThis);
+    if (unsupported) throw unsupported;
     const fallback = opts.fallback ?? (opts.offline ? 'auto' : 'off');
     if (fallback !== 'off' && !opts.offline?.models && !opts.offline?.engine) {
       throw new SottoError('internal', `fallback '${fallback}' needs the on-device engine's models (options.offline)`);
