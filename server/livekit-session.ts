@@ -24,9 +24,16 @@ import {
   type RemoteTrack,
   type RemoteTrackPublication,
   type Room,
+  type TextStreamReader,
   type Track,
 } from '@livekit/rtc-node';
-import { encodeEvent, REALTIME_TOPIC, type OutgoingServerEvent } from '../src/protocol/index.ts';
+import {
+  encodeEvent,
+  MAX_STREAM_EVENT_BYTES,
+  REALTIME_TOPIC,
+  type OutgoingServerEvent,
+} from '../src/protocol/index.ts';
+import { EventOutbox, readStreamEvent } from '../src/transport/text-stream-events.ts';
 import { AudioOutput } from './audio-output.ts';
 import type { Brain } from './brains/index.ts';
 import { newId } from './ids.ts';
@@ -50,6 +57,7 @@ export class LivekitSession {
   readonly #output: AudioOutput;
   readonly #session: RealtimeSession;
   readonly #log: Logger;
+  readonly #outbox = new EventOutbox();
   #owner: string | null = null;
   #reading: AudioStream | null = null;
   #closed = false;
@@ -85,6 +93,7 @@ export class LivekitSession {
     this.#room.on(RoomEvent.TrackPublished, this.#onPublished);
     this.#room.on(RoomEvent.TrackSubscribed, this.#onTrack);
     this.#room.on(RoomEvent.DataReceived, this.#onData);
+    this.#room.registerTextStreamHandler(REALTIME_TOPIC, this.#onStream);
     this.#room.on(RoomEvent.ParticipantConnected, this.#onParticipant);
     await this.#output.publish(local);
     this.#room.on(RoomEvent.ParticipantDisconnected, this.#onLeft);
@@ -116,6 +125,7 @@ export class LivekitSession {
     this.#room.off(RoomEvent.TrackPublished, this.#onPublished);
     this.#room.off(RoomEvent.TrackSubscribed, this.#onTrack);
     this.#room.off(RoomEvent.DataReceived, this.#onData);
+    this.#room.unregisterTextStreamHandler(REALTIME_TOPIC);
     this.#room.off(RoomEvent.ParticipantConnected, this.#onParticipant);
     this.#room.off(RoomEvent.ParticipantDisconnected, this.#onLeft);
     await this.#output.close();
@@ -201,15 +211,28 @@ export class LivekitSession {
     this.#session.receive(payload, participant.identity);
   };
 
+  /** A client event over one data packet, as a text stream on the same topic (from the user only). */
+  readonly #onStream = (reader: TextStreamReader, info: { identity: string }): void => {
+    if (info.identity !== this.#owner || this.#closed) return;
+    void readStreamEvent(reader, MAX_STREAM_EVENT_BYTES).then((bytes) => {
+      if (!this.#closed) this.#session.receive(bytes, info.identity, MAX_STREAM_EVENT_BYTES);
+    });
+  };
+
   #send(event: OutgoingServerEvent): void {
     const local = this.#room.localParticipant;
     const owner = this.#owner;
     if (!local || owner === null) return;
     const full = { event_id: newId('event'), ...event };
-    local
-      .publishData(encodeEvent(full), { reliable: true, topic: REALTIME_TOPIC, destination_identities: [owner] })
+    // Over one data packet, the event goes as a text stream (in order with the packets around it).
+    this.#outbox
+      .send(encodeEvent(full), {
+        packet: (bytes) =>
+          local.publishData(bytes, { reliable: true, topic: REALTIME_TOPIC, destination_identities: [owner] }),
+        stream: (text) => local.sendText(text, { topic: REALTIME_TOPIC, destinationIdentities: [owner] }),
+      })
       .catch((e: unknown) => {
-        if (!this.#closed) this.#log('publishData failed', { error: String(e), type: event.type });
+        if (!this.#closed) this.#log('sending an event failed', { error: String(e), type: event.type });
       });
   }
 }

@@ -5,6 +5,7 @@
  * and are dropped: nothing a client sends can throw out of `receive`.
  */
 import {
+  MAX_EVENT_BYTES,
   parseClientEvent,
   type ClientEvent,
   type ConversationItem,
@@ -115,8 +116,11 @@ export class RealtimeSession {
     this.#vad?.push(pcm);
   }
 
-  /** Handles one data-channel message from `sender`. Never throws. */
-  receive(bytes: Uint8Array, sender = 'client'): void {
+  /**
+   * Handles one message from `sender`: a data packet (up to `MAX_EVENT_BYTES`), or a text stream read up
+   * to `maxBytes`. Never throws.
+   */
+  receive(bytes: Uint8Array, sender = 'client', maxBytes = MAX_EVENT_BYTES): void {
     if (this.#closed) return;
     const verdict = this.#flood.check(sender, this.#io.now());
     if (verdict !== 'accept') {
@@ -127,7 +131,7 @@ export class RealtimeSession {
       }
       return;
     }
-    const parsed = parseClientEvent(bytes);
+    const parsed = parseClientEvent(bytes, { maxBytes });
     if (!parsed.ok) {
       this.#error(parsed.code, parsed.message, { eventId: parsed.eventId });
       return;
@@ -182,7 +186,7 @@ export class RealtimeSession {
         this.#io.send({ type: 'input_audio_buffer.cleared' });
         return;
       case 'conversation.item.create':
-        this.#createItem(event.item, event.previous_item_id, eventId);
+        this.#createItem(event.item, startOrAfter(event.previous_item_id), eventId);
         return;
       case 'conversation.item.retrieve': {
         const item = this.#conversation.get(event.item_id);
@@ -462,4 +466,9 @@ export class RealtimeSession {
       this.#io.send(event);
     }
   }
+}
+
+/** GA's `root` (and the null older clients sent) inserts at the start: the conversation's `null`. */
+function startOrAfter(previous: string | null | undefined): string | null | undefined {
+  return previous === 'root' ? null : previous;
 }

@@ -22,11 +22,14 @@ import {
 import { AccessToken } from 'livekit-server-sdk';
 import {
   encodeEvent,
+  MAX_EVENT_BYTES,
+  MAX_STREAM_EVENT_BYTES,
   parseServerEvent,
   REALTIME_TOPIC,
   type ClientEvent,
   type ServerEvent,
 } from '../../src/protocol/index.ts';
+import { EventOutbox, readStreamEvent } from '../../src/transport/text-stream-events.ts';
 
 export interface ClientOptions {
   url: string;
@@ -53,6 +56,9 @@ export class RtcClient {
   #waiters: (() => void)[] = [];
   #micPub: LocalTrackPublication | null = null;
   #closed = false;
+  readonly #outbox = new EventOutbox();
+  /** Server events that came as text streams (over one data packet). */
+  streamsReceived = 0;
 
   static async connect(opts: ClientOptions): Promise<RtcClient> {
     const c = new RtcClient();
@@ -64,11 +70,14 @@ export class RtcClient {
     const at = new AccessToken(opts.apiKey, opts.apiSecret, { identity: opts.identity ?? 'user', ttl: 600 });
     at.addGrant({ roomJoin: true, room: opts.room, canPublish: true, canSubscribe: true, canPublishData: true });
     this.room.on(RoomEvent.DataReceived, (payload, _p, _k, topic) => {
-      if (topic !== REALTIME_TOPIC) return;
-      const r = parseServerEvent(payload);
-      if (r.ok) this.events.push(r.event);
-      else this.badEvents.push(`${r.code}: ${r.message}`);
-      this.#wake();
+      if (topic === REALTIME_TOPIC) this.#receive(payload, MAX_EVENT_BYTES);
+    });
+    // Events over one data packet arrive as text streams on the same topic.
+    this.room.registerTextStreamHandler(REALTIME_TOPIC, (reader) => {
+      this.streamsReceived++;
+      void readStreamEvent(reader, MAX_STREAM_EVENT_BYTES).then((bytes) => {
+        this.#receive(bytes, MAX_STREAM_EVENT_BYTES);
+      });
     });
     this.room.on(RoomEvent.TrackSubscribed, (track: RemoteTrack, _pub, _p: RemoteParticipant) => {
       if (track.kind === TrackKind.KIND_AUDIO) void this.#listen(track);
@@ -89,6 +98,13 @@ export class RtcClient {
     const local = this.room.localParticipant;
     if (!local) throw new Error('not connected');
     this.#micPub = await local.publishTrack(this.#track, pubOpts);
+  }
+
+  #receive(payload: Uint8Array, maxBytes: number): void {
+    const r = parseServerEvent(payload, { maxBytes });
+    if (r.ok) this.events.push(r.event);
+    else this.badEvents.push(`${r.code}: ${r.message}`);
+    this.#wake();
   }
 
   /** Resolves once someone (the agent) subscribed to this client's microphone track. */
@@ -173,8 +189,14 @@ export class RtcClient {
     return this.of(type)[n - 1] as Extract<ServerEvent, { type: T }>;
   }
 
+  /** Sends one event: a data packet, or a text stream when it is larger than one packet (like the SDK). */
   async send(event: ClientEvent): Promise<void> {
-    await this.sendRaw(encodeEvent(event));
+    const local = this.room.localParticipant;
+    if (!local) throw new Error('not connected');
+    await this.#outbox.send(encodeEvent(event), {
+      packet: (bytes) => this.sendRaw(bytes),
+      stream: (text) => local.sendText(text, { topic: REALTIME_TOPIC }),
+    });
   }
 
   /** Sends arbitrary bytes on the Realtime topic (for hostile-input tests). */

@@ -12,12 +12,15 @@ import { TypedEmitter } from '../../events.ts';
 import { EXT_HEARTBEAT } from '../../protocol/extensions.ts';
 import {
   encodeEvent,
+  MAX_EVENT_BYTES,
+  MAX_STREAM_EVENT_BYTES,
   parseServerEvent,
   REALTIME_TOPIC,
   type ClientEvent,
   type ServerEvent,
 } from '../../protocol/index.ts';
 import { backoffDelay, type BackoffOptions } from '../backoff.ts';
+import { EventOutbox, readStreamEvent } from '../text-stream-events.ts';
 import { assessHealth, smoothRtt, type HealthSnapshot, type HealthThresholds } from '../health.ts';
 import type { Transport, TransportEvents, TransportStartOptions, TransportStatus } from '../types.ts';
 import { AgentPeer } from './agent-peer.ts';
@@ -80,6 +83,7 @@ export class LiveKitTransport extends TypedEmitter<TransportEvents> implements T
   #roomMic: RoomMic | null = null;
   #micEnabled = true;
   readonly #agent = new AgentPeer();
+  readonly #outbox = new EventOutbox();
   /** Audio tracks of the agent participants in the room; only the trusted agent's plays. */
   readonly #agentTracks = new Map<string, MediaStreamTrack>();
   /** When the room's agents were last asked to announce themselves (performance.now()). */
@@ -147,10 +151,15 @@ export class LiveKitTransport extends TypedEmitter<TransportEvents> implements T
     }
     const agent = this.#agent.identity;
     if (agent === null) throw new SottoError('not_connected', `cannot send ${event.type}: no agent in the room`);
-    await room.localParticipant.publishData(encodeEvent(event), {
-      reliable: true,
-      topic: REALTIME_TOPIC,
-      destinationIdentities: [agent],
+    // Over one data packet, the event goes as a text stream (in order with the packets around it).
+    await this.#outbox.send(encodeEvent(event), {
+      packet: (bytes) =>
+        room.localParticipant.publishData(bytes, {
+          reliable: true,
+          topic: REALTIME_TOPIC,
+          destinationIdentities: [agent],
+        }),
+      stream: (text) => room.localParticipant.sendText(text, { topic: REALTIME_TOPIC, destinationIdentities: [agent] }),
     });
   }
 
@@ -240,33 +249,14 @@ export class LiveKitTransport extends TypedEmitter<TransportEvents> implements T
       if (p.identity === this.#agent.identity) this.emit('agent_track', track.mediaStreamTrack);
     });
     room.on(RoomEvent.DataReceived, (payload: Uint8Array, p?: RemoteParticipant, _k?: unknown, topic?: string) => {
-      if (topic !== REALTIME_TOPIC) return;
-      const parsed = parseServerEvent(payload);
-      if (parsed.ok && !p && parsed.event.type === 'session.created') {
-        this.#earlyHello = { event: parsed.event, at: performance.now() };
-        return;
-      }
-      if (parsed.ok) {
-        const verdict = this.#agent.judge(
-          p ? { identity: p.identity, isAgent: p.isAgent } : undefined,
-          parsed.event.type,
-        );
-        if (verdict.accept && verdict.newAgent && p) {
-          // A (new) agent took over the room: its voice is the one to play.
-          const track = this.#agentTracks.get(p.identity);
-          if (track) this.emit('agent_track', track);
-        }
-        if (verdict.accept) this.#onServerEvent(parsed.event);
-        else if (verdict.report !== null)
-          this.emit('error', new SottoError('untrusted_participant', `ignored Realtime events from ${verdict.report}`));
-      }
-      // An event type we do not know comes from a newer (or a plain OpenAI) server: ignore it, as the
-      // protocol asks. Only malformed events of types we know are errors.
-      else if (parsed.code !== 'unknown_event')
-        this.emit(
-          'error',
-          new SottoError('protocol_error', `dropped a bad server event (${parsed.code}): ${parsed.message}`),
-        );
+      if (topic === REALTIME_TOPIC) this.#onRealtime(payload, p, MAX_EVENT_BYTES);
+    });
+    // Events over one data packet come as text streams on the same topic.
+    room.registerTextStreamHandler(REALTIME_TOPIC, (reader, info) => {
+      void readStreamEvent(reader, MAX_STREAM_EVENT_BYTES).then((bytes) => {
+        if (room === this.#room)
+          this.#onRealtime(bytes, room.remoteParticipants.get(info.identity), MAX_STREAM_EVENT_BYTES);
+      });
     });
     const onReconnecting = (): void => {
       this.#setStatus('reconnecting');
@@ -309,6 +299,36 @@ export class LiveKitTransport extends TypedEmitter<TransportEvents> implements T
       this.#pings.clear();
       void this.#rejoin(reason);
     });
+  }
+
+  /** One Realtime event from the room (a data packet, or a text stream up to `maxBytes`). */
+  #onRealtime(payload: Uint8Array, p: RemoteParticipant | undefined, maxBytes: number): void {
+    const parsed = parseServerEvent(payload, { maxBytes });
+    if (parsed.ok && !p && parsed.event.type === 'session.created') {
+      this.#earlyHello = { event: parsed.event, at: performance.now() };
+      return;
+    }
+    if (parsed.ok) {
+      const verdict = this.#agent.judge(
+        p ? { identity: p.identity, isAgent: p.isAgent } : undefined,
+        parsed.event.type,
+      );
+      if (verdict.accept && verdict.newAgent && p) {
+        // A (new) agent took over the room: its voice is the one to play.
+        const track = this.#agentTracks.get(p.identity);
+        if (track) this.emit('agent_track', track);
+      }
+      if (verdict.accept) this.#onServerEvent(parsed.event);
+      else if (verdict.report !== null)
+        this.emit('error', new SottoError('untrusted_participant', `ignored Realtime events from ${verdict.report}`));
+    }
+    // An event type we do not know comes from a newer (or a plain OpenAI) server: ignore it, as the
+    // protocol asks. Only malformed events of types we know are errors.
+    else if (parsed.code !== 'unknown_event')
+      this.emit(
+        'error',
+        new SottoError('protocol_error', `dropped a bad server event (${parsed.code}): ${parsed.message}`),
+      );
   }
 
   /** Full rejoins with backoff after LiveKit gave up resuming. */
