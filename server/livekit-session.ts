@@ -27,14 +27,10 @@ import {
   type TextStreamReader,
   type Track,
 } from '@livekit/rtc-node';
-import {
-  encodeEvent,
-  MAX_STREAM_EVENT_BYTES,
-  REALTIME_TOPIC,
-  type OutgoingServerEvent,
-} from '../src/protocol/index.ts';
-import { EventOutbox, readStreamEvent } from '../src/transport/text-stream-events.ts';
+import { encodeEvent, REALTIME_TOPIC, type OutgoingServerEvent } from '../src/protocol/index.ts';
+import { EventInbox, EventOutbox } from '../src/transport/text-stream-events.ts';
 import { AudioOutput } from './audio-output.ts';
+import { LkSurface } from './lk/surface.ts';
 import type { Brain } from './brains/index.ts';
 import { newId } from './ids.ts';
 import { INPUT_RATE, RealtimeSession, type SessionOptions } from './realtime-session.ts';
@@ -58,6 +54,15 @@ export class LivekitSession {
   readonly #session: RealtimeSession;
   readonly #log: Logger;
   readonly #outbox = new EventOutbox();
+  readonly #inbox = new EventInbox<string>(
+    (identity) => identity,
+    (bytes, identity, maxBytes) => {
+      this.#receive(bytes, identity, maxBytes);
+    },
+  );
+  /** LiveKit Agents' standard surface (lk.agent.state, lk.transcription, lk.chat) for stock clients. */
+  readonly #surface: LkSurface;
+  #userTrackSid: string | undefined;
   #owner: string | null = null;
   #reading: AudioStream | null = null;
   #closed = false;
@@ -68,10 +73,24 @@ export class LivekitSession {
     this.#room = room;
     this.#log = opts.log;
     this.#output = new AudioOutput(brain.sampleRate);
+    this.#surface = new LkSurface({
+      room,
+      log: opts.log,
+      owner: () => this.#owner,
+      userTrackSid: () => this.#userTrackSid,
+      agentTrackSid: () => this.#output.trackSid,
+      typed: (text) => {
+        this.#session.typedInput(text);
+      },
+    });
     this.#session = new RealtimeSession(
       {
         send: (e) => {
           this.#send(e);
+          this.#surface.observe(e);
+        },
+        agentTranscript: (e) => {
+          this.#surface.agentTranscript(e);
         },
         sink: this.#output,
         now: () => performance.now(),
@@ -96,6 +115,7 @@ export class LivekitSession {
     this.#room.registerTextStreamHandler(REALTIME_TOPIC, this.#onStream);
     this.#room.on(RoomEvent.ParticipantConnected, this.#onParticipant);
     await this.#output.publish(local);
+    this.#surface.start();
     this.#room.on(RoomEvent.ParticipantDisconnected, this.#onLeft);
     for (const p of this.#room.remoteParticipants.values()) {
       this.#onParticipant(p);
@@ -122,6 +142,7 @@ export class LivekitSession {
     if (this.#closed) return;
     this.#closed = true;
     this.#session.close();
+    this.#surface.close();
     this.#room.off(RoomEvent.TrackPublished, this.#onPublished);
     this.#room.off(RoomEvent.TrackSubscribed, this.#onTrack);
     this.#room.off(RoomEvent.DataReceived, this.#onData);
@@ -186,6 +207,7 @@ export class LivekitSession {
     // 20 ms frames: half the per-frame JS work of the default 10 ms, and the VAD works in 32 ms windows anyway.
     const stream = new AudioStream(track, { sampleRate: INPUT_RATE, numChannels: 1, frameSizeMs: 20 });
     this.#reading = stream;
+    this.#userTrackSid = track.sid;
     void (async () => {
       try {
         for await (const frame of stream) {
@@ -204,19 +226,23 @@ export class LivekitSession {
     if (topic !== REALTIME_TOPIC || !participant || this.#closed) return;
     // Only the session's user speaks the protocol; anyone else in the room is ignored.
     if (participant.identity !== this.#owner) return;
+    this.#inbox.packet(payload, participant.identity);
+  };
+
+  /** One event from the user, in the order it was sent (a stream and the packets after it). */
+  #receive(bytes: Uint8Array, identity: string, maxBytes: number): void {
+    if (this.#closed) return;
     if (this.#reannounce) {
       this.#reannounce = false;
       this.#session.announce();
     }
-    this.#session.receive(payload, participant.identity);
-  };
+    this.#session.receive(bytes, identity, maxBytes);
+  }
 
   /** A client event over one data packet, as a text stream on the same topic (from the user only). */
   readonly #onStream = (reader: TextStreamReader, info: { identity: string }): void => {
     if (info.identity !== this.#owner || this.#closed) return;
-    void readStreamEvent(reader, MAX_STREAM_EVENT_BYTES).then((bytes) => {
-      if (!this.#closed) this.#session.receive(bytes, info.identity, MAX_STREAM_EVENT_BYTES);
-    });
+    this.#inbox.stream(reader, info.identity, reader.info.streamId);
   };
 
   #send(event: OutgoingServerEvent): void {
@@ -229,7 +255,8 @@ export class LivekitSession {
       .send(encodeEvent(full), {
         packet: (bytes) =>
           local.publishData(bytes, { reliable: true, topic: REALTIME_TOPIC, destination_identities: [owner] }),
-        stream: (text) => local.sendText(text, { topic: REALTIME_TOPIC, destinationIdentities: [owner] }),
+        stream: (text, streamId) =>
+          local.sendText(text, { topic: REALTIME_TOPIC, destinationIdentities: [owner], streamId }),
       })
       .catch((e: unknown) => {
         if (!this.#closed) this.#log('sending an event failed', { error: String(e), type: event.type });

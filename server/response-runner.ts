@@ -34,6 +34,8 @@ export interface ResponseRunnerOptions {
   committedAt: number | null;
   /** The brain transcribed the user's audio. */
   onInputTranscript?: (text: string) => void;
+  /** A transcript delta of the reply and where it starts in the reply's audio (ms), for paced captions. */
+  onTranscript?: (delta: string, atMs: number) => void;
 }
 
 export class ResponseRunner {
@@ -112,6 +114,7 @@ export class ResponseRunner {
         }
         if (p.type === 'transcript') {
           this.#segments.push({ atMs: this.#writtenMs, text: p.delta });
+          o.onTranscript?.(p.delta, this.#writtenMs);
           o.send({ type: 'response.output_audio_transcript.delta', ...ref, delta: p.delta });
           continue;
         }

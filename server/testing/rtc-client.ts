@@ -22,14 +22,12 @@ import {
 import { AccessToken } from 'livekit-server-sdk';
 import {
   encodeEvent,
-  MAX_EVENT_BYTES,
-  MAX_STREAM_EVENT_BYTES,
   parseServerEvent,
   REALTIME_TOPIC,
   type ClientEvent,
   type ServerEvent,
 } from '../../src/protocol/index.ts';
-import { EventOutbox, readStreamEvent } from '../../src/transport/text-stream-events.ts';
+import { EventInbox, EventOutbox } from '../../src/transport/text-stream-events.ts';
 
 export interface ClientOptions {
   url: string;
@@ -57,6 +55,7 @@ export class RtcClient {
   #micPub: LocalTrackPublication | null = null;
   #closed = false;
   readonly #outbox = new EventOutbox();
+  #spoke = false;
   /** Server events that came as text streams (over one data packet). */
   streamsReceived = 0;
 
@@ -69,15 +68,19 @@ export class RtcClient {
   async #connect(opts: ClientOptions): Promise<void> {
     const at = new AccessToken(opts.apiKey, opts.apiSecret, { identity: opts.identity ?? 'user', ttl: 600 });
     at.addGrant({ roomJoin: true, room: opts.room, canPublish: true, canSubscribe: true, canPublishData: true });
-    this.room.on(RoomEvent.DataReceived, (payload, _p, _k, topic) => {
-      if (topic === REALTIME_TOPIC) this.#receive(payload, MAX_EVENT_BYTES);
+    // Events over one data packet arrive as text streams on the same topic (in order with the packets).
+    const inbox = new EventInbox<string>(
+      (identity) => identity,
+      (bytes, _from, maxBytes) => {
+        this.#receive(bytes, maxBytes);
+      },
+    );
+    this.room.on(RoomEvent.DataReceived, (payload, p, _k, topic) => {
+      if (topic === REALTIME_TOPIC) inbox.packet(payload, p?.identity ?? '');
     });
-    // Events over one data packet arrive as text streams on the same topic.
-    this.room.registerTextStreamHandler(REALTIME_TOPIC, (reader) => {
+    this.room.registerTextStreamHandler(REALTIME_TOPIC, (reader, info) => {
       this.streamsReceived++;
-      void readStreamEvent(reader, MAX_STREAM_EVENT_BYTES).then((bytes) => {
-        this.#receive(bytes, MAX_STREAM_EVENT_BYTES);
-      });
+      inbox.stream(reader, info.identity, reader.info.streamId);
     });
     this.room.on(RoomEvent.TrackSubscribed, (track: RemoteTrack, _pub, _p: RemoteParticipant) => {
       if (track.kind === TrackKind.KIND_AUDIO) void this.#listen(track);
@@ -102,6 +105,12 @@ export class RtcClient {
 
   #receive(payload: Uint8Array, maxBytes: number): void {
     const r = parseServerEvent(payload, { maxBytes });
+    if (r.ok && r.event.type === 'session.created' && !this.#spoke) {
+      // Like the SDK, answer the announcement at once: the agent then knows this client speaks the
+      // protocol and leaves turn detection to it (a silent client gets server VAD after a few seconds).
+      this.#spoke = true;
+      void this.send({ type: 'sotto.ping', 'sotto:nonce': 0 }).catch(() => undefined);
+    }
     if (r.ok) this.events.push(r.event);
     else this.badEvents.push(`${r.code}: ${r.message}`);
     this.#wake();
@@ -195,7 +204,7 @@ export class RtcClient {
     if (!local) throw new Error('not connected');
     await this.#outbox.send(encodeEvent(event), {
       packet: (bytes) => this.sendRaw(bytes),
-      stream: (text) => local.sendText(text, { topic: REALTIME_TOPIC }),
+      stream: (text, streamId) => local.sendText(text, { topic: REALTIME_TOPIC, streamId }),
     });
   }
 

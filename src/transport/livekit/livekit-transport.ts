@@ -12,15 +12,14 @@ import { TypedEmitter } from '../../events.ts';
 import { EXT_HEARTBEAT } from '../../protocol/extensions.ts';
 import {
   encodeEvent,
-  MAX_EVENT_BYTES,
-  MAX_STREAM_EVENT_BYTES,
   parseServerEvent,
   REALTIME_TOPIC,
   type ClientEvent,
   type ServerEvent,
 } from '../../protocol/index.ts';
 import { backoffDelay, type BackoffOptions } from '../backoff.ts';
-import { EventOutbox, readStreamEvent } from '../text-stream-events.ts';
+import { EventInbox, EventOutbox } from '../text-stream-events.ts';
+import { sendStreamText } from './send-stream-text.ts';
 import { assessHealth, smoothRtt, type HealthSnapshot, type HealthThresholds } from '../health.ts';
 import type { Transport, TransportEvents, TransportStartOptions, TransportStatus } from '../types.ts';
 import { AgentPeer } from './agent-peer.ts';
@@ -159,7 +158,12 @@ export class LiveKitTransport extends TypedEmitter<TransportEvents> implements T
           topic: REALTIME_TOPIC,
           destinationIdentities: [agent],
         }),
-      stream: (text) => room.localParticipant.sendText(text, { topic: REALTIME_TOPIC, destinationIdentities: [agent] }),
+      stream: (text, streamId) =>
+        sendStreamText(room.localParticipant, text, {
+          topic: REALTIME_TOPIC,
+          destinationIdentities: [agent],
+          streamId,
+        }),
     });
   }
 
@@ -248,15 +252,18 @@ export class LiveKitTransport extends TypedEmitter<TransportEvents> implements T
       this.#agentTracks.set(p.identity, track.mediaStreamTrack);
       if (p.identity === this.#agent.identity) this.emit('agent_track', track.mediaStreamTrack);
     });
+    // Events over one data packet come as text streams on the same topic; the inbox keeps each sender's order.
+    const inbox = new EventInbox<RemoteParticipant | undefined>(
+      (p) => p?.identity ?? '',
+      (bytes, p, maxBytes) => {
+        if (room === this.#room) this.#onRealtime(bytes, p, maxBytes);
+      },
+    );
     room.on(RoomEvent.DataReceived, (payload: Uint8Array, p?: RemoteParticipant, _k?: unknown, topic?: string) => {
-      if (topic === REALTIME_TOPIC) this.#onRealtime(payload, p, MAX_EVENT_BYTES);
+      if (topic === REALTIME_TOPIC) inbox.packet(payload, p);
     });
-    // Events over one data packet come as text streams on the same topic.
     room.registerTextStreamHandler(REALTIME_TOPIC, (reader, info) => {
-      void readStreamEvent(reader, MAX_STREAM_EVENT_BYTES).then((bytes) => {
-        if (room === this.#room)
-          this.#onRealtime(bytes, room.remoteParticipants.get(info.identity), MAX_STREAM_EVENT_BYTES);
-      });
+      inbox.stream(reader, room.remoteParticipants.get(info.identity), reader.info.id);
     });
     const onReconnecting = (): void => {
       this.#setStatus('reconnecting');
