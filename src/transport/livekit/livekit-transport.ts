@@ -18,7 +18,9 @@ import {
   type ServerEvent,
 } from '../../protocol/index.ts';
 import { backoffDelay, type BackoffOptions } from '../backoff.ts';
+import type { AgentProtocol } from '../lk-agents-adapter.ts';
 import { EventInbox, EventOutbox } from '../text-stream-events.ts';
+import { LkAgentsLink, type AgentProtocolOptions } from './lk-agents-link.ts';
 import { sendStreamText } from './send-stream-text.ts';
 import { assessHealth, smoothRtt, type HealthSnapshot, type HealthThresholds } from '../health.ts';
 import type { Transport, TransportEvents, TransportStartOptions, TransportStatus } from '../types.ts';
@@ -50,6 +52,11 @@ export interface LiveKitTransportOptions {
   resumeDelaysMs?: readonly number[];
   /** When the link counts as degraded or down. */
   health?: HealthThresholds;
+  /**
+   * Which agents it speaks to: Sotto's Realtime protocol, or a stock LiveKit Agents agent (found out by
+   * default: see {@link AgentProtocolOptions}).
+   */
+  agent?: AgentProtocolOptions;
 }
 
 const HEALTH_TICK_MS = 500;
@@ -83,6 +90,8 @@ export class LiveKitTransport extends TypedEmitter<TransportEvents> implements T
   #micEnabled = true;
   readonly #agent = new AgentPeer();
   readonly #outbox = new EventOutbox();
+  /** A stock LiveKit Agents agent, when the room's agent turns out to be one. */
+  readonly #lkAgents: LkAgentsLink;
   /** Audio tracks of the agent participants in the room; only the trusted agent's plays. */
   readonly #agentTracks = new Map<string, MediaStreamTrack>();
   /** When the room's agents were last asked to announce themselves (performance.now()). */
@@ -106,6 +115,28 @@ export class LiveKitTransport extends TypedEmitter<TransportEvents> implements T
   constructor(options: LiveKitTransportOptions) {
     super();
     this.#opts = options;
+    this.#lkAgents = new LkAgentsLink(
+      {
+        adopt: (identity) => {
+          const verdict = this.#agent.judge({ identity, isAgent: true }, 'session.created');
+          const track = this.#agentTracks.get(identity);
+          if (verdict.accept && track) this.emit('agent_track', track);
+        },
+        event: (e) => {
+          this.emit('server_event', e);
+        },
+        noAgent: (ms) => {
+          this.emit('error', new SottoError('no_agent', `no agent joined the room in ${String(ms)} ms`));
+        },
+        sottoAgent: () => this.#agent.identity,
+      },
+      options.agent,
+    );
+  }
+
+  /** The protocol of the room's agent: `sotto`, `livekit-agents`, or null before one is known. */
+  get agentProtocol(): AgentProtocol | null {
+    return this.#lkAgents.protocol;
   }
 
   get status(): TransportStatus {
@@ -134,6 +165,7 @@ export class LiveKitTransport extends TypedEmitter<TransportEvents> implements T
     this.#healthTimer = setInterval(() => {
       this.#heartbeat();
       this.#hello();
+      this.#lkAgents.tick(performance.now());
       this.#updateHealth();
     }, HEALTH_TICK_MS);
   }
@@ -150,6 +182,7 @@ export class LiveKitTransport extends TypedEmitter<TransportEvents> implements T
     }
     const agent = this.#agent.identity;
     if (agent === null) throw new SottoError('not_connected', `cannot send ${event.type}: no agent in the room`);
+    if (await this.#lkAgents.send(event)) return; // a LiveKit Agents agent: typed text on lk.chat
     // Over one data packet, the event goes as a text stream (in order with the packets around it).
     await this.#outbox.send(encodeEvent(event), {
       packet: (bytes) =>
@@ -226,6 +259,7 @@ export class LiveKitTransport extends TypedEmitter<TransportEvents> implements T
     this.#earlyHello = null;
     this.#helloAt = performance.now(); // an agent already in the room greets by itself first
     this.#listen(room);
+    this.#lkAgents.attach(room, performance.now());
     this.#room = room;
     const roomMic = new RoomMic(room);
     this.#roomMic = roomMic;
@@ -289,6 +323,7 @@ export class LiveKitTransport extends TypedEmitter<TransportEvents> implements T
     room.on(RoomEvent.ParticipantDisconnected, (p: RemoteParticipant) => {
       this.#agentTracks.delete(p.identity);
       if (p.isAgent) this.#allowAgents(room);
+      this.#lkAgents.left(p.identity);
       if (this.#agent.left(p.identity)) {
         // The agent's job is gone (crashed or ended): its heartbeat with it. A new agent says hello.
         this.#heartbeatSupported = false;
