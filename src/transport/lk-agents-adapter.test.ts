@@ -23,6 +23,11 @@ describe('LkAgentsAdapter', () => {
     const a = new LkAgentsAdapter('agent-1');
     expect(types(a.stateChanged('speaking'))).toEqual(['response.created', 'output_audio_buffer.started']);
     expect(types(a.left())).toEqual(['output_audio_buffer.stopped', 'response.done']);
+    const c = new LkAgentsAdapter('agent-3');
+    c.stateChanged('speaking');
+    const next = c.stateChanged('thinking');
+    expect(types(next)).toEqual(['output_audio_buffer.stopped', 'response.done', 'response.created']);
+    expect(next[1]).toMatchObject({ response: { status: 'cancelled' } });
     const b = new LkAgentsAdapter('agent-2');
     expect(types(b.agentDelta('s', 'Hi'))).toEqual(['response.created', 'response.output_audio_transcript.delta']);
   });

@@ -63,8 +63,11 @@ export class LkAgentsAdapter {
     if (state === this.#state) return [];
     this.#state = state;
     const out: ServerEvent[] = [];
-    if (state === 'thinking') this.#ensureReply(out);
-    else if (state === 'speaking') {
+    if (state === 'thinking') {
+      // Straight from speaking to thinking: the agent dropped that reply (the user spoke) for a new one.
+      if (this.#reply?.started) this.#endReply(out, 'cancelled');
+      this.#ensureReply(out);
+    } else if (state === 'speaking') {
       const r = this.#ensureReply(out);
       if (!r.started) {
         r.started = true;
