@@ -98,11 +98,10 @@ export class LkSurface {
         this.#userTranscript(event.item_id, event.transcript);
         return;
       case 'output_audio_buffer.started': {
-        const c = this.#captions.get(event.response_id);
-        if (c) {
-          c.pacer.started(this.#now());
-          this.#pump(event.response_id);
-        }
+        // Audio may start before the reply's first words (a brain that speaks before it transcribes).
+        const c = this.#caption(event.response_id);
+        c.pacer.started(this.#now());
+        this.#pump(event.response_id);
         return;
       }
       case 'response.done':
@@ -116,20 +115,27 @@ export class LkSurface {
   /** A transcript delta of a reply, with where it starts in the reply's audio. */
   agentTranscript(e: AgentTranscriptDelta): void {
     if (this.#closed) return;
-    let c = this.#captions.get(e.responseId);
-    if (!c) {
-      c = { itemId: e.itemId, pacer: new CaptionPacer(), writer: null, chain: Promise.resolve(), timer: undefined };
-      this.#captions.set(e.responseId, c);
-    }
+    const c = this.#caption(e.responseId);
+    c.itemId = e.itemId;
     c.pacer.add(e.atMs, e.delta);
     this.#pump(e.responseId);
+  }
+
+  #caption(responseId: string): Caption {
+    let c = this.#captions.get(responseId);
+    if (!c) {
+      c = { itemId: '', pacer: new CaptionPacer(), writer: null, chain: Promise.resolve(), timer: undefined };
+      this.#captions.set(responseId, c);
+    }
+    return c;
   }
 
   #publishState(): void {
     const local = this.#d.room.localParticipant;
     if (!local) return;
+    // Every transition, in order (a short `thinking` is still shown).
+    const state = this.#state;
     this.#attributes = this.#attributes.then(async () => {
-      const state = this.#state;
       if (state === this.#published || !this.#d.room.isConnected) return;
       this.#published = state;
       await local.setAttributes({ [ATTRIBUTE_AGENT_STATE]: state }).catch((e: unknown) => {
