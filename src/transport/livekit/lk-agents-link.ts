@@ -53,6 +53,8 @@ export class LkAgentsLink {
   readonly #seenAt = new Map<string, number>();
   #connectedAt = 0;
   #reported = false;
+  /** An agent has been in the room on this connection. */
+  #everSeen = false;
 
   constructor(host: LkAgentsLinkHost, opts: AgentProtocolOptions = {}) {
     this.#h = host;
@@ -73,6 +75,7 @@ export class LkAgentsLink {
     this.#adapter = null;
     this.#seenAt.clear();
     this.#connectedAt = now;
+    this.#everSeen = false;
     room.on(RoomEvent.ParticipantAttributesChanged, (_changed: Record<string, string>, p: Participant) => {
       if (this.#room === room && p.identity === this.#adapter?.agentIdentity) this.#state(p);
     });
@@ -84,16 +87,22 @@ export class LkAgentsLink {
   /** Periodic check (the transport's health tick): adopts a silent agent, reports a missing one. */
   tick(now: number): void {
     const room = this.#room;
-    if (!room || this.#adapter || this.#protocol === 'sotto' || this.#h.sottoAgent() !== null) return;
+    if (!room || this.#adapter) return;
+    if (this.#protocol === 'sotto' || this.#h.sottoAgent() !== null) {
+      this.#everSeen = true; // a Sotto agent is (or was) here
+      return;
+    }
     const agents = [...room.remoteParticipants.values()].filter((p) => p.isAgent);
     for (const p of agents) if (!this.#seenAt.has(p.identity)) this.#seenAt.set(p.identity, now);
+    if (agents.length > 0) this.#everSeen = true;
     const due = this.#protocol === 'livekit-agents' ? 0 : this.#detectMs;
     const silent = agents.find((p) => now - (this.#seenAt.get(p.identity) ?? now) >= due);
     if (silent) {
       this.#adopt(silent);
       return;
     }
-    if (agents.length === 0 && !this.#reported && now - this.#connectedAt >= this.#waitMs) {
+    // Only an agent that never came is reported (one that left is the session's agent_left business).
+    if (this.#seenAt.size === 0 && !this.#everSeen && !this.#reported && now - this.#connectedAt >= this.#waitMs) {
       this.#reported = true;
       this.#h.noAgent(Math.round(now - this.#connectedAt));
     }
@@ -149,7 +158,11 @@ export class LkAgentsLink {
   #transcription(reader: TextStreamReader, identity: string): void {
     const adapter = this.#adapter;
     const room = this.#room;
-    if (!adapter || !room) return;
+    if (!adapter || !room) {
+      // Sotto's agent sends these too; its Realtime events already carry the words. Drain the stream.
+      void reader.readAll().catch(() => undefined);
+      return;
+    }
     const attrs = reader.info.attributes ?? {};
     const segment = attrs[LK_ATTRIBUTE_SEGMENT_ID] ?? reader.info.id;
     const track = attrs[LK_ATTRIBUTE_TRANSCRIBED_TRACK_ID];
