@@ -136,7 +136,7 @@ test.describe('Sotto client with a stock LiveKit Agents agent', () => {
   });
 });
 
-test('Sotto client with Sotto agent: still the Realtime protocol, answered', async () => {
+test('Sotto client with Sotto agent: still the Realtime protocol, answered; events of any size', async () => {
   test.setTimeout(120_000);
   const browser = await launchChromium({ wav: fixture('hello') });
   try {
@@ -147,6 +147,15 @@ test('Sotto client with Sotto agent: still the Realtime protocol, answered', asy
     await openInterop(page, url, token);
     await waitFor(page, "d.agentProtocol === 'sotto' && d.states.includes('listening')", 60_000);
     await waitFor(page, "d.responses.some((x) => x.status === 'completed') && d.v2vMs.length >= 1", 60_000);
+    // An event over one data packet, both ways: 40 KB of instructions up, the session.updated with them down.
+    await page.evaluate(() =>
+      (
+        window as unknown as {
+          sottoInterop: { session: { updateSession(s: { instructions: string }): Promise<void> } };
+        }
+      ).sottoInterop.session.updateSession({ instructions: 'x'.repeat(40_000) }),
+    );
+    await waitFor(page, 'd.sessionUpdatedInstructions.includes(40000)', 30_000);
     const seen = await read(page);
     expect(seen.transcripts.some((t) => t.role === 'assistant' && t.text.startsWith('You spoke for'))).toBe(true);
     expect(seen.errors).toEqual([]);

@@ -21,6 +21,8 @@ const record = {
   errors: [] as string[],
   agentAudioStarts: 0,
   agentProtocol: null as string | null,
+  /** Length of the instructions in each session.updated (an event over one data packet comes as a stream). */
+  sessionUpdatedInstructions: [] as number[],
 };
 (window as unknown as { sottoInterop: typeof record }).sottoInterop = record;
 
@@ -52,6 +54,9 @@ button.addEventListener('click', () => {
         if (m.stages.voice_to_voice !== undefined) record.v2vMs.push(m.stages.voice_to_voice);
       });
       session.on('error', (e) => record.errors.push(`${e.code}: ${e.message}`));
+      session.on('server_event', (e) => {
+        if (e.type === 'session.updated') record.sessionUpdatedInstructions.push(e.session.instructions?.length ?? 0);
+      });
       setInterval(() => {
         record.agentProtocol = (session.transport as LiveKitTransport | null)?.agentProtocol ?? null;
       }, 250);

@@ -90,6 +90,7 @@ export class LiveKitTransport extends TypedEmitter<TransportEvents> implements T
   #micEnabled = true;
   readonly #agent = new AgentPeer();
   readonly #outbox = new EventOutbox();
+  #skipped = 0;
   /** A stock LiveKit Agents agent, when the room's agent turns out to be one. */
   readonly #lkAgents: LkAgentsLink;
   /** Audio tracks of the agent participants in the room; only the trusted agent's plays. */
@@ -132,6 +133,14 @@ export class LiveKitTransport extends TypedEmitter<TransportEvents> implements T
       },
       options.agent,
     );
+  }
+
+  /**
+   * Members of unknown types left out of server events so far (an `input_image` part, an `mcp_call` item):
+   * a debug count; such members never make an event fail.
+   */
+  get skippedMembers(): number {
+    return this.#skipped;
   }
 
   /** The protocol of the room's agent: `sotto`, `livekit-agents`, or null before one is known. */
@@ -346,6 +355,7 @@ export class LiveKitTransport extends TypedEmitter<TransportEvents> implements T
   /** One Realtime event from the room (a data packet, or a text stream up to `maxBytes`). */
   #onRealtime(payload: Uint8Array, p: RemoteParticipant | undefined, maxBytes: number): void {
     const parsed = parseServerEvent(payload, { maxBytes });
+    if (parsed.ok && parsed.skipped !== undefined) this.#skipped += parsed.skipped;
     if (parsed.ok && !p && parsed.event.type === 'session.created') {
       this.#earlyHello = { event: parsed.event, at: performance.now() };
       return;
