@@ -114,8 +114,8 @@ export class LivekitSession {
     this.#room.on(RoomEvent.DataReceived, this.#onData);
     this.#room.registerTextStreamHandler(REALTIME_TOPIC, this.#onStream);
     this.#room.on(RoomEvent.ParticipantConnected, this.#onParticipant);
+    this.#surface.start(); // first: its attributes say that a Sotto agent has joined
     await this.#output.publish(local);
-    this.#surface.start();
     this.#room.on(RoomEvent.ParticipantDisconnected, this.#onLeft);
     for (const p of this.#room.remoteParticipants.values()) {
       this.#onParticipant(p);

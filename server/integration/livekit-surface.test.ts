@@ -119,7 +119,9 @@ describe.skipIf(!INTEGRATION)('integration: a stock LiveKit client', () => {
       await speak(new Int16Array(RATE));
     }
     await until(() => states.includes('speaking') && states.at(-1) === 'listening', 20_000, 'the spoken reply');
-    expect(states.slice(0, 4)).toEqual(['listening', 'thinking', 'speaking', 'listening']);
+    const from = states.indexOf('listening');
+    expect(states.slice(0, from)).toEqual(states[0] === 'initializing' ? ['initializing'] : []);
+    expect(states.slice(from, from + 4)).toEqual(['listening', 'thinking', 'speaking', 'listening']);
     expect(audibleAt.length).toBeGreaterThan(50);
     await until(() => captions.some((c) => c.text.startsWith('You spoke for')), 5_000, 'the agent caption');
     const spoken = captions.find((c) => c.text.startsWith('You spoke for'));

@@ -81,6 +81,8 @@ describe('LkSurface', () => {
     s.observe({ type: 'output_audio_buffer.started', response_id: 'r1' });
     s.observe({ type: 'response.done', response: { ...resp, status: 'completed' } });
     await flush();
+    expect(attributes[0]?.['sotto.protocol_version']).toBe('2');
+    expect(attributes[1]?.['sotto.protocol_version']).toBeUndefined();
     expect(attributes.map((a) => a['lk.agent.state'])).toEqual([
       'initializing',
       'listening',

@@ -13,7 +13,7 @@
  * agent transcript deltas with their audio positions. Streams go to the session's user only.
  */
 import type { Room, TextStreamReader, TextStreamWriter } from '@livekit/rtc-node';
-import type { OutgoingServerEvent } from '../../src/protocol/index.ts';
+import { AGENT_PROTOCOL_ATTRIBUTE, PROTOCOL_VERSION, type OutgoingServerEvent } from '../../src/protocol/index.ts';
 import { readStreamEvent } from '../../src/transport/text-stream-events.ts';
 import type { AgentTranscriptDelta } from '../realtime-session.ts';
 import { ATTRIBUTE_AGENT_STATE, nextAgentState, type LkAgentState } from './agent-state.ts';
@@ -58,6 +58,8 @@ export class LkSurface {
   readonly #now: () => number;
   #state: LkAgentState = 'initializing';
   #published: LkAgentState | null = null;
+  /** The Sotto attribute went out with the first state. */
+  #markedSotto = false;
   #attributes: Promise<void> = Promise.resolve();
   readonly #captions = new Map<string, Caption>();
   #closed = false;
@@ -133,12 +135,17 @@ export class LkSurface {
   #publishState(): void {
     const local = this.#d.room.localParticipant;
     if (!local) return;
-    // Every transition, in order (a short `thinking` is still shown).
+    // Every transition, in order (a short `thinking` is still shown). The first also says this is a Sotto
+    // agent, so Sotto's client waits for its session.created instead of taking it for a stock agent.
     const state = this.#state;
+    const first = !this.#markedSotto;
+    this.#markedSotto = true;
     this.#attributes = this.#attributes.then(async () => {
       if (state === this.#published || !this.#d.room.isConnected) return;
       this.#published = state;
-      await local.setAttributes({ [ATTRIBUTE_AGENT_STATE]: state }).catch((e: unknown) => {
+      const attributes: Record<string, string> = { [ATTRIBUTE_AGENT_STATE]: state };
+      if (first) attributes[AGENT_PROTOCOL_ATTRIBUTE] = String(PROTOCOL_VERSION);
+      await local.setAttributes(attributes).catch((e: unknown) => {
         this.#d.log('could not set lk.agent.state', { error: String(e) });
       });
     });

@@ -458,6 +458,7 @@ export class LiveKitTransport extends TypedEmitter<TransportEvents> implements T
       return; // heartbeat traffic stays inside the transport
     }
     if (event.type === 'session.created') {
+      this.#lkAgents.sottoAnnounced();
       this.#heartbeatSupported = event.session['sotto:extensions']?.includes(EXT_HEARTBEAT) ?? false;
       this.#lastPongAt = performance.now();
     }

@@ -82,6 +82,22 @@ describe('LkAgentsLink', () => {
     expect(t.noAgent).toEqual([]);
   });
 
+  it('an agent with the Sotto attribute is waited for, never adopted; an announcement ends a stock adoption', () => {
+    const t = setup();
+    t.participants.set('slow', { identity: 'slow', isAgent: true, attributes: { 'sotto.protocol_version': '2' } });
+    t.link.tick(0);
+    t.link.tick(60_000);
+    expect(t.adopted).toEqual([]);
+    expect(t.noAgent).toEqual([]);
+    const u = setup({ protocol: 'livekit-agents' });
+    u.participants.set('a', { identity: 'a', isAgent: true, attributes: {} });
+    u.link.tick(0);
+    expect(u.link.protocol).toBe('livekit-agents');
+    u.setSotto('a');
+    u.link.sottoAnnounced();
+    expect(u.link.protocol).toBe('sotto');
+  });
+
   it('no agent at all for waitMs: reported once', () => {
     const t = setup({ waitMs: 1000 });
     t.link.tick(500);

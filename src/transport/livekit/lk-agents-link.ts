@@ -7,7 +7,7 @@
  * the host is told once (a typed `no_agent` error instead of a session that says `connecting` forever).
  */
 import { RoomEvent, type Participant, type Room, type TextStreamReader } from 'livekit-client';
-import type { ClientEvent, ServerEvent } from '../../protocol/index.ts';
+import { AGENT_PROTOCOL_ATTRIBUTE, type ClientEvent, type ServerEvent } from '../../protocol/index.ts';
 import {
   LK_ATTRIBUTE_AGENT_STATE,
   LK_ATTRIBUTE_SEGMENT_ID,
@@ -93,6 +93,11 @@ export class LkAgentsLink {
       return;
     }
     const agents = [...room.remoteParticipants.values()].filter((p) => p.isAgent);
+    // A Sotto agent says so in an attribute before it announces its session: wait for the announcement.
+    if (this.#protocol === 'auto' && agents.some((p) => p.attributes[AGENT_PROTOCOL_ATTRIBUTE] !== undefined)) {
+      this.#everSeen = true;
+      return;
+    }
     for (const p of agents) if (!this.#seenAt.has(p.identity)) this.#seenAt.set(p.identity, now);
     if (agents.length > 0) this.#everSeen = true;
     const due = this.#protocol === 'livekit-agents' ? 0 : this.#detectMs;
@@ -128,6 +133,14 @@ export class LkAgentsLink {
         this.#h.event(e);
       });
     return true;
+  }
+
+  /**
+   * The agent announced a Realtime session after all (it was a Sotto agent, slow to start): Sotto's protocol
+   * from now on.
+   */
+  sottoAnnounced(): void {
+    this.#adapter = null;
   }
 
   /** A participant left; the adopted agent leaving ends its reply and lets the next agent be found out. */
