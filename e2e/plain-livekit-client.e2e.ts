@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { expect, test, type Page } from '@playwright/test';
 import { demoUrl, fixture, launchChromium, root } from './browser.ts';
 import { composeWav } from './support/compose-wav.ts';
+import { pageProblems } from './support/page-problems.ts';
 
 interface Plain {
   states: string[];
@@ -38,11 +39,7 @@ test('a plain livekit-client Room sees state, captions and an audio reply; lk.ch
   const browser = await launchChromium({ wav });
   try {
     const page = await browser.newPage();
-    const problems: string[] = [];
-    page.on('console', (m) => {
-      if (m.type() === 'error') problems.push(m.text());
-    });
-    page.on('pageerror', (e) => problems.push(String(e)));
+    const problems = pageProblems(page);
     const r = await page.request.get(demoUrl('api/token'));
     const { url, token } = (await r.json()) as { url: string; token: string };
     const u = new URL(demoUrl('interop/plain.html'));

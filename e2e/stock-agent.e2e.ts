@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import { expect, test, type Page } from '@playwright/test';
 import { demoUrl, fixture, launchChromium, root } from './browser.ts';
 import { composeWav } from './support/compose-wav.ts';
+import { pageProblems } from './support/page-problems.ts';
 import { startStockStack, type StockStack } from './support/stock-agent/stack.ts';
 
 interface Interop {
@@ -83,11 +84,7 @@ test.describe('Sotto client with a stock LiveKit Agents agent', () => {
     const browser = await launchChromium({ wav });
     try {
       const page = await browser.newPage();
-      const problems: string[] = [];
-      page.on('console', (m) => {
-        if (m.type() === 'error') problems.push(m.text());
-      });
-      page.on('pageerror', (e) => problems.push(String(e)));
+      const problems = pageProblems(page);
       await openInterop(page, stack.livekit.url, await stack.token(`stock-${String(Date.now())}`, 'sotto-user'));
 
       await waitFor(page, "d.agentProtocol === 'livekit-agents' && d.states.includes('listening')", 60_000);
