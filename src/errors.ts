@@ -39,6 +39,11 @@ export type SottoErrorCode =
    * agent left the room mid-conversation (its job crashed). The turn is asked again of the next agent.
    */
   | 'agent_unresponsive'
+  /**
+   * No agent joined the room within `agent.waitMs` (15 s) of connecting: nothing will answer. The session
+   * keeps waiting (an agent that joins later is taken on); reported once per connection.
+   */
+  | 'no_agent'
   /** Anything else; `cause` holds the original. */
   | 'internal';
 

@@ -36,6 +36,8 @@ export type { OutputTapStats } from './audio/output-tap.ts';
 export { SottoError, isSottoError, type SottoErrorCode } from './errors.ts';
 export { setAssetBaseUrl, assetBaseUrl, type AssetFile } from './assets/asset-base.ts';
 export { LiveKitTransport, type LiveKitTransportOptions } from './transport/livekit/livekit-transport.ts';
+export type { AgentProtocolOptions } from './transport/livekit/lk-agents-link.ts';
+export type { AgentProtocol } from './transport/lk-agents-adapter.ts';
 export type {
   Transport,
   TransportEvents,

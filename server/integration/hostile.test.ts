@@ -57,7 +57,7 @@ describe.skipIf(!INTEGRATION)('integration: hostile input', () => {
 
     // Once the flood stops and the bucket refills, the hostile client's own session still works.
     await new Promise((r) => setTimeout(r, 2500));
-    await bad.send({ type: 'session.update', session: { instructions: 'calm now' } });
+    await bad.send({ type: 'session.update', session: { type: 'realtime', instructions: 'calm now' } });
     const updated = await bad.waitFor('session.updated', 1, 5000);
     expect(updated.session.instructions).toBe('calm now');
   });

@@ -22,7 +22,7 @@ describe.skipIf(!INTEGRATION)('integration: manual turns', () => {
     expect(created?.session['sotto:extensions']).toContain('sotto.turn');
     await c.send({
       type: 'session.update',
-      session: { instructions: 'be brief', audio: { input: { turn_detection: null } } },
+      session: { type: 'realtime', instructions: 'be brief', audio: { input: { turn_detection: null } } },
     });
     const updated = await c.waitFor('session.updated');
     expect(updated.session).toMatchObject({ instructions: 'be brief', audio: { input: { turn_detection: null } } });
@@ -103,7 +103,7 @@ describe.skipIf(!INTEGRATION)('integration: manual turns', () => {
     await c.waitFor('output_audio_buffer.started');
     await c.send({ type: 'output_audio_buffer.clear' });
     const done = await c.waitFor('response.done');
-    expect(done.response.status_details).toMatchObject({ reason: 'output_cleared' });
+    expect(done.response.status_details).toMatchObject({ 'sotto:reason': 'output_cleared' });
     expect(c.of('output_audio_buffer.cleared')).toHaveLength(1);
   });
 

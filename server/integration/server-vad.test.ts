@@ -17,7 +17,7 @@ async function vadClient(
   clients.push(c);
   await c.send({
     type: 'session.update',
-    session: { audio: { input: { turn_detection: { type: 'server_vad', ...extra } } } },
+    session: { type: 'realtime', audio: { input: { turn_detection: { type: 'server_vad', ...extra } } } },
   });
   const updated = await c.waitFor('session.updated');
   expect(updated.session.audio?.input?.turn_detection).toEqual({

@@ -1,3 +1,4 @@
+import type { AgentProtocolOptions } from '../transport/livekit/lk-agents-link.ts';
 import type { MicrophoneOptions } from '../audio/microphone.ts';
 import type { ServerVadTurnDetection } from '../protocol/index.ts';
 import type { BackoffOptions } from '../transport/backoff.ts';
@@ -75,6 +76,13 @@ export interface ConnectOptions {
    * after at most twice this. Default `10000` ms.
    */
   connectTimeoutMs?: number;
+  /**
+   * Which agent the room has. Default `{ protocol: 'auto' }`: Sotto's Realtime protocol when the agent
+   * announces a session; a stock LiveKit Agents agent when an agent stays silent for `detectMs` (2500 ms),
+   * whose `lk.agent.state`, `lk.transcription` and `lk.chat` then drive the session; with no agent at all
+   * for `waitMs` (15000 ms), a `no_agent` error. `session.transport.agentProtocol` says which it is.
+   */
+  agent?: AgentProtocolOptions;
   /** Microphone options (device, AGC), used when `mediaStream` is not given. */
   microphone?: MicrophoneOptions;
   /** Bring your own input stream; the session never stops its tracks. */

@@ -96,7 +96,7 @@ export class RemoteAgent {
       if (!current()) return;
       if (e.type === 'session.created') this.#created(t, e.session['sotto:extensions'] ?? []);
       this.#h.serverEvent(e, t);
-      if (e.type === 'session.created') this.#h.agentSession(e.session.id);
+      if (e.type === 'session.created') this.#h.agentSession(e.session.id ?? 'unnamed');
     });
     t.on('agent_left', () => {
       if (!current()) return;
@@ -129,9 +129,11 @@ export class RemoteAgent {
       ? { type: 'server_vad' as const, ...SERVER_VAD_DEFAULTS, ...this.#serverVad }
       : null;
     const send = (): void => {
-      t.send({ type: 'session.update', session: { audio: { input: { turn_detection } } } }).catch((e: unknown) => {
-        this.#h.error(new SottoError('not_connected', `could not configure the session: ${String(e)}`, { cause: e }));
-      });
+      t.send({ type: 'session.update', session: { type: 'realtime', audio: { input: { turn_detection } } } }).catch(
+        (e: unknown) => {
+          this.#h.error(new SottoError('not_connected', `could not configure the session: ${String(e)}`, { cause: e }));
+        },
+      );
     };
     // `session.created` can come in before the transport calls itself connected again (a rejoin).
     if (t.status === 'connected') {

@@ -394,7 +394,7 @@ export class VoiceSession extends TypedEmitter<VoiceSessionEvents> {
 
   /** Changes the agent's session settings (`session.update`: instructions, voice, tools…). */
   async updateSession(session: SessionConfig): Promise<void> {
-    await this.send({ type: 'session.update', session });
+    await this.send({ type: 'session.update', session: { ...session, type: 'realtime' } });
   }
 
   /** Sends one Realtime client event. Rejects with `not_connected` before the agent is ready. */

@@ -18,6 +18,10 @@ import {
   type ServerEvent,
 } from '../../protocol/index.ts';
 import { backoffDelay, type BackoffOptions } from '../backoff.ts';
+import type { AgentProtocol } from '../lk-agents-adapter.ts';
+import { EventInbox, EventOutbox } from '../text-stream-events.ts';
+import { LkAgentsLink, type AgentProtocolOptions } from './lk-agents-link.ts';
+import { sendStreamText } from './send-stream-text.ts';
 import { assessHealth, smoothRtt, type HealthSnapshot, type HealthThresholds } from '../health.ts';
 import type { Transport, TransportEvents, TransportStartOptions, TransportStatus } from '../types.ts';
 import { AgentPeer } from './agent-peer.ts';
@@ -53,6 +57,11 @@ export interface LiveKitTransportOptions {
   resumeDelaysMs?: readonly number[];
   /** When the link counts as degraded or down. */
   health?: HealthThresholds;
+  /**
+   * Which agents it speaks to: Sotto's Realtime protocol, or a stock LiveKit Agents agent (found out by
+   * default: see {@link AgentProtocolOptions}).
+   */
+  agent?: AgentProtocolOptions;
 }
 
 const HEALTH_TICK_MS = 500;
@@ -85,6 +94,10 @@ export class LiveKitTransport extends TypedEmitter<TransportEvents> implements T
   #roomMic: RoomMic | null = null;
   #micEnabled = true;
   readonly #agent = new AgentPeer();
+  readonly #outbox = new EventOutbox();
+  #skipped = 0;
+  /** A stock LiveKit Agents agent, when the room's agent turns out to be one. */
+  readonly #lkAgents: LkAgentsLink;
   /** Audio tracks of the agent participants in the room; only the trusted agent's plays. */
   readonly #agentTracks = new Map<string, MediaStreamTrack>();
   /** When the room's agents were last asked to announce themselves (performance.now()). */
@@ -108,6 +121,36 @@ export class LiveKitTransport extends TypedEmitter<TransportEvents> implements T
   constructor(options: LiveKitTransportOptions) {
     super();
     this.#opts = options;
+    this.#lkAgents = new LkAgentsLink(
+      {
+        adopt: (identity) => {
+          const verdict = this.#agent.judge({ identity, isAgent: true }, 'session.created');
+          const track = this.#agentTracks.get(identity);
+          if (verdict.accept && track) this.emit('agent_track', track);
+        },
+        event: (e) => {
+          this.emit('server_event', e);
+        },
+        noAgent: (ms) => {
+          this.emit('error', new SottoError('no_agent', `no agent joined the room in ${String(ms)} ms`));
+        },
+        sottoAgent: () => this.#agent.identity,
+      },
+      options.agent,
+    );
+  }
+
+  /**
+   * Members of unknown types left out of server events so far (an `input_image` part, an `mcp_call` item):
+   * a debug count; such members never make an event fail.
+   */
+  get skippedMembers(): number {
+    return this.#skipped;
+  }
+
+  /** The protocol of the room's agent: `sotto`, `livekit-agents`, or null before one is known. */
+  get agentProtocol(): AgentProtocol | null {
+    return this.#lkAgents.protocol;
   }
 
   get status(): TransportStatus {
@@ -142,6 +185,7 @@ export class LiveKitTransport extends TypedEmitter<TransportEvents> implements T
     this.#healthTimer = setInterval(() => {
       this.#heartbeat();
       this.#hello();
+      this.#lkAgents.tick(performance.now());
       this.#updateHealth();
     }, HEALTH_TICK_MS);
   }
@@ -158,10 +202,21 @@ export class LiveKitTransport extends TypedEmitter<TransportEvents> implements T
     }
     const agent = this.#agent.identity;
     if (agent === null) throw new SottoError('not_connected', `cannot send ${event.type}: no agent in the room`);
-    await room.localParticipant.publishData(encodeEvent(event), {
-      reliable: true,
-      topic: REALTIME_TOPIC,
-      destinationIdentities: [agent],
+    if (await this.#lkAgents.send(event)) return; // a LiveKit Agents agent: typed text on lk.chat
+    // Over one data packet, the event goes as a text stream (in order with the packets around it).
+    await this.#outbox.send(encodeEvent(event), {
+      packet: (bytes) =>
+        room.localParticipant.publishData(bytes, {
+          reliable: true,
+          topic: REALTIME_TOPIC,
+          destinationIdentities: [agent],
+        }),
+      stream: (text, streamId) =>
+        sendStreamText(room.localParticipant, text, {
+          topic: REALTIME_TOPIC,
+          destinationIdentities: [agent],
+          streamId,
+        }),
     });
   }
 
@@ -222,6 +277,7 @@ export class LiveKitTransport extends TypedEmitter<TransportEvents> implements T
         this.#earlyHello = null;
         this.#helloAt = performance.now(); // an agent already in the room greets by itself first
         this.#listen(r);
+        this.#lkAgents.attach(r, performance.now());
       },
     });
     if (this.#closing) {
@@ -255,34 +311,18 @@ export class LiveKitTransport extends TypedEmitter<TransportEvents> implements T
       this.#agentTracks.set(p.identity, track.mediaStreamTrack);
       if (p.identity === this.#agent.identity) this.emit('agent_track', track.mediaStreamTrack);
     });
+    // Events over one data packet come as text streams on the same topic; the inbox keeps each sender's order.
+    const inbox = new EventInbox<RemoteParticipant | undefined>(
+      (p) => p?.identity ?? '',
+      (bytes, p, maxBytes) => {
+        if (room === this.#room) this.#onRealtime(bytes, p, maxBytes);
+      },
+    );
     room.on(RoomEvent.DataReceived, (payload: Uint8Array, p?: RemoteParticipant, _k?: unknown, topic?: string) => {
-      if (topic !== REALTIME_TOPIC) return;
-      const parsed = parseServerEvent(payload);
-      if (parsed.ok && !p && parsed.event.type === 'session.created') {
-        this.#earlyHello = { event: parsed.event, at: performance.now() };
-        return;
-      }
-      if (parsed.ok) {
-        const verdict = this.#agent.judge(
-          p ? { identity: p.identity, isAgent: p.isAgent } : undefined,
-          parsed.event.type,
-        );
-        if (verdict.accept && verdict.newAgent && p) {
-          // A (new) agent took over the room: its voice is the one to play.
-          const track = this.#agentTracks.get(p.identity);
-          if (track) this.emit('agent_track', track);
-        }
-        if (verdict.accept) this.#onServerEvent(parsed.event);
-        else if (verdict.report !== null)
-          this.emit('error', new SottoError('untrusted_participant', `ignored Realtime events from ${verdict.report}`));
-      }
-      // An event type we do not know comes from a newer (or a plain OpenAI) server: ignore it, as the
-      // protocol asks. Only malformed events of types we know are errors.
-      else if (parsed.code !== 'unknown_event')
-        this.emit(
-          'error',
-          new SottoError('protocol_error', `dropped a bad server event (${parsed.code}): ${parsed.message}`),
-        );
+      if (topic === REALTIME_TOPIC) inbox.packet(payload, p);
+    });
+    room.registerTextStreamHandler(REALTIME_TOPIC, (reader, info) => {
+      inbox.stream(reader, room.remoteParticipants.get(info.identity), reader.info.id);
     });
     const onReconnecting = (): void => {
       this.#setStatus('reconnecting');
@@ -309,6 +349,7 @@ export class LiveKitTransport extends TypedEmitter<TransportEvents> implements T
     room.on(RoomEvent.ParticipantDisconnected, (p: RemoteParticipant) => {
       this.#agentTracks.delete(p.identity);
       if (p.isAgent && room === this.#room) this.#allowAgents(room);
+      this.#lkAgents.left(p.identity);
       if (this.#agent.left(p.identity)) {
         // The agent's job is gone (crashed or ended): its heartbeat with it. A new agent says hello.
         this.#heartbeatSupported = false;
@@ -326,6 +367,37 @@ export class LiveKitTransport extends TypedEmitter<TransportEvents> implements T
       this.#pings.clear();
       void this.#rejoin(reason);
     });
+  }
+
+  /** One Realtime event from the room (a data packet, or a text stream up to `maxBytes`). */
+  #onRealtime(payload: Uint8Array, p: RemoteParticipant | undefined, maxBytes: number): void {
+    const parsed = parseServerEvent(payload, { maxBytes });
+    if (parsed.ok && parsed.skipped !== undefined) this.#skipped += parsed.skipped;
+    if (parsed.ok && !p && parsed.event.type === 'session.created') {
+      this.#earlyHello = { event: parsed.event, at: performance.now() };
+      return;
+    }
+    if (parsed.ok) {
+      const verdict = this.#agent.judge(
+        p ? { identity: p.identity, isAgent: p.isAgent } : undefined,
+        parsed.event.type,
+      );
+      if (verdict.accept && verdict.newAgent && p) {
+        // A (new) agent took over the room: its voice is the one to play.
+        const track = this.#agentTracks.get(p.identity);
+        if (track) this.emit('agent_track', track);
+      }
+      if (verdict.accept) this.#onServerEvent(parsed.event);
+      else if (verdict.report !== null)
+        this.emit('error', new SottoError('untrusted_participant', `ignored Realtime events from ${verdict.report}`));
+    }
+    // An event type we do not know comes from a newer (or a plain OpenAI) server: ignore it, as the
+    // protocol asks. Only malformed events of types we know are errors.
+    else if (parsed.code !== 'unknown_event')
+      this.emit(
+        'error',
+        new SottoError('protocol_error', `dropped a bad server event (${parsed.code}): ${parsed.message}`),
+      );
   }
 
   /** Full rejoins with backoff after LiveKit gave up resuming. */
@@ -403,6 +475,7 @@ export class LiveKitTransport extends TypedEmitter<TransportEvents> implements T
       return; // heartbeat traffic stays inside the transport
     }
     if (event.type === 'session.created') {
+      this.#lkAgents.sottoAnnounced();
       this.#heartbeatSupported = event.session['sotto:extensions']?.includes(EXT_HEARTBEAT) ?? false;
       this.#lastPongAt = performance.now();
     }
