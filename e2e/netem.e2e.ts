@@ -113,6 +113,23 @@ test.describe('network-impairment relay', () => {
             if (attempt >= 3) throw e;
           }
         }
+        await page.evaluate(() => {
+          const w = window as unknown as {
+            healthLog: string[];
+            sottoDemo: {
+              session: {
+                audioContext: AudioContext;
+                remoteTransport: { on(n: 'health', f: (h: { level: string; reason: string }) => void): void };
+              };
+            };
+          };
+          const s = w.sottoDemo.session;
+          const h0 = (s.remoteTransport as unknown as { health: { level: string; reason: string } }).health;
+          w.healthLog = [`${h0.level} (${h0.reason}) at the start@${s.audioContext.currentTime.toFixed(2)}`];
+          s.remoteTransport.on('health', (h) => {
+            w.healthLog.push(`${h.level} (${h.reason})@${s.audioContext.currentTime.toFixed(2)}`);
+          });
+        });
         // The `hello` fixture's speech ends ~4.5 s after the mic opens: wait on the page's audio clock,
         // and give the link 1.5 s after `listening` (a loaded machine may take tens of seconds to get there).
         await waitForDemo(
@@ -133,12 +150,15 @@ test.describe('network-impairment relay', () => {
           `through ${c.name}: turn ${JSON.stringify(snap.turns[0])}, reply ${(heard / 48_000).toFixed(2)} s audible`,
         );
         console.log(`events: ${snap.events.map((e) => `${e.type}@${e.time.toFixed(2)}`).join(' ')}`);
-        // Known (issue 11, open): through this lossy link the session's continuity watchdog may call a reply
-        // that is still arriving "stopped" when the link's health dips to down (agent_unresponsive). The
-        // subject here is the network path: that report is logged, every other error fails the test.
+        // Chromium in a namespace with only loopback says it is offline (navigator.onLine false) the whole
+        // time: the link's health must follow the heartbeat then, or the continuity watchdog would call a
+        // reply that is arriving "stopped" (it did, before the transport learnt to).
         const errors = unexpectedErrors(snap.errors);
         console.log(`errors: ${JSON.stringify(errors)}`);
-        expect(errors.filter((e) => e.code !== 'agent_unresponsive')).toEqual([]);
+        console.log(
+          `link health: ${(await page.evaluate(() => (window as unknown as { healthLog: string[] }).healthLog)).join(', ')}`,
+        );
+        expect(errors).toEqual([]);
         expect(snap.turns[0]?.status).toBe('completed');
         // The echo reply carries the ~3.4 s sentence: well over a second is audible even with 5 % loss.
         expect(heard / 48_000).toBeGreaterThan(1.5);

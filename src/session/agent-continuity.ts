@@ -25,6 +25,8 @@ import type { TurnTracker } from './turn-tracker.ts';
 /** Default of {@link ContinuityOptions.replyTimeoutMs}. */
 export const REPLY_TIMEOUT_MS = 5000;
 const TICK_MS = 250;
+/** How long the link must stay down during a reply before the agent counts as unresponsive, in ms. */
+const DOWN_GRACE_MS = 2000;
 /** Who said a line the device answered. */
 const DEVICE = 'device';
 
@@ -65,6 +67,8 @@ export class AgentContinuity {
   #askedAt: number | null = null;
   /** A turn the remote agent heard and never answered, to ask the next agent. */
   #unanswered: { turnId: string; span: TurnSpan | null } | null = null;
+  /** Since when the link has been down (performance.now()), or null. */
+  #downSince: number | null = null;
   /** The turn that was open when the agent announced itself: the agent heard only its tail. */
   #partial: string | null = null;
   readonly #tick: ReturnType<typeof setInterval>;
@@ -162,7 +166,15 @@ export class AgentContinuity {
       return;
     }
     const replying = this.#h.tracker.awaiting || this.#h.replies.awaitingAudio || this.#h.replies.agentSpeaking;
-    if (replying && this.#h.remote()?.health.level === 'down') this.#unresponsive('the agent stopped answering');
+    const down = this.#h.remote()?.health.level === 'down';
+    const now = performance.now();
+    // A link that is down for a moment (LiveKit resuming through a lossy network) is not a dead agent:
+    // only a link down for DOWN_GRACE_MS during a reply is.
+    this.#downSince = down ? (this.#downSince ?? now) : null;
+    if (replying && this.#downSince !== null && now - this.#downSince >= DOWN_GRACE_MS) {
+      this.#downSince = null;
+      this.#unresponsive('the agent stopped answering');
+    }
   }
 
   #unresponsive(why: string): void {

@@ -117,6 +117,8 @@ export class LiveKitTransport extends TypedEmitter<TransportEvents> implements T
   readonly #pings = new Map<number, number>();
   #rttMs: number | null = null;
   #lastPongAt = 0;
+  /** When the browser started saying it is offline (performance.now()), or null while it says online. */
+  #offlineAt: number | null = null;
 
   constructor(options: LiveKitTransportOptions) {
     super();
@@ -515,14 +517,22 @@ export class LiveKitTransport extends TypedEmitter<TransportEvents> implements T
           : this.#status === 'connecting'
             ? 'connecting'
             : 'disconnected';
+    // navigator.onLine false is a fast hint that the network went away, but browsers also say offline when
+    // no interface but loopback is up (a page talking to a server on the same host): a pong that arrived
+    // after the browser said so proves the link works.
+    const now = performance.now();
+    const browserOnline = globalThis.navigator.onLine;
+    if (browserOnline) this.#offlineAt = null;
+    else this.#offlineAt ??= now;
+    const online = browserOnline || (this.#offlineAt !== null && this.#lastPongAt > this.#offlineAt);
     const next = assessHealth(
       {
         connection,
-        online: globalThis.navigator.onLine,
+        online,
         rttMs: this.#rttMs,
         lastPongAt: Math.max(this.#lastPongAt, this.#connectedAt),
         heartbeatSupported: this.#heartbeatSupported,
-        now: performance.now(),
+        now,
       },
       this.#opts.health,
     );
