@@ -44,7 +44,7 @@ describe.skipIf(!INTEGRATION)('integration: hostile input', () => {
     const [done] = await Promise.all([goodTurn, flood]);
 
     expect(done.response.status).toBe('completed');
-    expect(done.response['sotto:timings']?.commit_to_first_audio_ms).toBeLessThan(300);
+    expect(done.response['sotto:timings']?.commit_to_first_audio_ms).toBeLessThan(1500); // a stall bound; speed is benched
     expect(good.of('error')).toEqual([]);
 
     await bad.until(() => bad.of('error').some((e) => e.error.code === 'rate_limited'), 10_000, 'rate_limited');
