@@ -85,8 +85,17 @@ export class AgentContinuity {
   /** A client event goes to whoever answers (`ok` false: it could not be sent after all). */
   sent(event: ClientEvent, ok: boolean): void {
     if (event.type !== 'response.create') return;
-    if (!ok) this.#askedAt = null;
+    if (!ok || this.#stockAgent()) this.#askedAt = null;
     else if (this.#h.mode() === 'remote') this.#askedAt ??= performance.now();
+  }
+
+  /**
+   * A stock LiveKit Agents agent answers on its own schedule (its own endpointing, its own LLM): there is
+   * no `response.create` of ours to time, and no Realtime session to hand a conversation to.
+   */
+  #stockAgent(): boolean {
+    const t = this.#h.remote();
+    return t !== null && 'agentProtocol' in t && t.agentProtocol === 'livekit-agents';
   }
 
   /** A server event of the agent answering now (`local`: the on-device engine's). */
@@ -160,6 +169,7 @@ export class AgentContinuity {
       this.#askedAt = null;
       return;
     }
+    if (this.#stockAgent()) this.#askedAt = null;
     const asked = this.#askedAt;
     if (asked !== null && performance.now() - asked > this.#timeoutMs) {
       this.#unresponsive(`no reply started within ${String(this.#timeoutMs)} ms`);
