@@ -84,7 +84,7 @@ export async function startSession(stack: TestStack, timeoutMs: number): Promise
     return { client: null, outcome: 'failed', ms: null, reason: (e as Error).message.slice(0, 80) };
   }
   const c = client;
-  const refused = (): boolean => c.of('error').some((e) => REFUSAL_CODES.has(e.error.code));
+  const refused = (): boolean => c.of('error').some((e) => REFUSAL_CODES.has(e.error.code ?? ''));
   try {
     await c.until(() => c.of('session.created').length > 0 || refused(), timeoutMs - (performance.now() - t0));
   } catch {

@@ -22,6 +22,8 @@ import {
   type TurnMetrics,
   type VoiceSession,
 } from '../src/index.ts';
+import { ColdStartRecorder } from './lab/cold-start-recorder.ts';
+import { EventLog } from './ui/event-log.ts';
 import { TranscriptView } from './ui/transcript-view.ts';
 import { VadTrace } from './ui/vad-trace.ts';
 import { renderWaterfall } from './ui/waterfall.ts';
@@ -109,12 +111,17 @@ const demo = {
   /** Offline turns handed to the remote agent. */
   handovers: [] as { turns: number }[],
   micPeak: 0,
+  /** `?lab=coldstart` (bench/coldstart.ts): ready time, VAD lag per frame, turn stages. */
+  /** The event log, newest first (also while its panel is closed and not drawn). */
+  logText: (): string => eventLog.text(),
+  coldStart: new URLSearchParams(location.search).get('lab') === 'coldstart' ? new ColdStartRecorder() : null,
 };
 (window as unknown as { sottoDemo: typeof demo }).sottoDemo = demo;
 
+const eventLog = new EventLog(ui.log);
+
 function log(line: string): void {
-  const t = (performance.now() / 1000).toFixed(3);
-  ui.log.textContent = `${t}  ${line}\n${ui.log.textContent}`.slice(0, 20_000);
+  eventLog.add(line);
 }
 
 function setState(state: string): void {
@@ -306,6 +313,7 @@ function meterMic(session: VoiceSession, stream: MediaStream): () => number {
 let micLevel: (() => number) | null = null;
 
 async function onConnect(): Promise<void> {
+  demo.coldStart?.clicked();
   ui.connect.disabled = true;
   setState('connecting');
   try {
@@ -339,6 +347,7 @@ async function onConnect(): Promise<void> {
       ...(ctx ? { audioContext: ctx } : {}),
     });
     demo.session = session;
+    demo.coldStart?.watch(session);
     probe?.watch(session, peerEndpointing ? 'peer' : (opts.endpointing ?? 'client'), opts.eagerness === 'eager');
     if (peerEndpointing && mic) {
       // The `peer_vad_web` baseline: @ricky0123/vad-web's MicVAD ends the turns (lab only).

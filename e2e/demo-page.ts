@@ -42,8 +42,9 @@ export async function spokenTurn(
   const clickedAt = Date.now();
   await page.click('#connect');
   // The state may pass through `listening` quickly (the fixture's speech starts 1 s after the mic opens).
+  // Ready includes the VAD's load and warm-up (seconds of CPU on a busy machine): a generous bound.
   await page.waitForFunction(() => (window as unknown as DemoWindow).sottoDemo.states.includes('listening'), null, {
-    timeout: 30_000,
+    timeout: 60_000,
   });
   const readyMs = Date.now() - clickedAt;
   if (endpointing === 'manual') {

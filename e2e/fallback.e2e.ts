@@ -34,7 +34,7 @@ interface FallbackWindow {
   sottoDemo: {
     modes: { mode: string; reason: string; time: number }[];
     localTurnAudio: { turnId: string; samples: number; lostSamples: number; startSample: number; endSample: number }[];
-    handovers: { turns: number }[];
+    handovers: { turns: number; items: number; reason: string }[];
     transcripts: { role: string; itemId: string; text: string; final: boolean }[];
     metrics: { turnId: string; mode?: string; stages: Record<string, number> }[];
     events: { type: string; time: number }[];
@@ -140,7 +140,7 @@ test('the server dies mid-turn: the device answers the whole turn, then hands it
       rtcPort,
       keys: { apiKey: stack.livekit.apiKey, apiSecret: stack.livekit.apiSecret },
     });
-    await waitForDemo(page, 'd.handovers.length >= 1', 90_000);
+    await waitForDemo(page, "d.handovers.some((h) => h.reason === 'back_online')", 90_000);
     d = await read(page);
     const back = d.modes.at(-1);
     const backAt = await page.evaluate(() => performance.now());
@@ -148,11 +148,15 @@ test('the server dies mid-turn: the device answers the whole turn, then hands it
       `back to ${back?.mode ?? '?'} (${back?.reason ?? '?'}) ${((backAt - killedAt) / 1000).toFixed(1)} s after the kill`,
     );
     expect(back?.mode).toBe('remote');
-    expect(d.handovers[0]?.turns).toBe(1);
-    // The agent's conversation now holds what the user said offline, and what they heard.
+    // The new job (LiveKit restarted) first got the remote exchange it never saw, then the offline one.
+    console.log(`handovers: ${JSON.stringify(d.handovers)}`);
+    expect(d.handovers.find((h) => h.reason === 'back_online')?.turns).toBe(1);
+    // The agent's conversation now holds what the user said offline, and what they heard. (A `new_agent`
+    // handover may have happened while the device still answered: the remote agent's events are not the
+    // session's then, so only the back-online items are sure to be seen here.)
     await waitForDemo(
       page,
-      "(window.serverEvents ?? []).filter((e) => e.type === 'conversation.item.added' && e.item?.content?.[0]?.type?.endsWith('_text')).length >= 2",
+      "(window.serverEvents ?? []).filter((e) => e.type === 'conversation.item.added' && e.item?.content?.[0]?.type?.endsWith('_text')).length >= (d.handovers.find((h) => h.reason === 'back_online')?.items ?? 1)",
       15_000,
     );
     d = await read(page);
@@ -176,6 +180,7 @@ test('the server dies mid-turn: the device answers the whole turn, then hands it
     const expected = (x: { code: string; message: string }): boolean =>
       x.code === 'not_connected' ||
       x.code === 'server_unreachable' ||
+      x.code === 'agent_unresponsive' ||
       (x.code === 'vad_error' && x.message.includes('behind'));
     expect(d.errors.filter((x) => !expected(x))).toEqual([]);
     expect(problems).toEqual([]);

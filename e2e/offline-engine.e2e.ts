@@ -120,10 +120,10 @@ test('barge-in: clearing the output stops the reply within a quantum and the tru
   // The interruption took effect within one render quantum (plus the fade) of the clear being sent.
   expect((r.interrupted?.time ?? 0) - (r.flushAt ?? 0)).toBeLessThan(0.05);
   const done = r.events.find((e) => e.type === 'server:response.done')?.payload as {
-    response: { status: string; status_details: { reason: string } };
+    response: { status: string; status_details: { 'sotto:reason': string } };
   };
   expect(done.response.status).toBe('cancelled');
-  expect(done.response.status_details.reason).toBe('output_cleared');
+  expect(done.response.status_details['sotto:reason']).toBe('output_cleared');
   expect(types(r)).toContain('output_audio_buffer.cleared');
   const truncated = r.events.find((e) => e.type === 'server:conversation.item.truncated')?.payload as {
     audio_end_ms: number;

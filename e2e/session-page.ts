@@ -68,15 +68,15 @@ export async function openDemo(fixtureName: string, params: Record<string, strin
   return { browser, page, problems };
 }
 
-/** Clicks Connect and waits for the session to listen; records every server event from then on. */
+/** Clicks Connect and waits for the session to be ready (`listening`); records every server event from then on. */
 export async function connectDemo(page: Page): Promise<void> {
   await page.click('#connect');
   await page.waitForFunction(
     () => (window as unknown as Partial<DemoWindow>).sottoDemo?.states.includes('listening'),
     null,
-    {
-      timeout: 30_000,
-    },
+    // Ready = the link up and the VAD loaded, warm and live (src/session/readiness.ts): seconds of CPU for
+    // the model's runtime on a busy 2-core machine. The fixture's speech meanwhile waits in the capture ring.
+    { timeout: 60_000 },
   );
   await page.evaluate(() => {
     const w = window as unknown as DemoWindow;
@@ -96,10 +96,12 @@ export async function waitForDemo(page: Page, pred: string, timeout = 30_000): P
   } catch (e) {
     // Say what the page saw: its event log, newest first.
     const log = await page
-      .locator('#log')
-      .textContent()
+      .evaluate(() => {
+        const d = (window as unknown as { sottoDemo?: { logText?: () => string } }).sottoDemo;
+        return d?.logText ? d.logText() : '';
+      })
       .catch(() => '');
-    throw new Error(`waiting for ${pred}: ${String(e)}\npage log (newest first):\n${(log ?? '').slice(0, 6000)}`, {
+    throw new Error(`waiting for ${pred}: ${String(e)}\npage log (newest first):\n${log.slice(0, 6000)}`, {
       cause: e,
     });
   }

@@ -12,9 +12,10 @@ test('turn taking: states, transcripts and one metrics event with every stage', 
     await connectDemo(page);
     await waitForDemo(page, "d.metrics.length >= 1 && d.session.state === 'listening'");
     const s = await snapshot(page);
-    // listening -> user-speaking -> thinking -> agent-speaking -> listening, in this order.
+    // user-speaking -> thinking -> agent-speaking -> listening, in this order. The VAD is live while the
+    // room connects, so on a slow machine the user may start talking before the session says `listening`.
     const seq = s.states.filter((x, i, a) => a[i - 1] !== x);
-    const order = ['listening', 'user-speaking', 'thinking', 'agent-speaking', 'listening'];
+    const order = ['user-speaking', 'thinking', 'agent-speaking', 'listening'];
     let k = 0;
     for (const x of seq) if (x === order[k]) k++;
     expect(k, `states ${seq.join(' -> ')}`).toBe(order.length);

@@ -40,10 +40,10 @@ const BENCHES: Record<string, BenchEntry> = {
     run: 'runLatencyBench',
     what: 'voice-to-voice in Chromium: sotto, sotto_eager vs server_vad and @ricky0123/vad-web',
   },
-  chaos: {
-    module: 'bench/chaos.ts',
-    run: 'runChaosBench',
-    what: 'faults against the real stack (server kill, 30 s outage, removal, offline, job kill, freeze) x fallback auto/off',
+  coldstart: {
+    module: 'bench/coldstart.ts',
+    run: 'runColdstartBench',
+    what: 'cold start: time to ready, VAD lag, turn 1-3 vs steady v2v; demo and minimal page, idle and a CPU hog',
   },
   turns: {
     module: 'bench/turns.ts',
@@ -54,6 +54,16 @@ const BENCHES: Record<string, BenchEntry> = {
     module: 'bench/latency-net.ts',
     run: 'runLatencyNetBench',
     what: 'the latency lab under loss, delay and jitter (Chromium in a namespace, the scripts/netem relay)',
+  },
+  chaos: {
+    module: 'bench/chaos.ts',
+    run: 'runChaosBench',
+    what: 'faults against the real stack (server kill, 30 s outage, removal, offline, job kill, freeze) x fallback auto/off',
+  },
+  bundle: {
+    module: 'bench/bundle.ts',
+    run: 'runBundleBench',
+    what: 'npm package cost: SDK JS, connect-only page JS + wasm, consumer node_modules vs livekit-client, vad-web',
   },
   offline: {
     module: 'bench/offline.ts',

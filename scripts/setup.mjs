@@ -19,8 +19,8 @@ import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync 
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { buildFixtures } from './fixtures.mjs';
-import { buildTurnFixtures } from './turn-fixtures.mjs';
 import { ensureSmartTurn, ModelSetupError, smartTurnReady } from './models/smart-turn.mjs';
+import { buildTurnFixtures } from './turn-fixtures.mjs';
 import { buildVadFixtures } from './vad-fixtures.mjs';
 import { CHROMIUM_PATH, LIVEKIT_VERSION, livekitBinaryPath, toolsDir, whichSync } from './tools.mjs';
 

@@ -2,11 +2,13 @@
  * `npm start`: the demo stack on loopback — livekit-server, the agent worker (echo brain) and the demo
  * page. Ports: SOTTO_LIVEKIT_PORT (7880), SOTTO_LIVEKIT_RTC_PORT (UDP, 7882), SOTTO_DEMO_PORT (5173);
  * SOTTO_BRAIN picks the brain (echo); SOTTO_RUN_DIR moves logs and pid files (default: a private folder
- * outside the repository, printed at start; never inside it, which the demo server serves). Ctrl-C or
- * SIGTERM stops every child.
+ * outside the repository, printed at start; never inside it, which the demo server serves);
+ * LIVEKIT_API_KEY + LIVEKIT_API_SECRET fix the API key pair (default: a fresh random one). Ctrl-C or
+ * SIGTERM stops every child. It prints how an app of yours uses the stack (the variables to set).
  */
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { devStackUsage, keysFromEnv } from './stack/usage.ts';
 import { envPort, privateRunDir, requirePort, StackError, startStack, type Stack } from './stack/index.ts';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
@@ -18,6 +20,7 @@ async function main(): Promise<void> {
   await requirePort(livekitPort, 'LiveKit signal', 'SOTTO_LIVEKIT_PORT');
   await requirePort(rtcPort, 'LiveKit RTC/UDP', 'SOTTO_LIVEKIT_RTC_PORT', true);
   await requirePort(demoPort, 'demo page', 'SOTTO_DEMO_PORT');
+  const keys = keysFromEnv(process.env);
 
   let stack: Stack | null = null;
   const flags = { stopping: false };
@@ -42,6 +45,7 @@ async function main(): Promise<void> {
     rtcPort,
     demoPort,
     ...(process.env.SOTTO_BRAIN ? { brain: process.env.SOTTO_BRAIN } : {}),
+    ...(keys ? { keys } : {}),
     echo: process.env.SOTTO_VERBOSE === '1',
   });
   if (flags.stopping) {
@@ -53,6 +57,7 @@ async function main(): Promise<void> {
   console.log(`[sotto]   livekit-server  ${s.livekit.url}  (pid ${s.livekit.pid})`);
   console.log(`[sotto]   agent worker    brain=${process.env.SOTTO_BRAIN ?? 'echo'}  (pid ${s.agent.pid})`);
   console.log(`[sotto]   logs            ${s.runDir}`);
+  console.log(devStackUsage({ livekitUrl: s.livekit.url, apiKey: s.livekit.apiKey, apiSecret: s.livekit.apiSecret }));
   console.log(`\n  Demo: ${s.demo.url}\n\n  Ctrl-C stops everything.`);
   // A child that dies takes the stack down with a clear message instead of leaving half a stack.
   void Promise.race([

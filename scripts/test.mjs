@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // `npm test` after setup: typecheck, lint (ESLint + Prettier), unit tests (Vitest), Node integration tests
-// against a real livekit-server (Vitest), e2e (Playwright).
+// against a real livekit-server (Vitest), the npm package (build, publint, attw), e2e (Playwright).
 // Every stage runs even when an earlier one failed, so one run shows every problem; the exit code is
 // non-zero when any stage failed. The last line is the plain summary "N passed, N failed".
 import { spawnSync } from 'node:child_process';
@@ -37,6 +37,12 @@ const stages = [
     ],
     counts: () => countVitest(join(results, 'integration.json')),
   },
+  // The npm package: dist/ built, then its packaging linted as published (publint; @arethetypeswrong/cli, .attw.json).
+  { name: 'build', cmd: process.execPath, args: ['--import', 'tsx', join(root, 'scripts', 'build', 'build.ts')] },
+  { name: 'publint', cmd: bin('publint'), args: ['--strict'] },
+  { name: 'attw', cmd: bin('attw'), args: ['--pack', '.'] },
+  { name: 'publint-agent', cmd: bin('publint'), args: ['--strict', 'server'] },
+  { name: 'attw-agent', cmd: bin('attw'), args: ['--pack', '.'], cwd: join(root, 'server') },
   { name: 'e2e', cmd: bin('playwright'), args: ['test'], counts: () => countPlaywright(join(results, 'e2e.json')) },
 ].filter((s) => only.length === 0 || only.includes(s.name));
 
@@ -62,7 +68,7 @@ const totals = { passed: 0, failed: 0, skipped: 0 };
 for (const stage of stages) {
   console.log(`\n=== ${stage.name} ===`);
   const t0 = Date.now();
-  const r = spawnSync(stage.cmd, stage.args, { cwd: root, stdio: 'inherit', env: process.env });
+  const r = spawnSync(stage.cmd, stage.args, { cwd: stage.cwd ?? root, stdio: 'inherit', env: process.env });
   const seconds = ((Date.now() - t0) / 1000).toFixed(1);
   const ok = r.status === 0;
   if (!ok) failedStages++;
@@ -76,7 +82,7 @@ for (const stage of stages) {
     totals[ok ? 'passed' : 'failed'] += 1;
   }
   const detail = counts ? ` (${counts.passed} passed, ${counts.failed} failed, ${counts.skipped} skipped)` : '';
-  summary.push(`${ok ? 'ok  ' : 'FAIL'} ${stage.name.padEnd(10)} ${seconds.padStart(6)} s${detail}`);
+  summary.push(`${ok ? 'ok  ' : 'FAIL'} ${stage.name.padEnd(13)} ${seconds.padStart(6)} s${detail}`);
 }
 
 console.log('\n=== summary ===');

@@ -34,6 +34,12 @@ const brainOptions = (c: AgentConfig): BrainOptions => ({
   openaiUrl: process.env.SOTTO_OPENAI_URL,
 });
 
+/**
+ * A client that sends no Realtime event this long after the session starts (a stock LiveKit client) gets
+ * server VAD by default. Sotto's SDK sends `session.update` as soon as it sees `session.created`.
+ */
+const SILENT_CLIENT_VAD_MS = 3000;
+
 export default defineAgent<ProcData>({
   prewarm: async (proc: JobProcess<ProcData>) => {
     const t0 = performance.now();
@@ -76,6 +82,8 @@ export default defineAgent<ProcData>({
       },
       loadVadModel: () => SileroModel.load(),
       turnDetection: config.turnDetection === 'server_vad' ? { type: 'server_vad', ...SERVER_VAD_DEFAULTS } : null,
+      // A stock LiveKit client never speaks the Realtime protocol: give it server VAD so it is answered.
+      serverVadForSilentClientMs: SILENT_CLIENT_VAD_MS,
     });
     ctx.addShutdownCallback(() => session.close());
     // One session per room. When the last user leaves, keep the session for `rejoinGraceMs` (a client

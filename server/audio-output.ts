@@ -17,6 +17,7 @@ export class AudioOutput implements AudioSink {
   readonly sampleRate: number;
   readonly #source: AudioSource;
   readonly #track: LocalAudioTrack;
+  #trackSid: string | undefined;
 
   constructor(sampleRate = 48_000, queueMs = 200) {
     this.sampleRate = sampleRate;
@@ -31,7 +32,13 @@ export class AudioOutput implements AudioSink {
     // unset leaves the SDK's default. The latency lab compares both under loss (docs/latency-lab.md).
     const red = process.env.SOTTO_AGENT_RED;
     if (red === '1' || red === '0') opts.red = red === '1';
-    await participant.publishTrack(this.#track, opts);
+    const pub = await participant.publishTrack(this.#track, opts);
+    this.#trackSid = pub.sid;
+  }
+
+  /** The published track's sid (for `lk.transcribed_track_id`), once published. */
+  get trackSid(): string | undefined {
+    return this.#trackSid;
   }
 
   write(pcm: Int16Array): Promise<void> {

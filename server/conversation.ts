@@ -72,7 +72,7 @@ export class Conversation {
       object: 'realtime.item',
       status: input.status ?? 'completed',
     } as ServerItem;
-    if (item.type === 'message') item.content = item.content.map(stripAudio);
+    if (item.type === 'message' && item.role === 'user') item.content = item.content.map(stripAudio);
     this.#items.splice(at, 0, item);
     while (this.#items.length > MAX_ITEMS) this.#forget(this.#items.shift());
     return { item, previousItemId: at === 0 ? null : (this.#items[at - 1]?.id ?? null) };
@@ -150,7 +150,8 @@ export class Conversation {
 }
 
 /** Input audio bytes are not kept in items (the server keeps PCM separately); transcripts are. */
-function stripAudio(part: ContentPart): ContentPart {
+function stripAudio<P extends ContentPart>(part: P): P {
   if (part.type !== 'input_audio' || part.audio === undefined) return part;
-  return { type: 'input_audio', transcript: part.transcript ?? null };
+  const { audio: _audio, ...rest } = part;
+  return rest as P;
 }

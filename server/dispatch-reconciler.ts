@@ -110,6 +110,15 @@ export class DispatchReconciler {
   }
 
   /**
+   * The worker (re)registered with the server: dispatches made while it was not registered (the server
+   * came back before the worker's reconnect did) found no worker and are lost, since LiveKit does not retry
+   * them. Forget them, so the next pass dispatches those rooms again instead of waiting out `backoffMs`.
+   */
+  workerRegistered(): void {
+    this.#dispatchedAt.clear();
+  }
+
+  /**
    * The job serving `room` exited (agent identity `gone`): dispatch the room again at once if its user is
    * still there and no other agent is. Returns true when it dispatched. Errors are logged; the periodic
    * pass remains the fallback.

@@ -63,7 +63,7 @@ export class InputTurns {
       ...(opts.itemId === undefined ? {} : { id: opts.itemId }),
       type: 'message',
       role: 'user',
-      content: [{ type: 'input_audio', transcript: null }],
+      content: [{ type: 'input_audio' }],
     });
     this.#conversation.setAudio(item.id, pcm, INPUT_RATE);
     this.lastUser = { itemId: item.id, at: this.#now() };
@@ -91,6 +91,12 @@ export class InputTurns {
       item_id: itemId,
       content_index: index,
       transcript,
+      usage: { type: 'duration', seconds: audioSeconds(this.#conversation.audioOf(itemId)) },
     });
   }
+}
+
+/** Duration of an item's audio in seconds (0 when none is kept), to 3 decimals. */
+function audioSeconds(audio: { pcm: Int16Array; sampleRate: number } | null): number {
+  return audio ? Math.round((audio.pcm.length / audio.sampleRate) * 1000) / 1000 : 0;
 }

@@ -24,10 +24,13 @@ import {
   type RemoteTrack,
   type RemoteTrackPublication,
   type Room,
+  type TextStreamReader,
   type Track,
 } from '@livekit/rtc-node';
 import { encodeEvent, REALTIME_TOPIC, type OutgoingServerEvent } from '../src/protocol/index.ts';
+import { EventInbox, EventOutbox } from '../src/transport/text-stream-events.ts';
 import { AudioOutput } from './audio-output.ts';
+import { LkSurface } from './lk/surface.ts';
 import type { Brain } from './brains/index.ts';
 import { newId } from './ids.ts';
 import { INPUT_RATE, RealtimeSession, type SessionOptions } from './realtime-session.ts';
@@ -40,6 +43,10 @@ function isUserMic(pub: RemoteTrackPublication): boolean {
   return pub.kind === TrackKind.KIND_AUDIO && pub.source === TrackSource.SOURCE_MICROPHONE;
 }
 
+/** How long a mic subscription may take before it is asked again (times the attempt number), in ms. */
+const SUBSCRIBE_CHECK_MS = 2000;
+const SUBSCRIBE_ATTEMPTS = 6;
+
 export interface LivekitSessionOptions extends SessionOptions {
   log: Logger;
   loadVadModel?: () => Promise<SpeechModel>;
@@ -50,6 +57,16 @@ export class LivekitSession {
   readonly #output: AudioOutput;
   readonly #session: RealtimeSession;
   readonly #log: Logger;
+  readonly #outbox = new EventOutbox();
+  readonly #inbox = new EventInbox<string>(
+    (identity) => identity,
+    (bytes, identity, maxBytes) => {
+      this.#receive(bytes, identity, maxBytes);
+    },
+  );
+  /** LiveKit Agents' standard surface (lk.agent.state, lk.transcription, lk.chat) for stock clients. */
+  readonly #surface: LkSurface;
+  #userTrackSid: string | undefined;
   #owner: string | null = null;
   #reading: AudioStream | null = null;
   #closed = false;
@@ -60,10 +77,24 @@ export class LivekitSession {
     this.#room = room;
     this.#log = opts.log;
     this.#output = new AudioOutput(brain.sampleRate);
+    this.#surface = new LkSurface({
+      room,
+      log: opts.log,
+      owner: () => this.#owner,
+      userTrackSid: () => this.#userTrackSid,
+      agentTrackSid: () => this.#output.trackSid,
+      typed: (text) => {
+        this.#session.typedInput(text);
+      },
+    });
     this.#session = new RealtimeSession(
       {
         send: (e) => {
           this.#send(e);
+          this.#surface.observe(e);
+        },
+        agentTranscript: (e) => {
+          this.#surface.agentTranscript(e);
         },
         sink: this.#output,
         now: () => performance.now(),
@@ -85,7 +116,9 @@ export class LivekitSession {
     this.#room.on(RoomEvent.TrackPublished, this.#onPublished);
     this.#room.on(RoomEvent.TrackSubscribed, this.#onTrack);
     this.#room.on(RoomEvent.DataReceived, this.#onData);
+    this.#room.registerTextStreamHandler(REALTIME_TOPIC, this.#onStream);
     this.#room.on(RoomEvent.ParticipantConnected, this.#onParticipant);
+    this.#surface.start(); // first: its attributes say that a Sotto agent has joined
     await this.#output.publish(local);
     this.#room.on(RoomEvent.ParticipantDisconnected, this.#onLeft);
     for (const p of this.#room.remoteParticipants.values()) {
@@ -113,9 +146,11 @@ export class LivekitSession {
     if (this.#closed) return;
     this.#closed = true;
     this.#session.close();
+    this.#surface.close();
     this.#room.off(RoomEvent.TrackPublished, this.#onPublished);
     this.#room.off(RoomEvent.TrackSubscribed, this.#onTrack);
     this.#room.off(RoomEvent.DataReceived, this.#onData);
+    this.#room.unregisterTextStreamHandler(REALTIME_TOPIC);
     this.#room.off(RoomEvent.ParticipantConnected, this.#onParticipant);
     this.#room.off(RoomEvent.ParticipantDisconnected, this.#onLeft);
     await this.#output.close();
@@ -129,6 +164,9 @@ export class LivekitSession {
       // The user's data channel may not be up yet, so that announcement can be lost: announce again on
       // the first event the user sends on the new connection (it has a working channel then).
       this.#reannounce = true;
+      // The user may come back with their mic already published (the agent itself rejoined a restarted
+      // server after the user did): no TrackPublished follows for those, so subscribe here.
+      for (const pub of p.trackPublications.values()) this.#onPublished(pub, p);
       return;
     }
     if (this.#owner !== null) {
@@ -150,9 +188,33 @@ export class LivekitSession {
   readonly #onPublished = (pub: RemoteTrackPublication, p: RemoteParticipant): void => {
     if (this.#closed) return;
     const wanted = p.identity === this.#owner && isUserMic(pub);
-    if (wanted && !pub.subscribed) pub.setSubscribed(true);
+    if (wanted && !pub.subscribed) this.#subscribe(pub, p.identity, 1);
     else if (!wanted && pub.subscribed) pub.setSubscribed(false);
   };
+
+  /**
+   * Subscribes to the user's mic, and checks that the track arrives: a subscription asked while the
+   * agent's own connection is being re-established (the server restarted) can be lost without an error,
+   * which would leave the agent deaf to the user for good. Asked again, a few times, until it arrives.
+   */
+  #subscribe(pub: RemoteTrackPublication, identity: string, attempt: number): void {
+    pub.setSubscribed(true);
+    const timer = setTimeout(() => {
+      if (this.#closed || this.#owner !== identity || pub.track) return;
+      const stillThere = [...this.#room.remoteParticipants.values()].some(
+        (p) => p.identity === identity && [...p.trackPublications.values()].includes(pub),
+      );
+      if (!stillThere) return;
+      if (attempt >= SUBSCRIBE_ATTEMPTS) {
+        this.#log('the user mic never arrived; giving up on this publication', { participant: identity, attempt });
+        return;
+      }
+      this.#log('the user mic did not arrive; asking again', { participant: identity, attempt });
+      pub.setSubscribed(false);
+      this.#subscribe(pub, identity, attempt + 1);
+    }, SUBSCRIBE_CHECK_MS * attempt);
+    timer.unref();
+  }
 
   readonly #onLeft = (p: RemoteParticipant): void => {
     if (p.identity !== this.#owner) return;
@@ -176,6 +238,7 @@ export class LivekitSession {
     // 20 ms frames: half the per-frame JS work of the default 10 ms, and the VAD works in 32 ms windows anyway.
     const stream = new AudioStream(track, { sampleRate: INPUT_RATE, numChannels: 1, frameSizeMs: 20 });
     this.#reading = stream;
+    this.#userTrackSid = track.sid;
     void (async () => {
       try {
         for await (const frame of stream) {
@@ -194,11 +257,23 @@ export class LivekitSession {
     if (topic !== REALTIME_TOPIC || !participant || this.#closed) return;
     // Only the session's user speaks the protocol; anyone else in the room is ignored.
     if (participant.identity !== this.#owner) return;
+    this.#inbox.packet(payload, participant.identity);
+  };
+
+  /** One event from the user, in the order it was sent (a stream and the packets after it). */
+  #receive(bytes: Uint8Array, identity: string, maxBytes: number): void {
+    if (this.#closed) return;
     if (this.#reannounce) {
       this.#reannounce = false;
       this.#session.announce();
     }
-    this.#session.receive(payload, participant.identity);
+    this.#session.receive(bytes, identity, maxBytes);
+  }
+
+  /** A client event over one data packet, as a text stream on the same topic (from the user only). */
+  readonly #onStream = (reader: TextStreamReader, info: { identity: string }): void => {
+    if (info.identity !== this.#owner || this.#closed) return;
+    this.#inbox.stream(reader, info.identity, reader.info.streamId);
   };
 
   #send(event: OutgoingServerEvent): void {
@@ -206,10 +281,16 @@ export class LivekitSession {
     const owner = this.#owner;
     if (!local || owner === null) return;
     const full = { event_id: newId('event'), ...event };
-    local
-      .publishData(encodeEvent(full), { reliable: true, topic: REALTIME_TOPIC, destination_identities: [owner] })
+    // Over one data packet, the event goes as a text stream (in order with the packets around it).
+    this.#outbox
+      .send(encodeEvent(full), {
+        packet: (bytes) =>
+          local.publishData(bytes, { reliable: true, topic: REALTIME_TOPIC, destination_identities: [owner] }),
+        stream: (text, streamId) =>
+          local.sendText(text, { topic: REALTIME_TOPIC, destinationIdentities: [owner], streamId }),
+      })
       .catch((e: unknown) => {
-        if (!this.#closed) this.#log('publishData failed', { error: String(e), type: event.type });
+        if (!this.#closed) this.#log('sending an event failed', { error: String(e), type: event.type });
       });
   }
 }

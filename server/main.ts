@@ -100,6 +100,11 @@ async function main(): Promise<void> {
         },
       )
     : null;
+  // After a LiveKit restart the worker re-registers up to ~10 s after the server is back (the agents
+  // framework's reconnect backoff); a room dispatched before that found no worker: dispatch it again now.
+  server.event.on('worker_registered', () => {
+    reconciler?.workerRegistered();
+  });
   reconciler?.start();
   jobWatch?.start();
   try {

@@ -101,6 +101,7 @@ describe('RealtimeSession: manual turns', () => {
       item_id: itemId,
       content_index: 0,
       transcript: 'what time is it',
+      usage: { type: 'duration', seconds: expect.any(Number) as number },
     });
     const item = s.conversation.get(itemId ?? '');
     expect(item?.type === 'message' && item.content[0]).toEqual({ type: 'input_audio', transcript: 'what time is it' });
@@ -146,7 +147,11 @@ describe('RealtimeSession: manual turns', () => {
     expect(h.sink.clears).toBe(1);
     const r = h.of('response.done')[0]?.response;
     expect(r?.status).toBe('cancelled');
-    expect(r?.status_details).toEqual({ type: 'cancelled', reason: 'client_cancelled' });
+    expect(r?.status_details).toEqual({
+      type: 'cancelled',
+      reason: 'client_cancelled',
+      'sotto:reason': 'client_cancelled',
+    });
     expect(types(h)).toContain('output_audio_buffer.cleared');
     expect(types(h)).not.toContain('output_audio_buffer.stopped');
     expect(r?.output?.[0]?.status).toBe('incomplete');
@@ -158,7 +163,7 @@ describe('RealtimeSession: manual turns', () => {
     await until(() => h.sink.written.length >= 2);
     s.receive(wire({ type: 'output_audio_buffer.clear' }));
     await done(h);
-    expect(h.of('response.done')[0]?.response.status_details).toMatchObject({ reason: 'output_cleared' });
+    expect(h.of('response.done')[0]?.response.status_details).toMatchObject({ 'sotto:reason': 'output_cleared' });
     expect(h.of('output_audio_buffer.cleared')).toHaveLength(1);
   });
 });
@@ -205,7 +210,7 @@ describe('RealtimeSession: conversation items', () => {
     s.receive(wire({ type: 'response.create', response: { conversation: 'none', metadata: { k: 'v' } } }));
     await done(h);
     expect(s.conversation.items).toHaveLength(0);
-    expect(h.of('response.done')[0]?.response).toMatchObject({ conversation_id: null, metadata: { k: 'v' } });
+    expect(h.of('response.done')[0]?.response).toMatchObject({ metadata: { k: 'v' } });
   });
 
   it('truncate cuts the assistant audio and transcript at audio_end_ms, never beyond what was sent', async () => {
@@ -240,7 +245,7 @@ describe('RealtimeSession: conversation items', () => {
     const itemId = h.of('response.output_item.added')[0]?.item.id ?? '';
     s.receive(wire({ type: 'conversation.item.truncate', item_id: itemId, content_index: 0, audio_end_ms: 40 }));
     await done(h);
-    expect(h.of('response.done')[0]?.response.status_details).toMatchObject({ reason: 'truncated' });
+    expect(h.of('response.done')[0]?.response.status_details).toMatchObject({ 'sotto:reason': 'truncated' });
     expect(h.of('conversation.item.truncated')).toHaveLength(1);
   });
 });

@@ -5,6 +5,7 @@
  * and are dropped: nothing a client sends can throw out of `receive`.
  */
 import {
+  MAX_EVENT_BYTES,
   parseClientEvent,
   type ClientEvent,
   type ConversationItem,
@@ -37,6 +38,16 @@ export interface SessionIO {
   log(msg: string, extra?: Record<string, unknown>): void;
   /** Loads the server VAD model (Silero); needed only when a client turns server_vad on. */
   loadVadModel?: () => Promise<SpeechModel>;
+  /** A transcript delta of a reply, with where it starts in the reply's audio (captions paced with playback). */
+  agentTranscript?(e: AgentTranscriptDelta): void;
+}
+
+export interface AgentTranscriptDelta {
+  responseId: string;
+  itemId: string;
+  delta: string;
+  /** Position in the reply's audio where this text starts, in ms. */
+  atMs: number;
 }
 
 export interface SessionOptions {
@@ -44,6 +55,12 @@ export interface SessionOptions {
   turnDetection?: TurnDetection;
   /** Flood limit per sender: burst size and sustained events per second. Defaults 100 and 50. */
   flood?: { capacity?: number; ratePerSecond?: number };
+  /**
+   * A client that sends no Realtime event within this many ms of `start()` (a stock LiveKit client, which
+   * only publishes its microphone) gets server VAD with OpenAI's defaults, so its turns are answered. A
+   * later `session.update` sets whatever it asks for. Default: off (undefined).
+   */
+  serverVadForSilentClientMs?: number;
 }
 
 interface ErrorOpts {
@@ -61,11 +78,16 @@ export class RealtimeSession {
   readonly #flood: FloodGuard;
   #session: SessionInfo;
   #response: ResponseRunner | null = null;
+  /** The current response's run (settles after its response.done). */
+  #running: Promise<void> = Promise.resolve();
   #lastResponseId = '';
   #vad: ServerTurnDetection | null = null;
   #vadGeneration = 0;
   #speechItemId: string | null = null;
   #closed = false;
+  readonly #silentClientMs: number | undefined;
+  #silentClientTimer: ReturnType<typeof setTimeout> | undefined;
+  #heardFromClient = false;
 
   constructor(io: SessionIO, brain: Brain, opts: SessionOptions = {}) {
     this.#io = io;
@@ -79,6 +101,7 @@ export class RealtimeSession {
       () => io.now(),
     );
     this.#session = initialSession(this.id, brain.name, opts.turnDetection ?? null);
+    this.#silentClientMs = opts.serverVadForSilentClientMs;
   }
 
   get session(): SessionInfo {
@@ -93,6 +116,39 @@ export class RealtimeSession {
   start(): void {
     this.announce();
     this.#applyTurnDetection();
+    const ms = this.#silentClientMs;
+    if (ms !== undefined && !this.#heardFromClient && this.#silentClientTimer === undefined) {
+      this.#silentClientTimer = setTimeout(() => {
+        this.#onSilentClient();
+      }, ms);
+    }
+  }
+
+  /** No Realtime event from the client: it does not speak the protocol, so the server detects its turns. */
+  #onSilentClient(): void {
+    if (this.#closed || this.#heardFromClient) return;
+    if ((this.#session.audio?.input?.turn_detection ?? null) !== null) return;
+    this.#io.log('client sent no Realtime event: server VAD on by default');
+    const r = applySessionUpdate(this.#session, { audio: { input: { turn_detection: { type: 'server_vad' } } } });
+    if (!r.ok) return;
+    this.#session = r.session;
+    this.#applyTurnDetection();
+    this.#io.send({ type: 'session.updated', session: this.#session });
+  }
+
+  /**
+   * Typed user input from outside the Realtime protocol (LiveKit's `lk.chat`): interrupts the reply in
+   * progress, adds the text as a user message and answers it.
+   */
+  typedInput(text: string): void {
+    if (this.#closed || text.trim() === '') return;
+    const active = this.#response && !this.#response.done ? this.#running : null;
+    if (active) this.#cancel('client_cancelled');
+    this.#createItem({ type: 'message', role: 'user', content: [{ type: 'input_text', text }] }, undefined, undefined);
+    // A cancelled reply still sends its response.done: answer once it has.
+    void (active ?? Promise.resolve()).then(() => {
+      if (!this.#closed && !(this.#response && !this.#response.done)) this.#createResponse(undefined, undefined);
+    });
   }
 
   /**
@@ -115,9 +171,14 @@ export class RealtimeSession {
     this.#vad?.push(pcm);
   }
 
-  /** Handles one data-channel message from `sender`. Never throws. */
-  receive(bytes: Uint8Array, sender = 'client'): void {
+  /**
+   * Handles one message from `sender`: a data packet (up to `MAX_EVENT_BYTES`), or a text stream read up
+   * to `maxBytes`. Never throws.
+   */
+  receive(bytes: Uint8Array, sender = 'client', maxBytes = MAX_EVENT_BYTES): void {
     if (this.#closed) return;
+    this.#heardFromClient = true;
+    clearTimeout(this.#silentClientTimer);
     const verdict = this.#flood.check(sender, this.#io.now());
     if (verdict !== 'accept') {
       if (verdict === 'reject_and_report') {
@@ -127,7 +188,7 @@ export class RealtimeSession {
       }
       return;
     }
-    const parsed = parseClientEvent(bytes);
+    const parsed = parseClientEvent(bytes, { maxBytes });
     if (!parsed.ok) {
       this.#error(parsed.code, parsed.message, { eventId: parsed.eventId });
       return;
@@ -147,6 +208,7 @@ export class RealtimeSession {
     if (this.#closed) return;
     this.#response?.cancel('session_closed');
     this.#closed = true;
+    clearTimeout(this.#silentClientTimer);
     this.#vad?.close();
     this.#vad = null;
   }
@@ -182,7 +244,7 @@ export class RealtimeSession {
         this.#io.send({ type: 'input_audio_buffer.cleared' });
         return;
       case 'conversation.item.create':
-        this.#createItem(event.item, event.previous_item_id, eventId);
+        this.#createItem(event.item, startOrAfter(event.previous_item_id), eventId);
         return;
       case 'conversation.item.retrieve': {
         const item = this.#conversation.get(event.item_id);
@@ -330,11 +392,14 @@ export class RealtimeSession {
       onInputTranscript: (text) => {
         if (last) this.#turns.transcribed(last.id, text);
       },
+      onTranscript: (delta, atMs) => {
+        this.#io.agentTranscript?.({ responseId: runner.id, itemId: runner.item.id, delta, atMs });
+      },
     });
     this.#response = runner;
     this.#lastResponseId = runner.id;
     this.#vad?.activity();
-    void runner.run().finally(() => {
+    this.#running = runner.run().finally(() => {
       if (this.#response === runner) this.#response = null;
       this.#vad?.replyEnded();
     });
@@ -462,4 +527,9 @@ export class RealtimeSession {
       this.#io.send(event);
     }
   }
+}
+
+/** GA's `root` (and the null older clients sent) inserts at the start: the conversation's `null`. */
+function startOrAfter(previous: string | null | undefined): string | null | undefined {
+  return previous === 'root' ? null : previous;
 }

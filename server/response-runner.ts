@@ -7,9 +7,10 @@ import type {
   OutgoingServerEvent,
   ResponseInfo,
   ResponseStatus,
-  ServerItem,
+  AssistantMessageItem,
   SottoTimings,
 } from '../src/protocol/index.ts';
+import { cancelledDetails } from '../src/protocol/index.ts';
 import type { AudioSink } from './audio-sink.ts';
 import type { Brain, BrainTurn } from './brains/index.ts';
 import type { Conversation, TranscriptSegment } from './conversation.ts';
@@ -33,11 +34,13 @@ export interface ResponseRunnerOptions {
   committedAt: number | null;
   /** The brain transcribed the user's audio. */
   onInputTranscript?: (text: string) => void;
+  /** A transcript delta of the reply and where it starts in the reply's audio (ms), for paced captions. */
+  onTranscript?: (delta: string, atMs: number) => void;
 }
 
 export class ResponseRunner {
   readonly id = newId('resp');
-  #item: ServerItem & { type: 'message' };
+  #item: AssistantMessageItem & { id: string };
   readonly #o: ResponseRunnerOptions;
   readonly #abort = new AbortController();
   readonly #createdAt: number;
@@ -62,7 +65,7 @@ export class ResponseRunner {
   }
 
   /** The assistant item this response produces (the conversation's own object once added). */
-  get item(): ServerItem & { type: 'message' } {
+  get item(): AssistantMessageItem & { id: string } {
     return this.#item;
   }
 
@@ -92,13 +95,13 @@ export class ResponseRunner {
     o.send({ type: 'response.output_item.added', response_id: this.id, output_index: 0, item: this.item });
     if (o.inConversation) {
       const { item, previousItemId } = o.conversation.add(this.#item);
-      if (item.type === 'message') this.#item = item;
+      if (item.type === 'message' && item.role === 'assistant') this.#item = item;
       o.send({ type: 'conversation.item.added', previous_item_id: previousItemId, item: this.#item });
     }
     const part = { type: 'output_audio' as const, transcript: '' };
     this.item.content.push(part);
     const ref = { response_id: this.id, item_id: this.item.id, output_index: 0, content_index: 0 };
-    o.send({ type: 'response.content_part.added', ...ref, part: { ...part } });
+    o.send({ type: 'response.content_part.added', ...ref, part: { type: 'audio', transcript: '' } });
     this.#recordAudio();
 
     let failure: string | null = null;
@@ -111,6 +114,7 @@ export class ResponseRunner {
         }
         if (p.type === 'transcript') {
           this.#segments.push({ atMs: this.#writtenMs, text: p.delta });
+          o.onTranscript?.(p.delta, this.#writtenMs);
           o.send({ type: 'response.output_audio_transcript.delta', ...ref, delta: p.delta });
           continue;
         }
@@ -154,7 +158,7 @@ export class ResponseRunner {
     this.item.status = cancelled || failure ? 'incomplete' : 'completed';
     o.send({ type: 'response.output_audio.done', ...ref });
     o.send({ type: 'response.output_audio_transcript.done', ...ref, transcript });
-    o.send({ type: 'response.content_part.done', ...ref, part: { ...part } });
+    o.send({ type: 'response.content_part.done', ...ref, part: { type: 'audio', transcript } });
     o.send({ type: 'response.output_item.done', response_id: this.id, output_index: 0, item: this.item });
     if (o.inConversation) o.send({ type: 'conversation.item.done', item: this.item });
 
@@ -169,7 +173,7 @@ export class ResponseRunner {
         error: { type: 'server_error', code: 'response_failed', message: failure },
       };
     } else if (this.#cancelReason) {
-      info.status_details = { type: 'cancelled', reason: this.#cancelReason };
+      info.status_details = cancelledDetails(this.#cancelReason);
     }
     o.send({ type: 'response.done', response: info });
   }
@@ -191,12 +195,10 @@ export class ResponseRunner {
       id: this.id,
       object: 'realtime.response',
       status,
-      status_details: null,
       output: [],
       output_modalities: ['audio'],
-      conversation_id: this.#o.inConversation ? this.#o.conversation.id : null,
+      ...(this.#o.inConversation ? { conversation_id: this.#o.conversation.id } : {}),
       metadata: this.#o.metadata,
-      usage: null,
     };
   }
 

@@ -12,7 +12,7 @@ import {
 } from '../src/protocol/index.ts';
 
 /** Sample rate of `input_audio_buffer.append` audio (the GA `audio/pcm` format). */
-export const APPEND_RATE = 24_000;
+export const APPEND_RATE = 24_000 as const;
 
 export function initialSession(id: string, brainName: string, turnDetection: TurnDetection): SessionInfo {
   return {
@@ -26,10 +26,8 @@ export function initialSession(id: string, brainName: string, turnDetection: Tur
       input: {
         format: { type: 'audio/pcm', rate: APPEND_RATE },
         turn_detection: withVadDefaults(turnDetection),
-        transcription: null,
-        noise_reduction: null,
       },
-      output: { format: { type: 'audio/pcm', rate: 48_000 }, voice: 'slt', speed: 1 },
+      output: { format: { type: 'audio/pcm', rate: APPEND_RATE }, voice: 'slt', speed: 1 },
     },
     tools: [],
     tool_choice: 'auto',
@@ -57,7 +55,9 @@ export function applySessionUpdate(current: SessionInfo, update: SessionConfig):
       message: 'semantic_vad is not supported by this server; use server_vad or null',
     };
   }
-  if (input?.format && (input.format.type !== 'audio/pcm' || (input.format.rate ?? APPEND_RATE) !== APPEND_RATE)) {
+  // The rate is typed 24000 (GA), but a client may send anything: check the value on the wire.
+  const rate: number = input?.format?.type === 'audio/pcm' ? (input.format.rate ?? APPEND_RATE) : APPEND_RATE;
+  if (input?.format && (input.format.type !== 'audio/pcm' || rate !== APPEND_RATE)) {
     return {
       ok: false,
       param: 'session.audio.input.format',
@@ -77,12 +77,20 @@ export function applySessionUpdate(current: SessionInfo, update: SessionConfig):
   next.audio = {
     input: {
       ...curIn,
-      ...(input ?? {}),
+      ...withoutNulls(input ?? {}),
       ...(input && 'turn_detection' in input ? { turn_detection: withVadDefaults(input.turn_detection ?? null) } : {}),
     },
     output: { ...curOut, ...(update.audio?.output ?? {}) },
   };
   return { ok: true, session: next };
+}
+
+/** GA servers read `transcription: null` / `noise_reduction: null` as off, which is what absent means here. */
+function withoutNulls<T extends object>(o: T): T {
+  const out = { ...o } as Record<string, unknown>;
+  if (out.transcription === null) delete out.transcription;
+  if (out.noise_reduction === null) delete out.noise_reduction;
+  return out as T;
 }
 
 function pick<T extends object, K extends keyof T>(o: T, keys: K[]): Partial<Pick<T, K>> {

@@ -29,6 +29,21 @@ export type SottoErrorCode =
   | 'offline_engine_error'
   /** The browser refused to play audio before a user gesture; it resumes on the next click or key. */
   | 'audio_blocked'
+  /**
+   * Someone in the room who is not the session's agent sent a Realtime event (another participant with a
+   * token for the same room); the event was dropped. Reported once per participant.
+   */
+  | 'untrusted_participant'
+  /**
+   * The agent did not answer: a reply was asked for and did not start within `replyTimeoutMs`, or the
+   * agent left the room mid-conversation (its job crashed). The turn is asked again of the next agent.
+   */
+  | 'agent_unresponsive'
+  /**
+   * No agent joined the room within `agent.waitMs` (15 s) of connecting: nothing will answer. The session
+   * keeps waiting (an agent that joins later is taken on); reported once per connection.
+   */
+  | 'no_agent'
   /** Anything else; `cause` holds the original. */
   | 'internal';
 

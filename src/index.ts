@@ -34,7 +34,10 @@ export { BARGE_IN_DEFAULTS } from './session/barge-in.ts';
 export type { MicrophoneOptions } from './audio/microphone.ts';
 export type { OutputTapStats } from './audio/output-tap.ts';
 export { SottoError, isSottoError, type SottoErrorCode } from './errors.ts';
+export { setAssetBaseUrl, assetBaseUrl, type AssetFile } from './assets/asset-base.ts';
 export { LiveKitTransport, type LiveKitTransportOptions } from './transport/livekit/livekit-transport.ts';
+export type { AgentProtocolOptions } from './transport/livekit/lk-agents-link.ts';
+export type { AgentProtocol } from './transport/lk-agents-adapter.ts';
 export type {
   Transport,
   TransportEvents,

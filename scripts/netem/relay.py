@@ -138,8 +138,9 @@ class Pump:
             self.relay.stats.lateness.record(due, now)
             try:
                 self.deliver(item)
-            except OSError:
+            except OSError as e:
                 self.relay.stats.add("deliver_errors")
+                self.relay.stats.add(f"deliver_errors_{e.errno}")
         self.arm()
 
     def close(self) -> None:
@@ -207,6 +208,7 @@ class UdpFlow(asyncio.DatagramProtocol):
 
     def error_received(self, exc: Exception) -> None:
         self.listener.relay.stats.add("udp_errors")
+        self.listener.relay.stats.add(f"udp_errors_{getattr(exc, 'errno', '?')}")
 
     def close(self) -> None:
         self.up_pump.close()

@@ -54,7 +54,7 @@ function listSources(root: string, dir: string, out: string[]): void {
   for (const name of readdirSync(dir)) {
     const path = join(dir, name);
     if (statSync(path).isDirectory()) {
-      if (name !== 'node_modules' && name !== 'testing' && name !== 'integration') listSources(root, path, out);
+      if (!['node_modules', 'testing', 'integration', 'dist'].includes(name)) listSources(root, path, out);
     } else if (/\.(ts|js|mjs|json)$/.test(name) && !name.endsWith('.test.ts')) {
       out.push(path);
     }

@@ -26,6 +26,8 @@ export interface StackOptions {
   echo?: boolean;
   /** Hot reload of the demo page (see DemoOptions.watch). Default true. */
   watch?: boolean;
+  /** LiveKit API key and secret. Default: a fresh random pair per start. */
+  keys?: { apiKey: string; apiSecret: string };
 }
 
 export interface Stack {
@@ -50,6 +52,7 @@ export async function startStack(opts: StackOptions): Promise<Stack> {
       port: opts.livekitPort,
       rtcPort: opts.rtcPort,
       ...(opts.echo === undefined ? {} : { echo: opts.echo }),
+      ...(opts.keys ? { keys: opts.keys } : {}),
     });
     started.push(livekit);
     const keys = { livekitUrl: livekit.url, apiKey: livekit.apiKey, apiSecret: livekit.apiSecret };

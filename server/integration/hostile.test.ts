@@ -44,7 +44,7 @@ describe.skipIf(!INTEGRATION)('integration: hostile input', () => {
     const [done] = await Promise.all([goodTurn, flood]);
 
     expect(done.response.status).toBe('completed');
-    expect(done.response['sotto:timings']?.commit_to_first_audio_ms).toBeLessThan(300);
+    expect(done.response['sotto:timings']?.commit_to_first_audio_ms).toBeLessThan(1500); // a stall bound; speed is benched
     expect(good.of('error')).toEqual([]);
 
     await bad.until(() => bad.of('error').some((e) => e.error.code === 'rate_limited'), 10_000, 'rate_limited');
@@ -57,7 +57,7 @@ describe.skipIf(!INTEGRATION)('integration: hostile input', () => {
 
     // Once the flood stops and the bucket refills, the hostile client's own session still works.
     await new Promise((r) => setTimeout(r, 2500));
-    await bad.send({ type: 'session.update', session: { instructions: 'calm now' } });
+    await bad.send({ type: 'session.update', session: { type: 'realtime', instructions: 'calm now' } });
     const updated = await bad.waitFor('session.updated', 1, 5000);
     expect(updated.session.instructions).toBe('calm now');
   });

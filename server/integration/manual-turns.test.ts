@@ -22,7 +22,7 @@ describe.skipIf(!INTEGRATION)('integration: manual turns', () => {
     expect(created?.session['sotto:extensions']).toContain('sotto.turn');
     await c.send({
       type: 'session.update',
-      session: { instructions: 'be brief', audio: { input: { turn_detection: null } } },
+      session: { type: 'realtime', instructions: 'be brief', audio: { input: { turn_detection: null } } },
     });
     const updated = await c.waitFor('session.updated');
     expect(updated.session).toMatchObject({ instructions: 'be brief', audio: { input: { turn_detection: null } } });
@@ -45,12 +45,13 @@ describe.skipIf(!INTEGRATION)('integration: manual turns', () => {
     expect(c.of('output_audio_buffer.stopped')).toHaveLength(1);
     const timings = done.response['sotto:timings'];
     expect(timings?.commit_to_first_audio_ms).toBeGreaterThanOrEqual(0);
-    expect(timings?.commit_to_first_audio_ms).toBeLessThan(200);
+    // Bounds that catch a stall, not a speed target (that is `npm run bench -- server`, on a busy 2-core CI too).
+    expect(timings?.commit_to_first_audio_ms).toBeLessThan(1500);
     expect(timings?.audio_ms).toBeGreaterThan(1500);
     // The reply was heard on the agent's track, soon after the commit.
     const firstHeard = c.audibleAt.find((t) => t > sentAt);
     expect(firstHeard).toBeDefined();
-    expect((firstHeard ?? 0) - sentAt).toBeLessThan(1000);
+    expect((firstHeard ?? 0) - sentAt).toBeLessThan(3000);
     const kinds = c.events.map((e) => e.type);
     expect(kinds.indexOf('conversation.item.added')).toBeLessThan(kinds.indexOf('response.created'));
     expect(c.badEvents).toEqual([]);
@@ -68,10 +69,11 @@ describe.skipIf(!INTEGRATION)('integration: manual turns', () => {
     const done = await c.waitFor('response.done');
     expect(done.response.status).toBe('cancelled');
     expect(c.of('output_audio_buffer.cleared')).toHaveLength(1);
-    // Nothing audible arrives more than the network + jitter buffer delay after the cancel.
-    await new Promise((r) => setTimeout(r, 600));
+    // Nothing audible arrives more than the network + jitter buffer delay (plus a busy machine's lateness)
+    // after the cancel; a reply that went on would still be audible 1.5 s later.
+    await new Promise((r) => setTimeout(r, 1500));
     const lastHeard = c.audibleAt.at(-1) ?? 0;
-    expect(lastHeard - cancelAt).toBeLessThan(250);
+    expect(lastHeard - cancelAt).toBeLessThan(1000);
     const sentMs = done.response['sotto:timings']?.audio_ms ?? 0;
     expect(sentMs).toBeGreaterThan(0);
     expect(sentMs).toBeLessThan(2000);
@@ -103,7 +105,7 @@ describe.skipIf(!INTEGRATION)('integration: manual turns', () => {
     await c.waitFor('output_audio_buffer.started');
     await c.send({ type: 'output_audio_buffer.clear' });
     const done = await c.waitFor('response.done');
-    expect(done.response.status_details).toMatchObject({ reason: 'output_cleared' });
+    expect(done.response.status_details).toMatchObject({ 'sotto:reason': 'output_cleared' });
     expect(c.of('output_audio_buffer.cleared')).toHaveLength(1);
   });
 

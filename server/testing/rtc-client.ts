@@ -27,6 +27,7 @@ import {
   type ClientEvent,
   type ServerEvent,
 } from '../../src/protocol/index.ts';
+import { EventInbox, EventOutbox } from '../../src/transport/text-stream-events.ts';
 
 export interface ClientOptions {
   url: string;
@@ -53,6 +54,10 @@ export class RtcClient {
   #waiters: (() => void)[] = [];
   #micPub: LocalTrackPublication | null = null;
   #closed = false;
+  readonly #outbox = new EventOutbox();
+  #spoke = false;
+  /** Server events that came as text streams (over one data packet). */
+  streamsReceived = 0;
 
   static async connect(opts: ClientOptions): Promise<RtcClient> {
     const c = new RtcClient();
@@ -63,12 +68,19 @@ export class RtcClient {
   async #connect(opts: ClientOptions): Promise<void> {
     const at = new AccessToken(opts.apiKey, opts.apiSecret, { identity: opts.identity ?? 'user', ttl: 600 });
     at.addGrant({ roomJoin: true, room: opts.room, canPublish: true, canSubscribe: true, canPublishData: true });
-    this.room.on(RoomEvent.DataReceived, (payload, _p, _k, topic) => {
-      if (topic !== REALTIME_TOPIC) return;
-      const r = parseServerEvent(payload);
-      if (r.ok) this.events.push(r.event);
-      else this.badEvents.push(`${r.code}: ${r.message}`);
-      this.#wake();
+    // Events over one data packet arrive as text streams on the same topic (in order with the packets).
+    const inbox = new EventInbox<string>(
+      (identity) => identity,
+      (bytes, _from, maxBytes) => {
+        this.#receive(bytes, maxBytes);
+      },
+    );
+    this.room.on(RoomEvent.DataReceived, (payload, p, _k, topic) => {
+      if (topic === REALTIME_TOPIC) inbox.packet(payload, p?.identity ?? '');
+    });
+    this.room.registerTextStreamHandler(REALTIME_TOPIC, (reader, info) => {
+      this.streamsReceived++;
+      inbox.stream(reader, info.identity, reader.info.streamId);
     });
     this.room.on(RoomEvent.TrackSubscribed, (track: RemoteTrack, _pub, _p: RemoteParticipant) => {
       if (track.kind === TrackKind.KIND_AUDIO) void this.#listen(track);
@@ -89,6 +101,19 @@ export class RtcClient {
     const local = this.room.localParticipant;
     if (!local) throw new Error('not connected');
     this.#micPub = await local.publishTrack(this.#track, pubOpts);
+  }
+
+  #receive(payload: Uint8Array, maxBytes: number): void {
+    const r = parseServerEvent(payload, { maxBytes });
+    if (r.ok && r.event.type === 'session.created' && !this.#spoke) {
+      // Like the SDK, answer the announcement at once: the agent then knows this client speaks the
+      // protocol and leaves turn detection to it (a silent client gets server VAD after a few seconds).
+      this.#spoke = true;
+      void this.send({ type: 'sotto.ping', 'sotto:nonce': 0 }).catch(() => undefined);
+    }
+    if (r.ok) this.events.push(r.event);
+    else this.badEvents.push(`${r.code}: ${r.message}`);
+    this.#wake();
   }
 
   /** Resolves once someone (the agent) subscribed to this client's microphone track. */
@@ -173,8 +198,14 @@ export class RtcClient {
     return this.of(type)[n - 1] as Extract<ServerEvent, { type: T }>;
   }
 
+  /** Sends one event: a data packet, or a text stream when it is larger than one packet (like the SDK). */
   async send(event: ClientEvent): Promise<void> {
-    await this.sendRaw(encodeEvent(event));
+    const local = this.room.localParticipant;
+    if (!local) throw new Error('not connected');
+    await this.#outbox.send(encodeEvent(event), {
+      packet: (bytes) => this.sendRaw(bytes),
+      stream: (text, streamId) => local.sendText(text, { topic: REALTIME_TOPIC, streamId }),
+    });
   }
 
   /** Sends arbitrary bytes on the Realtime topic (for hostile-input tests). */

@@ -1,7 +1,9 @@
 import captureUrl from '../../worklets/capture.ts?worker&url';
+import { assetUrl } from '../assets/asset-base.ts';
 import { TypedEmitter } from '../events.ts';
 import { CAPTURE_PROCESSOR, type CaptureChunkMessage, type CaptureProcessorOptions } from './capture-protocol.ts';
 import { createRingStorage, RingReader, RingWriter } from './ring-buffer.ts';
+import { isSharedBuffer } from './shared-memory.ts';
 import { loadWorkletModule } from './worklet-module.ts';
 
 /** Options of {@link CaptureNode}. */
@@ -64,7 +66,7 @@ export class CaptureNode extends TypedEmitter<CaptureEvents> {
     this.#node = node;
     this.storage = storage;
     this.sampleRate = sampleRate;
-    this.#shared = typeof SharedArrayBuffer !== 'undefined' && storage instanceof SharedArrayBuffer;
+    this.#shared = isSharedBuffer(storage);
     this.#stats = new RingReader(storage);
     this.#portWriter = this.#shared ? null : new RingWriter(storage);
     if (this.#portWriter) {
@@ -84,7 +86,7 @@ export class CaptureNode extends TypedEmitter<CaptureEvents> {
     const sampleRate = opts.sampleRate ?? 16_000;
     const shared = !opts.forceMessagePort && globalThis.crossOriginIsolated;
     const storage = createRingStorage({ sampleRate, seconds: opts.seconds ?? 10, shared });
-    await loadWorkletModule(ctx, captureUrl);
+    await loadWorkletModule(ctx, assetUrl('capture.js', captureUrl));
     const processorOptions: CaptureProcessorOptions = {
       targetRate: sampleRate,
       batchFrames: Math.round((sampleRate * (opts.batchMs ?? 20)) / 1000),

@@ -1,4 +1,6 @@
 import outputTapUrl from '../../worklets/output-tap.ts?worker&url';
+import { assetUrl } from '../assets/asset-base.ts';
+import { isSharedBuffer } from './shared-memory.ts';
 import { OUTPUT_TAP_PROCESSOR, TAP_SLOTS, TapSlot, type TapControl, type TapControlSlot } from './output-tap-layout.ts';
 
 /** What the agent's audio track has delivered so far, measured on the AudioContext clock. */
@@ -27,7 +29,7 @@ const loaded = new WeakMap<BaseAudioContext, Promise<void>>();
 function loadModule(ctx: BaseAudioContext): Promise<void> {
   let p = loaded.get(ctx);
   if (!p) {
-    p = ctx.audioWorklet.addModule(outputTapUrl);
+    p = ctx.audioWorklet.addModule(assetUrl('output-tap.js', outputTapUrl));
     loaded.set(ctx, p);
   }
   return p;
@@ -55,7 +57,7 @@ export class OutputTap {
     this.#source = source;
     this.#node = node;
     this.#stats = stats;
-    this.#shared = typeof SharedArrayBuffer !== 'undefined' && stats.buffer instanceof SharedArrayBuffer;
+    this.#shared = isSharedBuffer(stats.buffer);
   }
 
   static async create(ctx: AudioContext, track: MediaStreamTrack): Promise<OutputTap> {

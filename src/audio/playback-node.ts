@@ -1,4 +1,5 @@
 import playbackUrl from '../../worklets/playback.ts?worker&url';
+import { assetUrl } from '../assets/asset-base.ts';
 import { SottoError } from '../errors.ts';
 import { TypedEmitter } from '../events.ts';
 import { int16ToFloat32 } from './pcm16.ts';
@@ -76,7 +77,7 @@ export class PlaybackNode extends TypedEmitter<PlaybackEvents> {
     ctx: BaseAudioContext,
     jitter: Omit<JitterBufferOptions, 'sampleRate'> = {},
   ): Promise<PlaybackNode> {
-    await loadWorkletModule(ctx, playbackUrl);
+    await loadWorkletModule(ctx, assetUrl('playback.js', playbackUrl));
     const status = globalThis.crossOriginIsolated ? new SharedArrayBuffer(PLAYBACK_STATUS_BYTES) : null;
     const processorOptions: PlaybackProcessorOptions = { jitter, ...(status ? { status } : {}) };
     const node = new AudioWorkletNode(ctx, PLAYBACK_PROCESSOR, {

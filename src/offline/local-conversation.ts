@@ -89,7 +89,7 @@ export class LocalConversation {
       type: 'message',
       role: 'user',
       status: 'completed',
-      content: [{ type: 'input_audio', transcript: null }],
+      content: [{ type: 'input_audio' }],
     };
     this.clearPending();
     const previous = this.add(item);

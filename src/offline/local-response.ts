@@ -6,7 +6,14 @@
  * synthesis and drops the queued audio; the transcript keeps only the pieces that started playing.
  */
 import { SottoError } from '../errors.ts';
-import type { OutgoingServerEvent, ResponseInfo, ResponseStatus, ServerItem, SottoTimings } from '../protocol/index.ts';
+import type {
+  AssistantMessageItem,
+  OutgoingServerEvent,
+  ResponseInfo,
+  ResponseStatus,
+  SottoTimings,
+} from '../protocol/index.ts';
+import { cancelledDetails } from '../protocol/index.ts';
 import type { OfflineEngine } from './engine.ts';
 import { newId } from './ids.ts';
 import type { ReplyOutput } from './reply-output.ts';
@@ -53,7 +60,7 @@ interface Segment {
 
 export class LocalResponse {
   readonly id = newId('resp');
-  readonly item: ServerItem & { type: 'message' };
+  readonly item: AssistantMessageItem & { id: string };
   readonly #o: LocalResponseOptions;
   readonly #abort = new AbortController();
   readonly #createdAt = performance.now();
@@ -137,7 +144,7 @@ export class LocalResponse {
     }
     const part = { type: 'output_audio' as const, transcript: '' };
     this.item.content.push(part);
-    o.send({ type: 'response.content_part.added', ...ref, part: { ...part } });
+    o.send({ type: 'response.content_part.added', ...ref, part: { type: 'audio', transcript: '' } });
 
     let reply: string | null = null;
     let error: SottoError | null = null;
@@ -184,7 +191,7 @@ export class LocalResponse {
     this.item.status = cancelled || error ? 'incomplete' : 'completed';
     o.send({ type: 'response.output_audio.done', ...ref });
     o.send({ type: 'response.output_audio_transcript.done', ...ref, transcript: heard });
-    o.send({ type: 'response.content_part.done', ...ref, part: { ...part } });
+    o.send({ type: 'response.content_part.done', ...ref, part: { type: 'audio', transcript: heard } });
     o.send({ type: 'response.output_item.done', response_id: this.id, output_index: 0, item: this.item });
     if (o.inConversation) o.send({ type: 'conversation.item.done', item: this.item });
 
@@ -199,7 +206,7 @@ export class LocalResponse {
         error: { type: 'server_error', code: 'response_failed', message: error.message },
       };
     } else if (this.#cancelReason) {
-      info.status_details = { type: 'cancelled', reason: this.#cancelReason };
+      info.status_details = cancelledDetails(this.#cancelReason);
     }
     o.send({ type: 'response.done', response: info });
     return { status, reply, heard, playedMs, error };
@@ -260,12 +267,9 @@ export class LocalResponse {
       id: this.id,
       object: 'realtime.response',
       status,
-      status_details: null,
       output: [],
       output_modalities: ['audio'],
-      conversation_id: null,
       metadata: this.#o.metadata,
-      usage: null,
     };
   }
 }

@@ -186,7 +186,7 @@ describe('LocalTransport', () => {
     );
     if (d.type !== 'response.done') throw new Error('not done');
     expect(d.response.status).toBe('completed');
-    expect(d.response.usage).toBeNull();
+    expect(d.response.usage).toBeUndefined();
     const timings = d.response['sotto:timings'];
     expect(timings?.commit_to_first_audio_ms).toBeGreaterThanOrEqual(0);
     expect(timings?.audio_ms).toBe(Math.round(output.pushedMs.get(d.response.id) ?? -1));
@@ -253,7 +253,7 @@ describe('LocalTransport', () => {
     const d = await done;
     if (d.type !== 'response.done') throw new Error('not done');
     expect(d.response.status).toBe('cancelled');
-    expect(d.response.status_details).toEqual({ type: 'cancelled', reason: 'output_cleared' });
+    expect(d.response.status_details).toMatchObject({ type: 'cancelled', 'sotto:reason': 'output_cleared' });
     expect(d.response['sotto:timings']?.audio_ms).toBe(120);
     expect(types(events)).toContain('output_audio_buffer.cleared');
     const tdone = events.find((e) => e.type === 'response.output_audio_transcript.done');
@@ -279,7 +279,10 @@ describe('LocalTransport', () => {
     const done = next('response.done');
     await t.send({ type: 'conversation.item.truncate', item_id: itemId, content_index: 0, audio_end_ms: 100 });
     const d = await done;
-    expect(d.type === 'response.done' && d.response.status_details).toEqual({ type: 'cancelled', reason: 'truncated' });
+    expect(d.type === 'response.done' && d.response.status_details).toMatchObject({
+      type: 'cancelled',
+      'sotto:reason': 'truncated',
+    });
     const tr = events.find((e) => e.type === 'conversation.item.truncated');
     expect(tr?.type === 'conversation.item.truncated' && tr.audio_end_ms).toBe(100);
     expect(output.flushes).toBe(1);
@@ -295,6 +298,7 @@ describe('LocalTransport', () => {
     expect(d2.type === 'response.done' && d2.response.status_details).toEqual({
       type: 'cancelled',
       reason: 'client_cancelled',
+      'sotto:reason': 'client_cancelled',
     });
     await t.close();
   });

@@ -334,6 +334,7 @@ export class LocalTransport extends TypedEmitter<TransportEvents> implements Tra
         item_id: item.id,
         content_index: 0,
         transcript: r.text,
+        usage: { type: 'duration', seconds: Math.round((audio.length / RATE) * 1000) / 1000 },
       });
       return r;
     } catch (e) {

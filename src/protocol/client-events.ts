@@ -7,9 +7,10 @@ interface ClientEventBase {
   event_id?: string;
 }
 
+/** GA requires `session.type: 'realtime'`; the Sotto server also accepts an update without it. */
 export interface SessionUpdateEvent extends ClientEventBase {
   type: 'session.update';
-  session: SessionConfig;
+  session: SessionConfig & { type: 'realtime' };
 }
 
 /**
@@ -29,8 +30,8 @@ export interface InputAudioBufferClearEvent extends ClientEventBase {
 
 export interface ConversationItemCreateEvent extends ClientEventBase {
   type: 'conversation.item.create';
-  /** Insert after this item; null inserts at the start; absent appends. */
-  previous_item_id?: string | null;
+  /** Insert after this item; `root` (GA) inserts at the start; absent appends. The Sotto server reads null as `root`. */
+  previous_item_id?: string;
   item: ConversationItem;
 }
 export interface ConversationItemRetrieveEvent extends ClientEventBase {

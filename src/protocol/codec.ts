@@ -1,8 +1,17 @@
 import type { ClientEvent } from './client-events.ts';
 import type { ServerEvent } from './server-events.ts';
 
-/** Largest event we accept on the data channel, in bytes (LiveKit's reliable packets are ~15 KiB). */
+/**
+ * Largest event sent as one data packet, in bytes (LiveKit's reliable packets are ~15 KiB). A larger event
+ * goes as a LiveKit text stream on the same topic (see `transport/text-stream-events.ts`).
+ */
 export const MAX_EVENT_BYTES = 15 * 1024;
+
+/** Largest event we accept over a text stream, in bytes (4 MiB: a long transcript or conversation item). */
+export const MAX_STREAM_EVENT_BYTES = 4 * 1024 * 1024;
+
+/** Longest text we accept in one field, in UTF-16 units (the event as a whole is bounded by bytes). */
+export const MAX_TEXT_CHARS = 1024 * 1024;
 
 export type DecodeErrorCode = 'event_too_large' | 'invalid_json' | 'invalid_event' | 'unknown_event';
 
@@ -11,7 +20,13 @@ export type DecodeErrorCode = 'event_too_large' | 'invalid_json' | 'invalid_even
  * `event_id` when one could be read, so an `error` event can point at it).
  */
 export type Decoded<T> =
-  { ok: true; event: T } | { ok: false; code: DecodeErrorCode; message: string; eventId?: string };
+  | {
+      ok: true;
+      event: T;
+      /** Members of a type this peer does not know (e.g. an `input_image` content part) that were left out. */
+      skipped?: number;
+    }
+  | { ok: false; code: DecodeErrorCode; message: string; eventId?: string };
 
 const encoder = new TextEncoder();
 const decoder = new TextDecoder('utf-8', { fatal: true });
@@ -25,12 +40,15 @@ export function encodeEvent(event: ClientEvent | ServerEvent): Uint8Array<ArrayB
  * Decodes one message into an object with a string `type`. Shape checks per event type belong to the
  * caller's validator; this only guarantees size, UTF-8, JSON and a `type` string.
  */
-export function decodeEnvelope(bytes: Uint8Array): Decoded<{ type: string } & Record<string, unknown>> {
-  if (bytes.byteLength > MAX_EVENT_BYTES) {
+export function decodeEnvelope(
+  bytes: Uint8Array,
+  maxBytes = MAX_EVENT_BYTES,
+): Decoded<{ type: string } & Record<string, unknown>> {
+  if (bytes.byteLength > maxBytes) {
     return {
       ok: false,
       code: 'event_too_large',
-      message: `event of ${bytes.byteLength} bytes exceeds ${MAX_EVENT_BYTES}`,
+      message: `event of ${bytes.byteLength} bytes exceeds ${maxBytes}`,
     };
   }
   let value: unknown;

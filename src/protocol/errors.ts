@@ -31,8 +31,8 @@ export type ProtocolErrorCode =
 export interface ErrorInfo {
   /** `invalid_request_error` (the client's event) or `server_error`. */
   type: string;
-  /** A {@link ProtocolErrorCode} from the reference server; any string from other servers. */
-  code: string;
+  /** A {@link ProtocolErrorCode} from the reference server; any string (or null/absent) from other servers. */
+  code?: string | null;
   message: string;
   /** The offending parameter, e.g. `audio_end_ms`. */
   param?: string | null;

@@ -8,4 +8,4 @@ export * from './items.ts';
 export * from './session.ts';
 export * from './errors.ts';
 export * from './extensions.ts';
-export { PROTOCOL_VERSION, REALTIME_TOPIC } from './version.ts';
+export { AGENT_PROTOCOL_ATTRIBUTE, PROTOCOL_VERSION, REALTIME_TOPIC } from './version.ts';

@@ -5,7 +5,7 @@ export interface InputAudioContent {
   type: 'input_audio';
   /** Base64 PCM; only in `conversation.item.create` from a client, never echoed back by the server. */
   audio?: string;
-  transcript?: string | null;
+  transcript?: string;
 }
 export interface InputTextContent {
   type: 'input_text';
@@ -14,7 +14,7 @@ export interface InputTextContent {
 /** Assistant audio; the audio itself travels on the agent's WebRTC track. */
 export interface OutputAudioContent {
   type: 'output_audio';
-  transcript?: string | null;
+  transcript?: string;
 }
 export interface OutputTextContent {
   type: 'output_text';
@@ -22,6 +22,12 @@ export interface OutputTextContent {
 }
 
 export type ContentPart = InputAudioContent | InputTextContent | OutputAudioContent | OutputTextContent;
+
+/**
+ * The `part` of `response.content_part.added|done`. GA names these `audio` / `text` (not the item content
+ * types `output_audio` / `output_text`); older Sotto servers sent the item types, which clients still accept.
+ */
+export type ResponsePart = { type: 'audio'; transcript?: string; audio?: string } | { type: 'text'; text?: string };
 
 export type ItemStatus = 'completed' | 'incomplete' | 'in_progress';
 export type ItemRole = 'user' | 'assistant' | 'system';
@@ -32,11 +38,25 @@ interface ItemBase {
   status?: ItemStatus;
 }
 
-export interface MessageItem extends ItemBase {
+interface MessageBase extends ItemBase {
   type: 'message';
-  role: ItemRole;
-  content: ContentPart[];
 }
+/** GA: a system message holds text only. */
+export interface SystemMessageItem extends MessageBase {
+  role: 'system';
+  content: InputTextContent[];
+}
+/** GA: a user message holds input text and audio (Sotto skips `input_image` when reading). */
+export interface UserMessageItem extends MessageBase {
+  role: 'user';
+  content: (InputTextContent | InputAudioContent)[];
+}
+/** GA: an assistant message holds output text and audio. */
+export interface AssistantMessageItem extends MessageBase {
+  role: 'assistant';
+  content: (OutputTextContent | OutputAudioContent)[];
+}
+export type MessageItem = SystemMessageItem | UserMessageItem | AssistantMessageItem;
 export interface FunctionCallItem extends ItemBase {
   type: 'function_call';
   call_id: string;

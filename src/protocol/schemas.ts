@@ -5,9 +5,10 @@
 import type { ClientEventType } from './client-events.ts';
 import { any, arr, bool, dict, id, int, lit, nullable, num, obj, opt, str, tagged, type Guard } from './guards.ts';
 import type { ServerEventType } from './server-events.ts';
+import { MAX_TEXT_CHARS } from './codec.ts';
 
-/** Longest text we accept in one field (the whole event is bounded by MAX_EVENT_BYTES anyway). */
-const TEXT = str(15 * 1024);
+/** Longest text we accept in one field (the whole event is bounded in bytes anyway). */
+const TEXT = str(MAX_TEXT_CHARS);
 const MS = int(0, 24 * 3600 * 1000);
 const INDEX = int(0, 1024);
 const optId = opt(id);
@@ -109,7 +110,7 @@ export const CLIENT_EVENT_SCHEMAS = {
 
 // Server events are checked on the SDK side: strict on what the SDK reads, lenient on the rest.
 const s = (shape: Record<string, Guard> = {}): Guard => obj({ event_id: opt(str(256)), ...shape });
-const sessionInfo = obj({ id: str(256), 'sotto:protocol_version': opt(int(0, 1_000_000)) });
+const sessionInfo = obj({ id: opt(str(256)), 'sotto:protocol_version': opt(int(0, 1_000_000)) });
 const response = obj({
   id: str(256),
   status: lit('in_progress', 'completed', 'cancelled', 'failed', 'incomplete'),
@@ -118,11 +119,22 @@ const response = obj({
 });
 const ref = { response_id: str(256), output_index: INDEX };
 const cref = { ...ref, item_id: str(256), content_index: INDEX };
-const part = content;
+/** GA `audio` / `text`; older Sotto servers sent the item types `output_audio` / `output_text`. */
+const part = tagged({
+  audio: obj({ transcript: opt(TEXT), audio: opt(TEXT) }),
+  text: obj({ text: opt(TEXT) }),
+  output_audio: obj({ transcript: opt(nullable(TEXT)) }),
+  output_text: obj({ text: opt(TEXT) }),
+});
 
 export const SERVER_EVENT_SCHEMAS = {
   error: s({
-    error: obj({ type: opt(str(256)), code: str(256), message: str(16_384), event_id: opt(nullable(str(256))) }),
+    error: obj({
+      type: opt(str(256)),
+      code: opt(nullable(str(256))),
+      message: str(16_384),
+      event_id: opt(nullable(str(256))),
+    }),
   }),
   'session.created': s({ session: sessionInfo }),
   'session.updated': s({ session: sessionInfo }),
@@ -131,7 +143,11 @@ export const SERVER_EVENT_SCHEMAS = {
   'conversation.item.retrieved': s({ item: serverItem }),
   'conversation.item.truncated': s({ item_id: str(256), content_index: INDEX, audio_end_ms: MS }),
   'conversation.item.deleted': s({ item_id: str(256) }),
-  'conversation.item.input_audio_transcription.delta': s({ item_id: str(256), content_index: INDEX, delta: TEXT }),
+  'conversation.item.input_audio_transcription.delta': s({
+    item_id: str(256),
+    content_index: opt(INDEX),
+    delta: opt(TEXT),
+  }),
   'conversation.item.input_audio_transcription.completed': s({
     item_id: str(256),
     content_index: INDEX,

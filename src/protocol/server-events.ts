@@ -1,7 +1,7 @@
 /** Events the server sends (OpenAI Realtime GA names and shapes, plus optional `sotto:` fields). */
 import type { ErrorInfo } from './errors.ts';
 import type { SottoTimings } from './extensions.ts';
-import type { ContentPart, ServerItem } from './items.ts';
+import type { ResponsePart, ServerItem } from './items.ts';
 import type { OutputModality, SessionInfo } from './session.ts';
 
 interface ServerEventBase {
@@ -51,15 +51,28 @@ export interface ConversationItemDeletedEvent extends ServerEventBase {
 export interface InputAudioTranscriptionDeltaEvent extends ServerEventBase {
   type: 'conversation.item.input_audio_transcription.delta';
   item_id: string;
-  content_index: number;
-  delta: string;
+  /** Optional in GA (some servers leave it out); 0 when absent. */
+  content_index?: number;
+  /** Optional in GA; absent means no new text. */
+  delta?: string;
 }
 export interface InputAudioTranscriptionCompletedEvent extends ServerEventBase {
   type: 'conversation.item.input_audio_transcription.completed';
   item_id: string;
   content_index: number;
   transcript: string;
+  /** GA: what the transcription cost; Sotto servers report the audio's duration. Not read by the SDK. */
+  usage: TranscriptionUsage;
 }
+export type TranscriptionUsage =
+  | { type: 'duration'; seconds: number }
+  | {
+      type: 'tokens';
+      input_tokens: number;
+      output_tokens: number;
+      total_tokens: number;
+      input_token_details?: { audio_tokens?: number; text_tokens?: number };
+    };
 export interface InputAudioTranscriptionFailedEvent extends ServerEventBase {
   type: 'conversation.item.input_audio_transcription.failed';
   item_id: string;
@@ -117,11 +130,25 @@ export interface OutputAudioBufferClearedEvent extends ServerEventBase {
 
 export type ResponseStatus = 'in_progress' | 'completed' | 'cancelled' | 'failed' | 'incomplete';
 
+/** GA's reasons a response stops early. */
+export type ResponseStopReason = 'turn_detected' | 'client_cancelled' | 'max_output_tokens' | 'content_filter';
+
 export interface ResponseStatusDetails {
-  type: ResponseStatus;
-  /** e.g. `client_cancelled`, `turn_detected` (cancelled), `max_output_tokens` (incomplete). */
-  reason?: string;
-  error?: { type?: string; code?: string; message?: string } | null;
+  type?: Exclude<ResponseStatus, 'in_progress'>;
+  /** GA reason (`turn_detected` or `client_cancelled` for a cancel, `max_output_tokens` when incomplete). */
+  reason?: ResponseStopReason;
+  error?: { type?: string; code?: string; message?: string };
+  /** Sotto extension: the finer reason (`output_cleared`, `truncated`, `client_left`, `session_closed`, …). */
+  'sotto:reason'?: string;
+}
+
+/** The `status_details` of a cancelled response: GA's reason, and Sotto's finer one. */
+export function cancelledDetails(reason: string): ResponseStatusDetails {
+  return {
+    type: 'cancelled',
+    reason: reason === 'turn_detected' ? 'turn_detected' : 'client_cancelled',
+    'sotto:reason': reason,
+  };
 }
 
 export interface Usage {
@@ -130,16 +157,18 @@ export interface Usage {
   output_tokens?: number;
 }
 
+/** A response (GA `RealtimeResponse`); Sotto servers always send `id` and `status`. */
 export interface ResponseInfo {
   id: string;
   object?: 'realtime.response';
   status: ResponseStatus;
-  status_details?: ResponseStatusDetails | null;
+  status_details?: ResponseStatusDetails;
   output?: ServerItem[];
   output_modalities?: OutputModality[];
-  conversation_id?: string | null;
+  /** Absent for an out-of-band response (`conversation: "none"`). */
+  conversation_id?: string;
   metadata?: Record<string, string> | null;
-  usage?: Usage | null;
+  usage?: Usage;
   /** Sotto extension: server-side timings. */
   'sotto:timings'?: SottoTimings;
 }
@@ -172,11 +201,11 @@ export interface ResponseOutputItemDoneEvent extends ServerEventBase, OutputItem
 }
 export interface ResponseContentPartAddedEvent extends ServerEventBase, ContentRef {
   type: 'response.content_part.added';
-  part: ContentPart;
+  part: ResponsePart;
 }
 export interface ResponseContentPartDoneEvent extends ServerEventBase, ContentRef {
   type: 'response.content_part.done';
-  part: ContentPart;
+  part: ResponsePart;
 }
 /** Base64 audio. Not sent over LiveKit (the audio is on the agent's track); part of the vocabulary for bridges. */
 export interface ResponseOutputAudioDeltaEvent extends ServerEventBase, ContentRef {
@@ -212,12 +241,12 @@ export interface ResponseFunctionCallArgumentsDoneEvent extends ServerEventBase,
   type: 'response.function_call_arguments.done';
   item_id: string;
   call_id: string;
-  name?: string;
+  name: string;
   arguments: string;
 }
 
 export interface RateLimit {
-  name: string;
+  name: 'requests' | 'tokens';
   limit: number;
   remaining: number;
   reset_seconds: number;

@@ -1,7 +1,7 @@
 /** Session configuration (OpenAI Realtime GA `session` object) and turn detection. */
 
 /** Audio format on the wire. Sotto's audio travels as WebRTC tracks; this matters for `append` and bridges. */
-export type AudioFormat = { type: 'audio/pcm'; rate?: number } | { type: 'audio/pcmu' } | { type: 'audio/pcma' };
+export type AudioFormat = { type: 'audio/pcm'; rate?: 24_000 } | { type: 'audio/pcmu' } | { type: 'audio/pcma' };
 
 /**
  * Server-side voice activity detection. Defaults are OpenAI's: see {@link SERVER_VAD_DEFAULTS}.
@@ -45,8 +45,10 @@ export const SERVER_VAD_DEFAULTS = {
 export interface AudioInputConfig {
   format?: AudioFormat;
   turn_detection?: TurnDetection;
-  transcription?: { model?: string; language?: string; prompt?: string } | null;
-  noise_reduction?: { type: 'near_field' | 'far_field' } | null;
+  /** Absent: no input transcription. (GA servers also read `null` as off; the Sotto server does too.) */
+  transcription?: { model?: string; language?: string; prompt?: string };
+  /** Absent: no noise reduction. (`null` is read as absent too.) */
+  noise_reduction?: { type: 'near_field' | 'far_field' };
 }
 
 export interface AudioOutputConfig {
@@ -78,7 +80,9 @@ export interface SessionConfig {
 
 /** The session as the server reports it in `session.created` / `session.updated`. */
 export interface SessionInfo extends SessionConfig {
-  id: string;
+  type: 'realtime';
+  /** Sotto and OpenAI servers send one; a server that does not is read as one unnamed session. */
+  id?: string;
   object?: 'realtime.session';
   /** Sotto extension: wire protocol version (see `PROTOCOL_VERSION`). Absent from a plain Realtime server. */
   'sotto:protocol_version'?: number;

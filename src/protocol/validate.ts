@@ -1,11 +1,23 @@
 import type { ClientEvent } from './client-events.ts';
-import { decodeEnvelope, type Decoded } from './codec.ts';
-import type { Guard } from './guards.ts';
+import { decodeEnvelope, MAX_EVENT_BYTES, type Decoded } from './codec.ts';
+import type { Guard, Obj } from './guards.ts';
 import { CLIENT_EVENT_SCHEMAS, SERVER_EVENT_SCHEMAS } from './schemas.ts';
 import type { ServerEvent } from './server-events.ts';
+import { tolerateServerEvent, type Tolerated } from './tolerate.ts';
 
-function parseWith<T>(schemas: Readonly<Record<string, Guard>>, bytes: Uint8Array): Decoded<T> {
-  const env = decodeEnvelope(bytes);
+/** Options of {@link parseClientEvent} / {@link parseServerEvent}. */
+export interface ParseOptions {
+  /** Largest event accepted, in bytes. Default `MAX_EVENT_BYTES` (one data packet); text streams allow more. */
+  maxBytes?: number;
+}
+
+function parseWith<T>(
+  schemas: Readonly<Record<string, Guard>>,
+  bytes: Uint8Array,
+  opts: ParseOptions,
+  tolerate?: (event: Obj) => Tolerated,
+): Decoded<T> {
+  const env = decodeEnvelope(bytes, opts.maxBytes ?? MAX_EVENT_BYTES);
   if (!env.ok) return env;
   const { type } = env.event;
   const eventId = typeof env.event.event_id === 'string' ? env.event.event_id.slice(0, 128) : undefined;
@@ -13,9 +25,13 @@ function parseWith<T>(schemas: Readonly<Record<string, Guard>>, bytes: Uint8Arra
   const check = Object.hasOwn(schemas, type) ? schemas[type] : undefined;
   if (!check)
     return { ok: false, code: 'unknown_event', message: `unknown event type "${type.slice(0, 64)}"`, ...withId };
+  const tolerated = tolerate?.(env.event);
+  if (tolerated && tolerated.skip !== null)
+    return { ok: false, code: 'unknown_event', message: `${type} of an unknown ${tolerated.skip}`, ...withId };
   const reason = check(env.event, '');
   if (reason !== undefined) return { ok: false, code: 'invalid_event', message: `${type}: ${reason}`, ...withId };
-  return { ok: true, event: env.event as T };
+  const skipped = tolerated?.dropped ?? 0;
+  return skipped > 0 ? { ok: true, event: env.event as T, skipped } : { ok: true, event: env.event as T };
 }
 
 /**
@@ -23,10 +39,14 @@ function parseWith<T>(schemas: Readonly<Record<string, Guard>>, bytes: Uint8Arra
  * `{ ok: false, code, message }` with code `event_too_large`, `invalid_json`, `invalid_event` or
  * `unknown_event`.
  */
-export const parseClientEvent = (bytes: Uint8Array): Decoded<ClientEvent> => parseWith(CLIENT_EVENT_SCHEMAS, bytes);
+export const parseClientEvent = (bytes: Uint8Array, opts: ParseOptions = {}): Decoded<ClientEvent> =>
+  parseWith(CLIENT_EVENT_SCHEMAS, bytes, opts);
 
 /**
  * Decodes and validates a server event (SDK side). `unknown_event` means a newer or non-Sotto server
- * sent a type this SDK does not know: a client may ignore it.
+ * sent a type this SDK does not know, or an event about an item or content part of an unknown type: a
+ * client may ignore it. Unknown members inside a known event (an `input_image` part in a message, an
+ * `mcp_call` item in `response.output`) are left out and counted in `skipped`.
  */
-export const parseServerEvent = (bytes: Uint8Array): Decoded<ServerEvent> => parseWith(SERVER_EVENT_SCHEMAS, bytes);
+export const parseServerEvent = (bytes: Uint8Array, opts: ParseOptions = {}): Decoded<ServerEvent> =>
+  parseWith(SERVER_EVENT_SCHEMAS, bytes, opts, tolerateServerEvent);

@@ -10,3 +10,10 @@ export const REALTIME_TOPIC = 'sotto.realtime';
  * - 2: the full OpenAI Realtime GA vocabulary, `sotto:extensions`, the speculative-turn extension.
  */
 export const PROTOCOL_VERSION = 2;
+
+/**
+ * Participant attribute a Sotto agent sets as soon as it joins a room (value: `PROTOCOL_VERSION`), before it
+ * announces its session: a client then knows to wait for `session.created` rather than take the agent for a
+ * stock LiveKit Agents agent.
+ */
+export const AGENT_PROTOCOL_ATTRIBUTE = 'sotto.protocol_version';

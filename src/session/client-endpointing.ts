@@ -1,4 +1,5 @@
 import { CaptureNode } from '../audio/capture-node.ts';
+import { isSharedBuffer } from '../audio/shared-memory.ts';
 import { SottoError } from '../errors.ts';
 import { VadClient } from '../vad/vad-client.ts';
 import type { VadFrame, VadOptions } from '../vad/types.ts';
@@ -42,7 +43,7 @@ export class ClientEndpointing {
     vad.on('error', (e) => {
       onError(new SottoError('vad_error', `voice activity detection: ${e.message}`, { cause: e }));
     });
-    if (capture.storage instanceof SharedArrayBuffer) {
+    if (isSharedBuffer(capture.storage)) {
       // From the first captured sample: the model loads for ~1 s and must not miss the first turn's start.
       vad.start({ type: 'ring', storage: capture.storage, startAt: 'oldest' });
     } else {

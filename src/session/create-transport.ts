@@ -10,5 +10,6 @@ export function createTransport(opts: ConnectOptions): Transport {
     ...(opts.connectTimeoutMs === undefined ? {} : { connectTimeoutMs: opts.connectTimeoutMs }),
     ...(opts.reconnect ? { backoff: opts.reconnect } : {}),
     ...(opts.health ? { health: opts.health } : {}),
+    ...(opts.agent ? { agent: opts.agent } : {}),
   });
 }

@@ -52,10 +52,17 @@ export interface LocalTurnAudio extends TurnAudioRange {
   turnId: string;
 }
 
-/** Offline turns were handed to the remote agent as conversation items. */
+/**
+ * The conversation was handed to the remote agent as conversation items: the offline turns when it is
+ * back (`back_online`), or everything it does not know when a new agent took over the room (`new_agent`:
+ * a re-dispatched job after a crash, a new job after a server restart).
+ */
 export interface Handover {
-  /** Exchanges handed over (each: the user's words and what they heard of the reply). */
+  /** Offline exchanges handed over (each: the user's words and what they heard of the reply). */
   turns: number;
+  /** Conversation items sent (user and assistant lines, offline or from an earlier agent). */
+  items: number;
+  reason: 'back_online' | 'new_agent';
 }
 
 /** Event name -> payload of {@link VoiceSession}. */
@@ -66,7 +73,7 @@ export interface VoiceSessionEvents {
   mode: ModeChange;
   /** A turn's audio went to the on-device engine (`lostSamples` 0: the whole turn). */
   local_turn_audio: LocalTurnAudio;
-  /** Back online: the offline turns were handed to the remote agent. */
+  /** The conversation the client holds was handed to the remote agent (back online, or a new agent). */
   handover: Handover;
   /** Every valid server event (or on-device engine event), as received. */
   server_event: ServerEvent;

@@ -2,6 +2,7 @@
  * What the session does when the fallback switches who answers, and how a turn reaches the on-device
  * engine: the glue between {@link Fallback} and the session's parts, in one place.
  */
+import type { AgentContinuity } from './agent-continuity.ts';
 import type { ClientEndpointing } from './client-endpointing.ts';
 import type { ElementOutput } from './element-output.ts';
 import type { ModeChange, VoiceSessionEvents } from './events.ts';
@@ -24,6 +25,7 @@ export interface SessionParts {
   readonly turns: TurnTaking;
   readonly tracker: TurnTracker;
   readonly replies: ReplyController;
+  continuity(): AgentContinuity;
   micTrack(): MediaStreamTrack;
   client(): ClientEndpointing | null;
   remoteOutput(): ElementOutput | null;
@@ -64,9 +66,7 @@ export function fallbackHost(s: SessionParts): FallbackHost {
     switched: (mode, reason) => {
       switched(s, mode, reason);
     },
-    handedOver: (turns) => {
-      s.emit('handover', { turns });
-    },
+    handOver: (turns) => s.continuity().offlineTurns(turns),
     error: (e) => {
       s.emit('error', e);
     },
@@ -86,7 +86,9 @@ function switched(s: SessionParts, mode: AnswerMode, reason: string): void {
   if (mode === 'local') {
     s.remoteOutput()?.duck(0); // a remote reply that still trickles in stays silent
     const last = s.turns.lastCommitted();
-    if (unanswered && last) void s.turns.commit(last.turnId);
+    // A turn that just ended caused the switch and goes to the device itself: the earlier one is not
+    // answered again over it (the user has moved on).
+    if (unanswered && last && !s.fallback()?.preparing) void s.turns.commit(last.turnId);
   } else {
     s.remoteOutput()?.restore();
     s.sendQuietly({ type: 'input_audio_buffer.clear' });
@@ -102,13 +104,30 @@ function switched(s: SessionParts, mode: AnswerMode, reason: string): void {
  */
 export async function prepareCommit(s: SessionParts, turnId: string, span: TurnSpan | null): Promise<void> {
   const fallback = s.fallback();
-  if (!fallback) return;
-  await fallback.turnEnded();
-  const local = fallback.active === 'local' ? fallback.local : null;
-  if (!local) return;
-  const ring = s.client()?.capture.reader();
-  if (!ring || !span) throw new SottoError('internal', `no audio for turn ${turnId}: the capture ring is not running`);
-  const audio = readTurnAudio(ring, span);
-  s.emit('local_turn_audio', { turnId, ...audio.range });
-  await local.submitTurn(audio.samples);
+  if (!fallback) {
+    // Remote only: a turn no agent can take now is kept for the next one (never dropped silently).
+    if (!s.remote.ready) s.continuity().hold(turnId, span);
+    else await s.continuity().resendPartial(turnId, span);
+    return;
+  }
+  try {
+    await fallback.turnEnded();
+    const local = fallback.active === 'local' ? fallback.local : null;
+    if (!local) {
+      await s.continuity().resendPartial(turnId, span);
+      return;
+    }
+    const ring = s.client()?.capture.reader();
+    if (!ring || !span)
+      throw new SottoError('internal', `no audio for turn ${turnId}: the capture ring is not running`);
+    const audio = readTurnAudio(ring, span);
+    s.emit('local_turn_audio', { turnId, ...audio.range });
+    await local.submitTurn(audio.samples);
+  } finally {
+    // The commit follows without a macrotask in between (TurnTaking.commit): from then on the tracker
+    // says the session is busy, so no switch can land between this turn's end and its commit.
+    queueMicrotask(() => {
+      fallback.turnCommitted();
+    });
+  }
 }

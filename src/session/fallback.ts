@@ -43,8 +43,8 @@ export interface FallbackHost {
   attachLocal(local: LocalTransport): void;
   /** Who answers changed; the session re-routes turns, replies and output. */
   switched(mode: AnswerMode, reason: string): void;
-  /** The offline turns were handed to the remote agent. */
-  handedOver(turns: number): void;
+  /** Back to remote: these offline exchanges go to the remote agent (with what else it does not know). */
+  handOver(turns: readonly OfflineTurn[]): Promise<void>;
   error(e: SottoError): void;
   /** The session is closing or closed. */
   closed(): boolean;
@@ -69,6 +69,8 @@ export class Fallback {
   #started: Promise<void> = Promise.resolve();
   /** Offline turns already handed to the remote agent (count from the start of `local.conversation()`). */
   #delivered = 0;
+  /** Turns between their end and their commit (the switch they may cause is still settling). */
+  #preparing = 0;
   readonly #offline = (): void => {
     this.check();
   };
@@ -165,11 +167,38 @@ export class Fallback {
    * the engine now. Resolves once the turn can be committed to whoever answers.
    */
   async turnEnded(): Promise<void> {
+    this.#preparing++;
     await this.#started;
     if (this.#h.closed() || this.#tick === undefined) return;
     const d = this.#policy.turnEnded(this.#observe());
     if (d) this.#switch(d);
     await this.#switching;
+  }
+
+  /**
+   * The turn that {@link turnEnded} prepared was committed (or given up). Until then the session counts
+   * as busy, so the way back to remote never lands between a turn's end and its commit.
+   */
+  turnCommitted(): void {
+    this.#preparing = Math.max(0, this.#preparing - 1);
+  }
+
+  /** A turn is between its end and its commit. */
+  get preparing(): boolean {
+    return this.#preparing > 0;
+  }
+
+  /**
+   * The remote agent stopped answering mid-exchange (it left the room, or its reply never came): as for a
+   * turn that ends now, the device takes over when the remote cannot answer. True when it switches.
+   */
+  agentLost(): boolean {
+    if (this.#h.closed() || this.#tick === undefined || this.#active === 'local') return false;
+    const o = this.#observe();
+    const d = this.#policy.turnEnded({ ...o, agentReady: false });
+    if (!d) return false;
+    this.#switch(d);
+    return true;
   }
 
   async close(): Promise<void> {
@@ -193,13 +222,15 @@ export class Fallback {
       health: remote?.health.level ?? 'down',
       online: globalThis.navigator.onLine,
       agentReady: this.#h.remoteReady(),
-      busy: this.#h.busy(),
+      busy: this.#preparing > 0 || this.#h.busy(),
     };
   }
 
   #switch(d: ModeDecision): void {
     const run = async (): Promise<void> => {
-      if (d.mode === this.#active) return;
+      // A decision overtaken while an earlier switch settled (the engine loading) is dropped: the policy
+      // has moved on, and flipping there and back in one go would split the turn between agents.
+      if (d.mode === this.#active || d.mode !== this.#policy.mode) return;
       if (d.mode === 'local') {
         const local = await this.#ensureLocal();
         if (!local || this.#h.closed()) return;
@@ -295,20 +326,12 @@ export class Fallback {
   /** Hands the offline turns (what the user said, what they heard of the reply) to the remote agent. */
   async #handOver(): Promise<void> {
     const local = this.#local;
-    const remote = this.#h.remote();
-    if (!local || !remote) return;
+    if (!local || !this.#h.remote()) return;
     const turns = local.conversation().slice(this.#delivered);
     const done = turns.filter((t) => t.status !== 'pending');
     if (done.length === 0) return;
-    try {
-      for (const t of done) for (const event of handOverEvents(t)) await remote.send(event);
-      this.#delivered += done.length;
-      this.#h.handedOver(done.length);
-    } catch (e) {
-      this.#h.error(
-        new SottoError('not_connected', `the offline turns could not be handed over: ${String(e)}`, { cause: e }),
-      );
-    }
+    this.#delivered += done.length;
+    await this.#h.handOver(done);
   }
 }
 

@@ -1,3 +1,4 @@
+import type { AgentProtocolOptions } from '../transport/livekit/lk-agents-link.ts';
 import type { MicrophoneOptions } from '../audio/microphone.ts';
 import type { ServerVadTurnDetection } from '../protocol/index.ts';
 import type { BackoffOptions } from '../transport/backoff.ts';
@@ -69,14 +70,31 @@ export interface ConnectOptions {
    * full rejoin after a lost connection, so prefer it with short-lived tokens.
    */
   token: string | (() => Promise<string>);
-  /** Give up connecting after this many milliseconds. Default `10000` ms. */
+  /**
+   * Give up one connection attempt after this many milliseconds; an attempt that times out is made once
+   * more (a lossy link can lose the first ICE exchange), so `connect()` rejects with `connect_timeout`
+   * after at most twice this. Default `10000` ms.
+   */
   connectTimeoutMs?: number;
+  /**
+   * Which agent the room has. Default `{ protocol: 'auto' }`: Sotto's Realtime protocol when the agent
+   * announces a session; a stock LiveKit Agents agent when an agent stays silent for `detectMs` (2500 ms),
+   * whose `lk.agent.state`, `lk.transcription` and `lk.chat` then drive the session; with no agent at all
+   * for `waitMs` (15000 ms), a `no_agent` error. `session.transport.agentProtocol` says which it is.
+   */
+  agent?: AgentProtocolOptions;
   /** Microphone options (device, AGC), used when `mediaStream` is not given. */
   microphone?: MicrophoneOptions;
   /** Bring your own input stream; the session never stops its tracks. */
   mediaStream?: MediaStream;
   /** Bring your own AudioContext; the session never closes it. Default: a new one at the device's rate. */
   audioContext?: AudioContext;
+  /**
+   * Folder the SDK's own files (worklets, workers, VAD model, onnxruntime's wasm, Flite) are fetched from,
+   * for apps whose bundler does not copy them (esbuild, a CDN): copy `node_modules/sotto/dist/*` there.
+   * Page-wide (same as `setAssetBaseUrl()`). Default: the URLs the bundler gave them (Vite, webpack 5).
+   */
+  assetBaseUrl?: string | URL;
   /** Reconnection backoff of the LiveKit transport (full rejoins after LiveKit's own resume failed). */
   reconnect?: BackoffOptions;
   /** When the link counts as degraded or down. */
@@ -127,6 +145,12 @@ export interface ConnectOptions {
    * turn. Users who pause a lot: raise `silenceMs` (OpenAI's server default is 500).
    */
   vad?: VadOptions;
+  /**
+   * How long after asking for a reply the agent must have started it (`response.created`) before the
+   * session reports `agent_unresponsive` and stops waiting (the device answers with the fallback; without
+   * it the turn is asked again of the next agent the room gets), in ms. Default `5000`.
+   */
+  replyTimeoutMs?: number;
   /** Output volume of the agent, 0–1. Default `1`. */
   volume?: number;
   /** Output device for the agent's voice (`MediaDeviceInfo.deviceId`). Default: the system default. */

@@ -24,6 +24,13 @@ export interface RemoteAgentHost {
   closed(): boolean;
   /** Whether transport errors are worth reporting now (not while the engine answers and the link is down). */
   reportErrors(code: string): boolean;
+  /**
+   * An agent announced a session (`session.created`) on the current transport: `sessionId` tells a
+   * re-dispatched job (a new id) from the same one greeting a rejoined user.
+   */
+  agentSession(sessionId: string): void;
+  /** The agent that answered left the room (its job crashed or ended); the link may still be up. */
+  agentLeft(): void;
 }
 
 export class RemoteAgent {
@@ -89,6 +96,14 @@ export class RemoteAgent {
       if (!current()) return;
       if (e.type === 'session.created') this.#created(t, e.session['sotto:extensions'] ?? []);
       this.#h.serverEvent(e, t);
+      if (e.type === 'session.created') this.#h.agentSession(e.session.id ?? 'unnamed');
+    });
+    t.on('agent_left', () => {
+      if (!current()) return;
+      this.#ready = false;
+      if (this.#link === 'ready') this.#link = 'connecting';
+      this.#h.agentLeft();
+      this.#h.changed();
     });
     t.on('error', (e) => {
       if (current() && this.#h.reportErrors(e.code)) this.#h.error(e);
@@ -114,9 +129,11 @@ export class RemoteAgent {
       ? { type: 'server_vad' as const, ...SERVER_VAD_DEFAULTS, ...this.#serverVad }
       : null;
     const send = (): void => {
-      t.send({ type: 'session.update', session: { audio: { input: { turn_detection } } } }).catch((e: unknown) => {
-        this.#h.error(new SottoError('not_connected', `could not configure the session: ${String(e)}`, { cause: e }));
-      });
+      t.send({ type: 'session.update', session: { type: 'realtime', audio: { input: { turn_detection } } } }).catch(
+        (e: unknown) => {
+          this.#h.error(new SottoError('not_connected', `could not configure the session: ${String(e)}`, { cause: e }));
+        },
+      );
     };
     // `session.created` can come in before the transport calls itself connected again (a rejoin).
     if (t.status === 'connected') {

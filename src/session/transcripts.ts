@@ -28,7 +28,7 @@ export class TranscriptAssembler {
   accept(e: ServerEvent): Transcript | null {
     switch (e.type) {
       case 'conversation.item.input_audio_transcription.delta':
-        return this.#delta('user', e.item_id, e.delta);
+        return this.#delta('user', e.item_id, e.delta ?? '');
       case 'conversation.item.input_audio_transcription.completed':
         return this.#final('user', e.item_id, e.transcript);
       case 'response.output_audio_transcript.delta':

@@ -1,3 +1,5 @@
+import { setAssetBaseUrl } from '../assets/asset-base.ts';
+import { browserSupportError } from './browser-support.ts';
 import { openMicrophone } from '../audio/microphone.ts';
 import type { OutputTapStats } from '../audio/output-tap.ts';
 import { SottoError } from '../errors.ts';
@@ -8,8 +10,10 @@ import type { ClientEvent, ServerEvent, SessionConfig } from '../protocol/index.
 import type { LocalTransport } from '../offline/local-transport.ts';
 import type { Transport } from '../transport/types.ts';
 import { resolveEndpointerOptions } from '../vad/endpointer-options.ts';
+import { AgentContinuity } from './agent-continuity.ts';
 import { BargeIn } from './barge-in.ts';
 import { ClientEndpointing } from './client-endpointing.ts';
+import { Readiness, type ReadinessTimeline } from './readiness.ts';
 import { conversationState, type ConversationState } from './conversation-state.ts';
 import { createTransport } from './create-transport.ts';
 import { Fallback } from './fallback.ts';
@@ -57,11 +61,15 @@ export class VoiceSession extends TypedEmitter<VoiceSessionEvents> {
   readonly #bargeIn: BargeIn;
   readonly #replies: ReplyController;
   readonly #turns: TurnTaking;
+  readonly #continuity: AgentContinuity;
   #state: ConversationState = 'connecting';
   #listening: boolean;
   #muted = false;
   readonly #audio: AgentAudio;
   #client: ClientEndpointing | null = null;
+  /** Client endpointing: whether the VAD keeps up with real time yet (until then the session is not ready). */
+  #vadLive = true;
+  #readiness: Readiness | null = null;
   #pttTail: ReturnType<typeof setTimeout> | undefined;
   #closed = false;
   /** Inside `connect()`: events the app cannot have subscribed to yet are deferred by a task. */
@@ -145,6 +153,12 @@ export class VoiceSession extends TypedEmitter<VoiceSessionEvents> {
       },
       // While the engine answers, the remote link's troubles are expected (and reported by `mode`).
       reportErrors: (code) => this.mode === 'remote' || code !== 'not_connected',
+      agentSession: (id) => {
+        this.#continuity.agentSession(id);
+      },
+      agentLeft: () => {
+        this.#continuity.agentLeft();
+      },
     });
     this.#turns = new TurnTaking({
       ctx,
@@ -161,6 +175,20 @@ export class VoiceSession extends TypedEmitter<VoiceSessionEvents> {
       emit,
       changed,
     });
+    this.#continuity = new AgentContinuity(
+      {
+        turns: this.#turns,
+        tracker: this.#tracker,
+        replies: this.#replies,
+        mode: () => this.mode,
+        remote: () => this.#remote.transport,
+        ring: () => this.#client?.capture.reader() ?? null,
+        failover: () => this.#fallback?.agentLost() ?? false,
+        emit,
+        update: changed,
+      },
+      opts.replyTimeoutMs === undefined ? {} : { replyTimeoutMs: opts.replyTimeoutMs },
+    );
   }
 
   /**
@@ -170,9 +198,9 @@ export class VoiceSession extends TypedEmitter<VoiceSessionEvents> {
    * `connect_timeout`, `mic_permission_denied`, `no_microphone`); nothing is left open on failure.
    */
   static async connect(opts: ConnectOptions): Promise<VoiceSession> {
-    if (typeof RTCPeerConnection === 'undefined' || typeof AudioContext === 'undefined') {
-      throw new SottoError('unsupported_browser', 'this browser lacks WebRTC or Web Audio');
-    }
+    if (opts.assetBaseUrl !== undefined) setAssetBaseUrl(opts.assetBaseUrl);
+    const unsupported = browserSupportError(globalThis);
+    if (unsupported) throw unsupported;
     const fallback = opts.fallback ?? (opts.offline ? 'auto' : 'off');
     if (fallback !== 'off' && !opts.offline?.models && !opts.offline?.engine) {
       throw new SottoError('internal', `fallback '${fallback}' needs the on-device engine's models (options.offline)`);
@@ -183,6 +211,7 @@ export class VoiceSession extends TypedEmitter<VoiceSessionEvents> {
     const transport = fallback === 'force' ? null : (opts.transport ?? createTransport(opts));
     let mic: MediaStream | undefined;
     let session: VoiceSession | undefined;
+    let endpointing: Promise<void> | undefined;
     const ctx = opts.audioContext ?? new AudioContext({ latencyHint: 'interactive' });
     try {
       mic = opts.mediaStream ?? (await openMicrophone(opts.microphone));
@@ -194,6 +223,10 @@ export class VoiceSession extends TypedEmitter<VoiceSessionEvents> {
         session.#fallback = new Fallback(fallbackHost(session.#parts()), fallback, opts.offline);
       }
       let remoteFailed: SottoError | null = null;
+      // The capture ring (and the VAD for client endpointing) also feeds the on-device engine. It starts
+      // while the room connects: the VAD's model, runtime and warm-up load behind the join (issue 16).
+      if (session.#endpointing === 'client' || fallback !== 'off') endpointing = session.#startEndpointing();
+      endpointing?.catch(() => undefined);
       try {
         await transport?.connect({ micTrack });
       } catch (e) {
@@ -202,8 +235,7 @@ export class VoiceSession extends TypedEmitter<VoiceSessionEvents> {
         remoteFailed = e;
       }
       session.#audio.unlock();
-      // The capture ring (and the VAD for client endpointing) also feeds the on-device engine.
-      if (session.#endpointing === 'client' || fallback !== 'off') await session.#startEndpointing();
+      await endpointing;
       await session.#fallback?.start(remoteFailed);
       await session.#applyMic();
       if (session.mode === 'remote') session.#emitMode({ mode: 'remote', reason: 'connected' });
@@ -212,6 +244,7 @@ export class VoiceSession extends TypedEmitter<VoiceSessionEvents> {
       return session;
     } catch (e) {
       if (session) {
+        await endpointing?.catch(() => undefined);
         await session.#fallback?.close();
         await session.#client?.close();
       }
@@ -220,6 +253,11 @@ export class VoiceSession extends TypedEmitter<VoiceSessionEvents> {
       if (!opts.audioContext) await ctx.close().catch(() => undefined);
       throw e;
     }
+  }
+
+  /** The VAD's cold start (load, warm-up, live) on the page's clock; null without client endpointing. */
+  get readiness(): ReadinessTimeline | null {
+    return this.#readiness?.timeline ?? null;
   }
 
   /** The conversation state (see {@link ConversationState}). */
@@ -356,7 +394,7 @@ export class VoiceSession extends TypedEmitter<VoiceSessionEvents> {
 
   /** Changes the agent's session settings (`session.update`: instructions, voice, tools…). */
   async updateSession(session: SessionConfig): Promise<void> {
-    await this.send({ type: 'session.update', session });
+    await this.send({ type: 'session.update', session: { ...session, type: 'realtime' } });
   }
 
   /** Sends one Realtime client event. Rejects with `not_connected` before the agent is ready. */
@@ -367,7 +405,11 @@ export class VoiceSession extends TypedEmitter<VoiceSessionEvents> {
     if (this.#closed || !ready || !transport) {
       throw new SottoError('not_connected', `cannot send ${event.type}: the agent is not ready`);
     }
-    await transport.send(event);
+    this.#continuity.sent(event, true);
+    await transport.send(event).catch((e: unknown) => {
+      this.#continuity.sent(event, false);
+      throw e;
+    });
   }
 
   /**
@@ -449,6 +491,11 @@ export class VoiceSession extends TypedEmitter<VoiceSessionEvents> {
     );
     this.#client = client;
     if (this.#endpointing !== 'client') return;
+    this.#vadLive = false;
+    this.#readiness = new Readiness(client, () => {
+      this.#vadLive = true;
+      this.#update();
+    });
     client.drive(
       this.#turns,
       this.#bargeIn,
@@ -490,6 +537,7 @@ export class VoiceSession extends TypedEmitter<VoiceSessionEvents> {
     this.emit('server_event', event);
     const t = this.#transcripts.accept(event);
     if (t) this.emit('transcript', t);
+    this.#continuity.serverEvent(event, from.kind === 'local', t);
     if (this.#endpointing === 'server') this.#turns.serverEvent(event);
     this.#replies.onServerEvent(event);
     switch (event.type) {
@@ -528,6 +576,7 @@ export class VoiceSession extends TypedEmitter<VoiceSessionEvents> {
       turns: this.#turns,
       tracker: this.#tracker,
       replies: this.#replies,
+      continuity: () => this.#continuity,
       micTrack: () => {
         const [track] = this.#mic.getAudioTracks();
         if (!track) throw new SottoError('no_microphone', 'the microphone stream has no audio track');
@@ -576,6 +625,7 @@ export class VoiceSession extends TypedEmitter<VoiceSessionEvents> {
 
   async #release(): Promise<void> {
     this.#replies.close();
+    this.#continuity.close();
     clearTimeout(this.#pttTail);
     const client = this.#client;
     this.#client = null;
@@ -588,7 +638,7 @@ export class VoiceSession extends TypedEmitter<VoiceSessionEvents> {
 
   #update(): void {
     const local = this.mode === 'local';
-    const state = conversationState({
+    const resting = conversationState({
       link: this.#closed ? 'closed' : local ? 'ready' : this.#remote.link,
       mode: this.mode,
       listening: this.#listening && !this.#muted,
@@ -596,6 +646,8 @@ export class VoiceSession extends TypedEmitter<VoiceSessionEvents> {
       awaitingReply: this.#tracker.awaiting || this.#replies.awaitingAudio,
       agentSpeaking: this.#replies.agentSpeaking,
     });
+    // Ready (listening) only once the VAD keeps up with real time (src/session/readiness.ts).
+    const state = resting === 'listening' && !this.#vadLive ? 'connecting' : resting;
     if (state === this.#state) return;
     this.#state = state;
     this.emit('state', state);

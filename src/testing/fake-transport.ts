@@ -73,7 +73,7 @@ export class FakeTransport extends TypedEmitter<TransportEvents> implements Tran
     this.setStatus('connected');
     if (this.#opts.autoSessionCreated ?? true) {
       queueMicrotask(() => {
-        this.serverSend({ type: 'session.created', session: { id: 'sess_fake' } });
+        this.serverSend({ type: 'session.created', session: { type: 'realtime', id: 'sess_fake' } });
       });
     }
     return Promise.resolve();

@@ -6,8 +6,8 @@ import type { HealthSnapshot } from './health.ts';
 /**
  * Link status, the same for every transport:
  * `idle` -> `connecting` -> `connected` <-> `reconnecting` -> `closed`.
- * `reconnecting` carries on until the link is back or the transport gives up (then `closed` with an
- * `error` event).
+ * `reconnecting` carries on until the link is back or the app closes the transport; `closed` on its own
+ * only for a fatal cause (the server rejected the token), with an `error` event.
  */
 export type TransportStatus = 'idle' | 'connecting' | 'connected' | 'reconnecting' | 'closed';
 
@@ -32,6 +32,11 @@ export interface TransportEvents {
   health: HealthSnapshot;
   /** A reconnection step begins. */
   reconnect: ReconnectStep;
+  /**
+   * The agent that announced the session left the room (its job crashed or ended). The link itself may
+   * be fine; a new agent announces itself with `session.created`.
+   */
+  agent_left: { identity: string };
   /** Recoverable problems; never thrown. */
   error: SottoError;
 }

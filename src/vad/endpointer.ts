@@ -194,6 +194,21 @@ export class Endpointer {
     this.#speechEnd.reset();
   }
 
+  /**
+   * The audio up to `position` (AudioContext time `time`) will not be analysed: the VAD skipped stale
+   * audio to catch up with real time (`catch-up.ts`). A turn in progress goes on across the span, counted
+   * as voiced: its audio is in the ring, whether it was speech is unknown, and ending the turn at the skip
+   * would cut it. An onset being confirmed is dropped. Frames resume at `position`; call it before them.
+   */
+  skipTo(position: number, time: number): void {
+    this.#speechEnd.reset();
+    this.#lastEndSample = position;
+    this.#lastEndTime = time;
+    this.#runCount = 0;
+    if (this.#phase === 'turn') this.#voiced(1, position, time);
+    else this.#phase = 'idle';
+  }
+
   #beginRun(framePos: number, frameTime: number): void {
     this.#phase = 'onset';
     this.#runSample = framePos;

@@ -19,6 +19,11 @@ export type VadErrorCode =
   | 'worker_crashed'
   /** Audio was lost before the VAD read it (the ring overwrote it, or positions jumped). Recoverable. */
   | 'audio_dropped'
+  /**
+   * The VAD was more than `skipAfterMs` behind the newest audio and dropped to the present (its state reset,
+   * a turn in progress kept open). The skipped audio is still in the capture ring. Recoverable.
+   */
+  | 'skipped_ahead'
   /** The VAD is more than `maxLagMs` behind the newest captured audio. Recoverable; reported once per episode. */
   | 'falling_behind'
   /** The frame source cannot be used (wrong sample rate, not a ring, source already attached). */

@@ -97,6 +97,25 @@ export class RingFrameReader implements FrameReader {
     return Math.max(0, this.#ring.writePosition() - this.#pos);
   }
 
+  /** AudioContext time of the sample at `position` (NaN before the writer's first anchor). */
+  timeAt(position: number): number {
+    return this.#ring.timeOfPosition(position);
+  }
+
+  /** One past the newest sample written. */
+  newest(): number {
+    return this.#ring.writePosition();
+  }
+
+  /**
+   * Moves on to `position` without reading what lies before it (catching up: `catch-up.ts`). The skipped
+   * samples stay in the ring and are not counted as lost. Never moves backwards nor past the newest sample.
+   */
+  skipTo(position: number): void {
+    this.#pos = Math.max(this.#pos, Math.min(Math.floor(position), this.#ring.writePosition()));
+    this.#pendingLoss = 0;
+  }
+
   missing(frameSamples: number): number {
     return Math.max(0, frameSamples - this.behind());
   }

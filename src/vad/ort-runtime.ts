@@ -180,9 +180,18 @@ export function createOrtRuntime(config: VadWorkerConfig, gpu: GPU | undefined):
         const reason = probe.adapter ? candidacy.reason : 'reason' in probe ? probe.reason : candidacy.reason;
         return { ...base, primary, fallback: null, reason, benchmark: null, loadMs: performance.now() - t0 };
       }
-      ort = await importOrt('webgpu', config.webgpuWasmUrl);
-      // The wasm session first: it validates the model, and it is the warm fallback.
-      const wasm = await wasmModel();
+      let wasm: ModelHandle;
+      try {
+        ort = await importOrt('webgpu', config.webgpuWasmUrl);
+        // The wasm session first: it validates the model, and it is the warm fallback.
+        wasm = await wasmModel();
+      } catch (e) {
+        // The WebGPU build did not load (a bundled app that copied only the wasm build, a bad URL): wasm it is.
+        ort = await importOrt('wasm', config.wasmUrl);
+        const primary = await wasmModel();
+        const reason = `WebGPU runtime unavailable, using wasm: ${String(e)}`;
+        return { ...base, primary, fallback: null, reason, benchmark: null, loadMs: performance.now() - t0 };
+      }
       let gpuModel: ModelHandle;
       try {
         const device = await requestFullDevice(probe.adapter);

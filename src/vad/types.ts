@@ -60,6 +60,15 @@ export interface VadOptions extends VadAssetUrls {
   statsIntervalMs?: number;
   /** Backlog (newest captured sample minus next frame to run) that raises `falling_behind`, in ms. Default `500`. */
   maxLagMs?: number;
+  /**
+   * Backlog at which a VAD reading the capture ring drops to the present instead of working through stale
+   * audio (`skipped_ahead`; the ring keeps the audio, a turn in progress stays open), in ms. At start-up,
+   * the audio kept while the model loaded is worked through unless the backlog grows by this much. Default
+   * `1000`; `0` never skips.
+   */
+  skipAfterMs?: number;
+  /** Inferences run on quiet noise before `ready` (JIT and buffers warm; the state is reset after). Default `32`. */
+  warmupFrames?: number;
   /** Restart the worker once on wasm when it crashes. Default `true`. */
   restartOnCrash?: boolean;
   /**
@@ -135,6 +144,21 @@ export interface VadStats {
   readonly droppedSamples: number;
   /** Inference time (one model run per frame) over the last 512 frames. */
   readonly inference: TimingSummary;
+  /** Times the VAD skipped stale audio to catch up, and the samples it left unanalysed (still in the ring). */
+  readonly skips?: number;
+  readonly skippedSamples?: number;
+}
+
+/** Payload of the `live` event: the VAD keeps up with real time (its backlog is under half of `skipAfterMs`). */
+export interface VadLiveInfo {
+  /** Backlog when it went live, in ms. */
+  readonly behindMs: number;
+  /** Absolute position of the next frame to analyse. */
+  readonly position: number;
+  /** Whether it got there by skipping stale audio (else by working through the start-up backlog). */
+  readonly skipped: boolean;
+  /** 1 for the first worker, 2 after a crash restart. */
+  readonly generation: number;
 }
 
 /** Payload of the `ready` event. */
@@ -150,6 +174,8 @@ export interface VadReadyInfo {
   readonly loadMs: number;
   /** Whether the model came from the Cache Storage copy (network failed). */
   readonly fromCache: boolean;
+  /** Warm-up inferences run before `ready` (compiles the model's hot paths), in ms; absent when none ran. */
+  readonly warmupMs?: number;
   /** Start-up benchmark, when one ran. */
   readonly benchmark: { readonly webgpuMs: number; readonly wasmMs: number } | null;
   /** 1 for the first worker, 2 after a crash restart. */
@@ -191,6 +217,11 @@ export type VadStatus = 'loading' | 'running' | 'recovering' | 'failed' | 'close
 export interface VadClientEvents extends EndpointerEventMap {
   /** The model is loaded and the backend chosen; frames are analysed from now on. */
   ready: VadReadyInfo;
+  /**
+   * The VAD keeps up with real time: after start-up (the audio kept while the model loaded worked through,
+   * or skipped) and again after each skip. A session is ready for the user only from the first one.
+   */
+  live: VadLiveInfo;
   /** One analysed frame (only with `frameEvents: true`). */
   frame: VadFrame;
   /** Periodic counters (every `statsIntervalMs`). */
@@ -222,6 +253,10 @@ export interface VadWorkerConfig {
   readonly frameEvents: boolean;
   readonly statsIntervalMs: number;
   readonly maxLagMs: number;
+  /** See {@link VadOptions.skipAfterMs}; absent: never skips. */
+  readonly skipAfterMs?: number;
+  /** See {@link VadOptions.warmupFrames}; absent: none. */
+  readonly warmupFrames?: number;
   /** The end-of-turn model; `null`: silence alone ends turns. */
   readonly turn: TurnWorkerConfig | null;
   readonly generation: number;
@@ -244,6 +279,7 @@ export type VadWorkerEvent =
   | { readonly type: 'endpointer'; readonly event: EndpointerEvent }
   | ({ readonly type: 'frame' } & VadFrame)
   | { readonly type: 'stats'; readonly stats: VadStats }
+  | ({ readonly type: 'live' } & Omit<VadLiveInfo, 'generation'>)
   | { readonly type: 'backend'; readonly change: VadBackendChange }
   | { readonly type: 'error'; readonly error: VadErrorData }
   | { readonly type: 'turn_model'; readonly verdict: TurnModelVerdict }

@@ -17,6 +17,7 @@ import type {
   SampleChunk,
   VadClientEvents,
   VadFault,
+  VadLiveInfo,
   VadOptions,
   VadReadyInfo,
   VadSource,
@@ -70,6 +71,8 @@ export class VadClient extends TypedEmitter<VadClientEvents> {
   #resolveReady!: (info: VadReadyInfo) => void;
   #rejectReady!: (e: VadError) => void;
   readonly #ready: Promise<VadReadyInfo>;
+  #liveInfo: VadLiveInfo | null = null;
+  readonly #liveWaiters = new Set<(info: VadLiveInfo | null) => void>();
 
   /** Starts the worker and loads the model. Throws a `RangeError` for an invalid endpointer option. */
   constructor(options: VadOptions = {}) {
@@ -102,6 +105,16 @@ export class VadClient extends TypedEmitter<VadClientEvents> {
   /** Resolves at the first `ready`; rejects with the {@link VadError} that stopped the VAD from starting. */
   ready(): Promise<VadReadyInfo> {
     return this.#ready;
+  }
+
+  /**
+   * Resolves with the first `live` event (the VAD keeps up with real time: it has run its warm-up, and the
+   * audio kept while it loaded is analysed or skipped), or null when the VAD fails or closes first.
+   */
+  live(): Promise<VadLiveInfo | null> {
+    if (this.#liveInfo) return Promise.resolve(this.#liveInfo);
+    if (this.#status === 'closed' || this.#status === 'failed') return Promise.resolve(null);
+    return new Promise((resolve) => this.#liveWaiters.add(resolve));
   }
 
   /**
@@ -285,6 +298,14 @@ export class VadClient extends TypedEmitter<VadClientEvents> {
         this.#turns.progress(e.stats.position);
         this.emit('stats', e.stats);
         return;
+      case 'live': {
+        const { type: _type, ...rest } = e;
+        const info: VadLiveInfo = { ...rest, generation: this.#gen?.n ?? 1 };
+        this.#liveInfo ??= info;
+        this.#settleLive(info);
+        this.emit('live', info);
+        return;
+      }
       case 'backend':
         this.#backend = e.change.backend;
         this.emit('backend', e.change);
@@ -367,9 +388,15 @@ export class VadClient extends TypedEmitter<VadClientEvents> {
     if (gen) void stopGeneration(gen);
   }
 
+  #settleLive(info: VadLiveInfo | null): void {
+    for (const w of this.#liveWaiters) w(info);
+    this.#liveWaiters.clear();
+  }
+
   #setStatus(s: VadStatus): void {
     if (this.#status === s) return;
     this.#status = s;
+    if (s === 'closed' || s === 'failed') this.#settleLive(null);
     this.emit('status', s);
   }
 }

@@ -7,6 +7,7 @@ import { resolveEndpointerOptions } from './endpointer-options.ts';
 import { SILERO_FRAME_SAMPLES, SILERO_HOP_SAMPLES, SILERO_SAMPLE_RATE } from './silero.ts';
 import { turnWorkerConfig } from './turn/turn-config.ts';
 import type { VadOptions, VadWorkerConfig } from './types.ts';
+import { WARMUP_FRAMES } from './warm-up.ts';
 
 /**
  * Where the VAD departs from the endpointer's model-agnostic defaults. `minSpeechFrames: 1`: Silero v5
@@ -43,6 +44,8 @@ export function workerConfig(options: VadOptions): SharedWorkerConfig {
     frameEvents: options.frameEvents ?? false,
     statsIntervalMs: options.statsIntervalMs ?? 1000,
     maxLagMs: options.maxLagMs ?? 500,
+    skipAfterMs: options.skipAfterMs ?? 1000,
+    warmupFrames: options.warmupFrames ?? WARMUP_FRAMES,
     turn: turnWorkerConfig(options.turn, abs),
   };
 }

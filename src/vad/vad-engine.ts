@@ -3,6 +3,7 @@
  * -> events. No worker globals (timers and `performance` only), so it is unit-tested in Node with
  * onnxruntime-node behind the same {@link VadRuntime} interface.
  */
+import { CatchUp, type CatchUpDecision } from './catch-up.ts';
 import { Endpointer } from './endpointer.ts';
 import type { EndpointerEvent } from './events.ts';
 import { toVadErrorData, VadError } from './errors.ts';
@@ -10,6 +11,7 @@ import { ChunkFrameReader, RingFrameReader, type FrameInfo, type FrameReader } f
 import type { LoadedModels, ModelHandle, VadRuntime } from './runtime.ts';
 import { SILERO_FRAME_SAMPLES, SILERO_HOP_SAMPLES, SILERO_SAMPLE_RATE } from './silero.ts';
 import { TimingWindow } from './timing.ts';
+import { warmUp } from './warm-up.ts';
 import { gatedEndpointer, TurnGate } from './turn/turn-gate.ts';
 import type {
   SampleChunk,
@@ -70,6 +72,8 @@ export class VadEngine {
   #failNextRun = false;
   #switching: Promise<void> | null = null;
   #wasmRebuilds = 0;
+  /** Drop-to-present policy (ring sources only: a pushed source is paced by its producer). */
+  #catchUp: CatchUp | null = null;
 
   /**
    * @param emit receives every event
@@ -116,6 +120,9 @@ export class VadEngine {
     this.#model = loaded.primary;
     this.#fallback = loaded.fallback;
     this.#watchLoss(loaded.primary);
+    // Compile the hot paths and size the session's buffers before `ready`, not on the user's first words.
+    const frames = this.#config.warmupFrames ?? 0;
+    const warmupMs = frames > 0 ? await warmUp(loaded.primary.model, frames) : undefined;
     if (loaded.webgpuFailure !== null) {
       const error = new VadError(
         'backend_lost',
@@ -140,6 +147,7 @@ export class VadEngine {
       fromCache: loaded.fromCache,
       benchmark: loaded.benchmark,
       generation: this.#config.generation,
+      ...(warmupMs === undefined ? {} : { warmupMs }),
     };
   }
 
@@ -155,6 +163,15 @@ export class VadEngine {
         );
       }
       this.#reader = reader;
+      const skipAfterMs = this.#config.skipAfterMs ?? 0;
+      if (skipAfterMs > 0) {
+        const skipAfterSamples = (skipAfterMs * SILERO_SAMPLE_RATE) / 1000;
+        this.#catchUp = new CatchUp({
+          skipAfterSamples,
+          keepSamples: Math.min(SILERO_FRAME_SAMPLES, Math.floor(skipAfterSamples / 2)),
+        });
+        this.#catchUp.attach(reader.behind());
+      }
     } else {
       this.#chunks = new ChunkFrameReader(SILERO_SAMPLE_RATE, 30);
       this.#reader = this.#chunks;
@@ -194,6 +211,8 @@ export class VadEngine {
       maxBehindSamples: this.#maxBehind,
       droppedSamples: reader?.lostSamples ?? 0,
       inference: this.#timing.summary(),
+      skips: this.#catchUp?.skips ?? 0,
+      skippedSamples: this.#catchUp?.skippedSamples ?? 0,
     };
   }
 
@@ -233,6 +252,7 @@ export class VadEngine {
     const reader = this.#reader;
     if (!reader || this.#pumping) return;
     this.#pumping = true;
+    this.#catchUpCheck(reader);
     this.#checkLag(reader);
     let n = 0;
     try {
@@ -261,7 +281,17 @@ export class VadEngine {
   async #onHop(reader: FrameReader): Promise<void> {
     const info = this.#info;
     this.#hops++;
-    if (info.lost > 0) this.#onGap(info.lost);
+    if (info.lost > 0) {
+      this.#onGap(info.lost);
+      // Lapped by the ring: drop to the present rather than restart a whole ring behind.
+      if (this.#catchUp && reader instanceof RingFrameReader) {
+        const d = this.#catchUp.check(reader.position, reader.newest(), true);
+        if (d.action === 'skip') {
+          this.#skip(reader, d.to, d.skipped, d.phase);
+          return;
+        }
+      }
+    }
     this.#gate?.hop(this.#hop, info.position);
     const frame = this.#frame;
     frame.copyWithin(0, SILERO_HOP_SAMPLES);
@@ -283,6 +313,7 @@ export class VadEngine {
     this.#frames++;
     const ev = this.#endpointer.process(p, pos, time, frame);
     this.#writeProgress();
+    this.#catchUpCheck(reader);
     this.#checkLag(reader);
     if (this.#gate)
       this.#gate.frame(
@@ -374,6 +405,47 @@ export class VadEngine {
     this.#emit({ type: 'error', error: toVadErrorData(error) });
   }
 
+  /** Applies the drop-to-present policy between frames (ring sources). */
+  #catchUpCheck(reader: FrameReader): void {
+    const policy = this.#catchUp;
+    if (!policy || !(reader instanceof RingFrameReader)) return;
+    const d: CatchUpDecision = policy.check(reader.position, reader.newest());
+    if (d.action === 'skip') this.#skip(reader, d.to, d.skipped, d.phase);
+  }
+
+  /**
+   * Drops to the present: the next hop read starts at `to`; the model starts a new stream; a turn in
+   * progress stays open across the skipped span (the ring keeps its audio for the read-back at commit).
+   */
+  #skip(reader: RingFrameReader, to: number, skipped: number, phase: 'startup' | 'live'): void {
+    const t = reader.timeAt(to);
+    reader.skipTo(to);
+    this.#endpointer.skipTo(reader.position, Number.isNaN(t) ? reader.position / SILERO_SAMPLE_RATE : t);
+    this.#model?.model.reset();
+    this.#half = false;
+    this.#writeProgress();
+    const ms = (skipped * 1000) / SILERO_SAMPLE_RATE;
+    const error = new VadError(
+      'skipped_ahead',
+      `the VAD was ${ms.toFixed(0)} ms behind the newest audio (${phase === 'startup' ? 'start-up backlog growing' : `limit ${String(this.#config.skipAfterMs ?? 0)} ms`}); it skipped to the present (the audio stays in the ring)`,
+      { recoverable: true },
+    );
+    this.#emit({ type: 'error', error: toVadErrorData(error) });
+    this.#lagging = false;
+    this.#goLive(reader, true);
+  }
+
+  /** Says once per episode that the VAD keeps up with real time (first after start-up, again after a skip). */
+  #goLive(reader: FrameReader, skipped: boolean): void {
+    this.#caughtUp = true;
+    this.#emit({
+      type: 'live',
+      behindMs: (reader.behind() * 1000) / SILERO_SAMPLE_RATE,
+      position: reader.position,
+      skipped,
+    });
+  }
+
   #emitEndpointer(ev: EndpointerEvent): void {
     if (this.#gate) this.#gate.event(ev);
     else this.#emit({ type: 'endpointer', event: ev });
@@ -385,7 +457,9 @@ export class VadEngine {
     // A backlog present at attach time (audio kept while the model loaded) is caught up, not fallen into:
     // until the first catch-up, only growth beyond it counts.
     const done = (this.#hops - this.#hopsAtAttach) * SILERO_HOP_SAMPLES;
-    if (behind <= this.#maxLagSamples / 2 && done >= this.#initialBehind) this.#caughtUp = true;
+    if (!this.#caughtUp && behind <= this.#maxLagSamples / 2 && done >= this.#initialBehind) {
+      this.#goLive(reader, false);
+    }
     const limit = this.#caughtUp ? this.#maxLagSamples : this.#initialBehind + this.#maxLagSamples;
     if (!this.#lagging && behind > limit) {
       this.#lagging = true;

@@ -8,6 +8,11 @@ export interface RoomConnectOptions {
   /** Give up after this many milliseconds. Default 10000. */
   timeoutMs?: number;
   roomOptions?: RoomOptions;
+  /**
+   * Called with the new Room before it connects: listeners attached here see every event of the join
+   * (an agent already in the room has its track subscribed and may greet while `connect()` is pending).
+   */
+  prepare?: (room: Room) => void;
 }
 
 /**
@@ -18,6 +23,7 @@ export interface RoomConnectOptions {
 export async function connectRoom(opts: RoomConnectOptions): Promise<Room> {
   const timeoutMs = opts.timeoutMs ?? 10_000;
   const room = new Room({ adaptiveStream: false, dynacast: false, ...opts.roomOptions });
+  opts.prepare?.(room);
   let timer: ReturnType<typeof setTimeout> | undefined;
   const timeout = new Promise<never>((_, reject) => {
     timer = setTimeout(() => {
@@ -28,6 +34,7 @@ export async function connectRoom(opts: RoomConnectOptions): Promise<Room> {
     await Promise.race([room.connect(opts.url, opts.token, { autoSubscribe: true, maxRetries: 0 }), timeout]);
     return room;
   } catch (e) {
+    room.removeAllListeners();
     await room.disconnect().catch(() => undefined);
     throw connectError(e, opts.url);
   } finally {

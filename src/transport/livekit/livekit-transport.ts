@@ -2,9 +2,9 @@ import {
   DisconnectReason,
   RoomEvent,
   Track,
-  type LocalTrackPublication,
   type RemoteParticipant,
   type RemoteTrack,
+  type RemoteTrackPublication,
   type Room,
 } from 'livekit-client';
 import { SottoError } from '../../errors.ts';
@@ -18,9 +18,15 @@ import {
   type ServerEvent,
 } from '../../protocol/index.ts';
 import { backoffDelay, type BackoffOptions } from '../backoff.ts';
+import type { AgentProtocol } from '../lk-agents-adapter.ts';
+import { EventInbox, EventOutbox } from '../text-stream-events.ts';
+import { LkAgentsLink, type AgentProtocolOptions } from './lk-agents-link.ts';
+import { sendStreamText } from './send-stream-text.ts';
 import { assessHealth, smoothRtt, type HealthSnapshot, type HealthThresholds } from '../health.ts';
 import type { Transport, TransportEvents, TransportStartOptions, TransportStatus } from '../types.ts';
+import { AgentPeer } from './agent-peer.ts';
 import { connectRoom } from './connect-room.ts';
+import { RoomMic } from './room-mic.ts';
 
 /** Options of {@link LiveKitTransport}. */
 export interface LiveKitTransportOptions {
@@ -33,7 +39,15 @@ export interface LiveKitTransportOptions {
   token: string | (() => Promise<string>);
   /** Give up one connection attempt after this many ms. Default 10000. */
   connectTimeoutMs?: number;
-  /** Full-rejoin backoff after LiveKit's own resume failed. */
+  /**
+   * Connection attempts `connect()` makes when one times out (a lossy link can lose the first ICE or DTLS
+   * exchange for good; a fresh join gets new candidates). Other failures are not retried. Default 2.
+   */
+  connectAttempts?: number;
+  /**
+   * Full-rejoin backoff after LiveKit's own resume failed. By default the transport keeps trying (every
+   * 1.5-3 s once the backoff is at its cap) until the app closes it; only a rejected token is fatal.
+   */
   backoff?: BackoffOptions;
   /**
    * Delays (ms) of LiveKit's own resume attempts (ICE restart / signal resume, same session) before the
@@ -43,6 +57,11 @@ export interface LiveKitTransportOptions {
   resumeDelaysMs?: readonly number[];
   /** When the link counts as degraded or down. */
   health?: HealthThresholds;
+  /**
+   * Which agents it speaks to: Sotto's Realtime protocol, or a stock LiveKit Agents agent (found out by
+   * default: see {@link AgentProtocolOptions}).
+   */
+  agent?: AgentProtocolOptions;
 }
 
 const HEALTH_TICK_MS = 500;
@@ -56,8 +75,14 @@ const RESUME_DELAYS_MS = [0, 300, 1000, 2000] as const;
  * and Realtime events travel on the reliable data channel under {@link REALTIME_TOPIC}.
  *
  * Reconnection is an observable state machine: LiveKit's own resume (ICE restart / signal resume) first
- * (`reconnect` phase `resume`), then full rejoins with a fresh token and exponential backoff (phase
- * `rejoin`), then `closed` with an error when the attempts are used up.
+ * (`reconnect` phase `resume`), then full rejoins with a fresh token and capped exponential backoff (phase
+ * `rejoin`) until the app closes the transport; `closed` with an error only when the server rejects the
+ * token (or `backoff.maxAttempts` is set and used up). Every room gets its own clone of the mic
+ * ({@link RoomMic}), so the caller's track survives every rejoin.
+ *
+ * Trust: server events count only from the agent participant that announced the session
+ * ({@link AgentPeer}); client events go only to it (`destinationIdentities`), and only agent participants
+ * may subscribe to the mic. Events from anyone else are dropped and reported (`untrusted_participant`).
  */
 export class LiveKitTransport extends TypedEmitter<TransportEvents> implements Transport {
   readonly kind = 'livekit';
@@ -65,7 +90,23 @@ export class LiveKitTransport extends TypedEmitter<TransportEvents> implements T
   #status: TransportStatus = 'idle';
   #room: Room | null = null;
   #mic: MediaStreamTrack | null = null;
-  #micPub: LocalTrackPublication | null = null;
+  /** The current room's published clone of {@link #mic}. */
+  #roomMic: RoomMic | null = null;
+  #micEnabled = true;
+  readonly #agent = new AgentPeer();
+  readonly #outbox = new EventOutbox();
+  #skipped = 0;
+  /** A stock LiveKit Agents agent, when the room's agent turns out to be one. */
+  readonly #lkAgents: LkAgentsLink;
+  /** Audio tracks of the agent participants in the room; only the trusted agent's plays. */
+  readonly #agentTracks = new Map<string, MediaStreamTrack>();
+  /** When the room's agents were last asked to announce themselves (performance.now()). */
+  #helloAt = 0;
+  /**
+   * A `session.created` that arrived before livekit-client knew its sender (no participant yet): it is the
+   * announcement of the agent that joins next, within a few seconds (only an agent's later events count).
+   */
+  #earlyHello: { event: ServerEvent; at: number } | null = null;
   #health: HealthSnapshot = { level: 'down', reason: 'not connected', rttMs: null, sinceLastPongMs: 0 };
   #healthTimer: ReturnType<typeof setInterval> | undefined;
   #connectedAt = 0;
@@ -76,10 +117,42 @@ export class LiveKitTransport extends TypedEmitter<TransportEvents> implements T
   readonly #pings = new Map<number, number>();
   #rttMs: number | null = null;
   #lastPongAt = 0;
+  /** When the browser started saying it is offline (performance.now()), or null while it says online. */
+  #offlineAt: number | null = null;
 
   constructor(options: LiveKitTransportOptions) {
     super();
     this.#opts = options;
+    this.#lkAgents = new LkAgentsLink(
+      {
+        adopt: (identity) => {
+          const verdict = this.#agent.judge({ identity, isAgent: true }, 'session.created');
+          const track = this.#agentTracks.get(identity);
+          if (verdict.accept && track) this.emit('agent_track', track);
+        },
+        event: (e) => {
+          this.emit('server_event', e);
+        },
+        noAgent: (ms) => {
+          this.emit('error', new SottoError('no_agent', `no agent joined the room in ${String(ms)} ms`));
+        },
+        sottoAgent: () => this.#agent.identity,
+      },
+      options.agent,
+    );
+  }
+
+  /**
+   * Members of unknown types left out of server events so far (an `input_image` part, an `mcp_call` item):
+   * a debug count; such members never make an event fail.
+   */
+  get skippedMembers(): number {
+    return this.#skipped;
+  }
+
+  /** The protocol of the room's agent: `sotto`, `livekit-agents`, or null before one is known. */
+  get agentProtocol(): AgentProtocol | null {
+    return this.#lkAgents.protocol;
   }
 
   get status(): TransportStatus {
@@ -99,16 +172,29 @@ export class LiveKitTransport extends TypedEmitter<TransportEvents> implements T
     if (this.#status !== 'idle') throw new SottoError('internal', `connect() called in state ${this.#status}`);
     this.#mic = micTrack;
     this.#setStatus('connecting');
-    try {
-      await this.#join();
-    } catch (e) {
-      this.#setStatus('closed');
-      throw e;
+    const attempts = Math.max(1, this.#opts.connectAttempts ?? 2);
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await this.#join();
+        break;
+      } catch (e) {
+        const again = e instanceof SottoError && e.code === 'connect_timeout' && attempt < attempts;
+        if (again && !this.#isClosing()) continue;
+        this.#setStatus('closed');
+        throw e;
+      }
     }
     this.#healthTimer = setInterval(() => {
       this.#heartbeat();
+      this.#hello();
+      this.#lkAgents.tick(performance.now());
       this.#updateHealth();
     }, HEALTH_TICK_MS);
+  }
+
+  /** The identity of the agent the transport trusts now, or null (none announced, or it left). */
+  get agentIdentity(): string | null {
+    return this.#agent.identity;
   }
 
   async send(event: ClientEvent): Promise<void> {
@@ -116,20 +202,34 @@ export class LiveKitTransport extends TypedEmitter<TransportEvents> implements T
     if (!room || this.#status !== 'connected') {
       throw new SottoError('not_connected', `cannot send ${event.type}: the link is ${this.#status}`);
     }
-    await room.localParticipant.publishData(encodeEvent(event), { reliable: true, topic: REALTIME_TOPIC });
+    const agent = this.#agent.identity;
+    if (agent === null) throw new SottoError('not_connected', `cannot send ${event.type}: no agent in the room`);
+    if (await this.#lkAgents.send(event)) return; // a LiveKit Agents agent: typed text on lk.chat
+    // Over one data packet, the event goes as a text stream (in order with the packets around it).
+    await this.#outbox.send(encodeEvent(event), {
+      packet: (bytes) =>
+        room.localParticipant.publishData(bytes, {
+          reliable: true,
+          topic: REALTIME_TOPIC,
+          destinationIdentities: [agent],
+        }),
+      stream: (text, streamId) =>
+        sendStreamText(room.localParticipant, text, {
+          topic: REALTIME_TOPIC,
+          destinationIdentities: [agent],
+          streamId,
+        }),
+    });
   }
 
   async setMicEnabled(enabled: boolean): Promise<void> {
-    const pub = this.#micPub;
-    if (!pub) return;
-    if (enabled) await pub.unmute();
-    else await pub.mute();
+    this.#micEnabled = enabled;
+    await this.#roomMic?.setEnabled(enabled);
   }
 
   async replaceMicTrack(track: MediaStreamTrack): Promise<void> {
     this.#mic = track;
-    const published = this.#micPub?.track;
-    if (published) await published.replaceTrack(track, true);
+    await this.#roomMic?.replace(track);
   }
 
   async close(): Promise<void> {
@@ -138,11 +238,11 @@ export class LiveKitTransport extends TypedEmitter<TransportEvents> implements T
     clearInterval(this.#healthTimer);
     const room = this.#room;
     this.#room = null;
-    this.#micPub = null;
     if (room) {
       room.removeAllListeners();
       await room.disconnect();
     }
+    this.#releaseMic();
     this.#setStatus('closed');
   }
 
@@ -171,24 +271,34 @@ export class LiveKitTransport extends TypedEmitter<TransportEvents> implements T
           },
         },
       },
+      // Listening from before the join: an agent already in the room (the same job after a rejoin) has its
+      // track subscribed, and may greet, while connect() is still pending.
+      prepare: (r) => {
+        this.#agent.reset();
+        this.#agentTracks.clear();
+        this.#earlyHello = null;
+        this.#helloAt = performance.now(); // an agent already in the room greets by itself first
+        this.#listen(r);
+        this.#lkAgents.attach(r, performance.now());
+      },
     });
     if (this.#closing) {
+      room.removeAllListeners();
       await room.disconnect();
       return;
     }
-    this.#listen(room);
     this.#room = room;
+    const roomMic = new RoomMic(room);
+    this.#roomMic = roomMic;
     try {
-      // A MediaStreamTrack passed in is wrapped as user-provided: LiveKit will not stop it on unpublish.
-      this.#micPub = await room.localParticipant.publishTrack(mic, {
-        source: Track.Source.Microphone,
-        dtx: false,
-        red: true,
-      });
+      // Only agents may subscribe to the mic (another participant with a token for the room may not).
+      this.#allowAgents(room);
+      await roomMic.publish(mic, this.#micEnabled);
     } catch (e) {
       room.removeAllListeners();
       this.#room = null;
       await room.disconnect();
+      this.#releaseMic();
       throw new SottoError('server_unreachable', `could not publish the microphone: ${String(e)}`, { cause: e });
     }
     this.#connectedAt = performance.now();
@@ -197,20 +307,24 @@ export class LiveKitTransport extends TypedEmitter<TransportEvents> implements T
   }
 
   #listen(room: Room): void {
-    room.on(RoomEvent.TrackSubscribed, (track: RemoteTrack) => {
-      if (track.kind === Track.Kind.Audio) this.emit('agent_track', track.mediaStreamTrack);
+    room.on(RoomEvent.TrackSubscribed, (track: RemoteTrack, _pub: RemoteTrackPublication, p: RemoteParticipant) => {
+      // Only the trusted agent's voice plays (not another participant's, not a second agent's).
+      if (track.kind !== Track.Kind.Audio || !p.isAgent) return;
+      this.#agentTracks.set(p.identity, track.mediaStreamTrack);
+      if (p.identity === this.#agent.identity) this.emit('agent_track', track.mediaStreamTrack);
     });
-    room.on(RoomEvent.DataReceived, (payload: Uint8Array, _p?: RemoteParticipant, _k?: unknown, topic?: string) => {
-      if (topic !== REALTIME_TOPIC) return;
-      const parsed = parseServerEvent(payload);
-      if (parsed.ok) this.#onServerEvent(parsed.event);
-      // An event type we do not know comes from a newer (or a plain OpenAI) server: ignore it, as the
-      // protocol asks. Only malformed events of types we know are errors.
-      else if (parsed.code !== 'unknown_event')
-        this.emit(
-          'error',
-          new SottoError('protocol_error', `dropped a bad server event (${parsed.code}): ${parsed.message}`),
-        );
+    // Events over one data packet come as text streams on the same topic; the inbox keeps each sender's order.
+    const inbox = new EventInbox<RemoteParticipant | undefined>(
+      (p) => p?.identity ?? '',
+      (bytes, p, maxBytes) => {
+        if (room === this.#room) this.#onRealtime(bytes, p, maxBytes);
+      },
+    );
+    room.on(RoomEvent.DataReceived, (payload: Uint8Array, p?: RemoteParticipant, _k?: unknown, topic?: string) => {
+      if (topic === REALTIME_TOPIC) inbox.packet(payload, p);
+    });
+    room.registerTextStreamHandler(REALTIME_TOPIC, (reader, info) => {
+      inbox.stream(reader, room.remoteParticipants.get(info.identity), reader.info.id);
     });
     const onReconnecting = (): void => {
       this.#setStatus('reconnecting');
@@ -223,11 +337,33 @@ export class LiveKitTransport extends TypedEmitter<TransportEvents> implements T
       this.#setStatus('connected');
       this.#updateHealth();
     });
+    room.on(RoomEvent.ParticipantConnected, (p: RemoteParticipant) => {
+      if (!p.isAgent) return;
+      // While the join is pending #join sets the permissions itself once connected.
+      if (room === this.#room) this.#allowAgents(room);
+      const early = this.#earlyHello;
+      this.#earlyHello = null;
+      if (early && performance.now() - early.at < 5000) {
+        const verdict = this.#agent.judge({ identity: p.identity, isAgent: true }, early.event.type);
+        if (verdict.accept) this.#onServerEvent(early.event);
+      }
+    });
+    room.on(RoomEvent.ParticipantDisconnected, (p: RemoteParticipant) => {
+      this.#agentTracks.delete(p.identity);
+      if (p.isAgent && room === this.#room) this.#allowAgents(room);
+      this.#lkAgents.left(p.identity);
+      if (this.#agent.left(p.identity)) {
+        // The agent's job is gone (crashed or ended): its heartbeat with it. A new agent says hello.
+        this.#heartbeatSupported = false;
+        this.#pings.clear();
+        this.emit('agent_left', { identity: p.identity });
+      }
+    });
     room.on(RoomEvent.Disconnected, (reason?: DisconnectReason) => {
       if (this.#closing || room !== this.#room) return;
       room.removeAllListeners();
       this.#room = null;
-      this.#micPub = null;
+      this.#releaseMic();
       if (reason === DisconnectReason.CLIENT_INITIATED) return;
       this.#heartbeatSupported = false;
       this.#pings.clear();
@@ -235,11 +371,43 @@ export class LiveKitTransport extends TypedEmitter<TransportEvents> implements T
     });
   }
 
+  /** One Realtime event from the room (a data packet, or a text stream up to `maxBytes`). */
+  #onRealtime(payload: Uint8Array, p: RemoteParticipant | undefined, maxBytes: number): void {
+    const parsed = parseServerEvent(payload, { maxBytes });
+    if (parsed.ok && parsed.skipped !== undefined) this.#skipped += parsed.skipped;
+    if (parsed.ok && !p && parsed.event.type === 'session.created') {
+      this.#earlyHello = { event: parsed.event, at: performance.now() };
+      return;
+    }
+    if (parsed.ok) {
+      const verdict = this.#agent.judge(
+        p ? { identity: p.identity, isAgent: p.isAgent } : undefined,
+        parsed.event.type,
+      );
+      if (verdict.accept && verdict.newAgent && p) {
+        // A (new) agent took over the room: its voice is the one to play.
+        const track = this.#agentTracks.get(p.identity);
+        if (track) this.emit('agent_track', track);
+      }
+      if (verdict.accept) this.#onServerEvent(parsed.event);
+      else if (verdict.report !== null)
+        this.emit('error', new SottoError('untrusted_participant', `ignored Realtime events from ${verdict.report}`));
+    }
+    // An event type we do not know comes from a newer (or a plain OpenAI) server: ignore it, as the
+    // protocol asks. Only malformed events of types we know are errors.
+    else if (parsed.code !== 'unknown_event')
+      this.emit(
+        'error',
+        new SottoError('protocol_error', `dropped a bad server event (${parsed.code}): ${parsed.message}`),
+      );
+  }
+
   /** Full rejoins with backoff after LiveKit gave up resuming. */
   async #rejoin(reason?: DisconnectReason): Promise<void> {
     this.#setStatus('reconnecting');
     this.#updateHealth();
     let lastError: unknown = new Error(`disconnected (${String(reason)})`);
+    let fatal: SottoError | null = null;
     for (let attempt = 1; !this.#closing; attempt++) {
       const delayMs = backoffDelay(attempt, Math.random, this.#opts.backoff);
       if (delayMs === null) break;
@@ -251,15 +419,51 @@ export class LiveKitTransport extends TypedEmitter<TransportEvents> implements T
         return;
       } catch (e) {
         lastError = e;
+        // No retry fixes a token the server refuses (expired, revoked, wrong key).
+        if (e instanceof SottoError && e.code === 'token_rejected') {
+          fatal = e;
+          break;
+        }
       }
     }
     if (this.#closing) return;
     clearInterval(this.#healthTimer);
     this.emit(
       'error',
-      new SottoError('server_unreachable', 'the link is gone and rejoining failed', { cause: lastError }),
+      fatal ?? new SottoError('server_unreachable', 'the link is gone and rejoining failed', { cause: lastError }),
     );
     this.#setStatus('closed');
+  }
+
+  /**
+   * While no agent has announced a session on this connection, asks the agents in the room to (a ping: an
+   * agent that greeted a rejoining user before its data channel was up greets again on its first event).
+   */
+  #hello(): void {
+    const room = this.#room;
+    const now = performance.now();
+    if (!room || this.#status !== 'connected' || this.#agent.identity !== null || now - this.#helloAt < 1000) return;
+    const agents = [...room.remoteParticipants.values()].filter((p) => p.isAgent).map((p) => p.identity);
+    if (agents.length === 0) return;
+    this.#helloAt = now;
+    const ping: ClientEvent = { type: 'sotto.ping', 'sotto:nonce': ++this.#nonce };
+    room.localParticipant
+      .publishData(encodeEvent(ping), { reliable: true, topic: REALTIME_TOPIC, destinationIdentities: agents })
+      .catch(() => undefined);
+  }
+
+  /** Only the agents in the room may subscribe to the mic. */
+  #allowAgents(room: Room): void {
+    const agents = [...room.remoteParticipants.values()].filter((p) => p.isAgent);
+    room.localParticipant.setTrackSubscriptionPermissions(
+      false,
+      agents.map((p) => ({ participantIdentity: p.identity, allowAll: true })),
+    );
+  }
+
+  #releaseMic(): void {
+    this.#roomMic?.release();
+    this.#roomMic = null;
   }
 
   #onServerEvent(event: ServerEvent): void {
@@ -273,6 +477,7 @@ export class LiveKitTransport extends TypedEmitter<TransportEvents> implements T
       return; // heartbeat traffic stays inside the transport
     }
     if (event.type === 'session.created') {
+      this.#lkAgents.sottoAnnounced();
       this.#heartbeatSupported = event.session['sotto:extensions']?.includes(EXT_HEARTBEAT) ?? false;
       this.#lastPongAt = performance.now();
     }
@@ -282,7 +487,8 @@ export class LiveKitTransport extends TypedEmitter<TransportEvents> implements T
   /** Sends a ping about once a second while connected to a server that answers them. */
   #heartbeat(): void {
     const room = this.#room;
-    if (!this.#heartbeatSupported || !room || this.#status !== 'connected') return;
+    const agent = this.#agent.identity;
+    if (!this.#heartbeatSupported || !room || agent === null || this.#status !== 'connected') return;
     const now = performance.now();
     const last = this.#pings.size > 0 ? Math.max(...this.#pings.values()) : 0;
     if (now - last < HEARTBEAT_MS) return;
@@ -290,9 +496,11 @@ export class LiveKitTransport extends TypedEmitter<TransportEvents> implements T
     const nonce = ++this.#nonce;
     this.#pings.set(nonce, now);
     const ping: ClientEvent = { type: 'sotto.ping', 'sotto:nonce': nonce };
-    room.localParticipant.publishData(encodeEvent(ping), { reliable: true, topic: REALTIME_TOPIC }).catch(() => {
-      this.#pings.delete(nonce);
-    });
+    room.localParticipant
+      .publishData(encodeEvent(ping), { reliable: true, topic: REALTIME_TOPIC, destinationIdentities: [agent] })
+      .catch(() => {
+        this.#pings.delete(nonce);
+      });
   }
 
   /** A method, not the field, so TypeScript does not narrow it across awaits. */
@@ -309,14 +517,22 @@ export class LiveKitTransport extends TypedEmitter<TransportEvents> implements T
           : this.#status === 'connecting'
             ? 'connecting'
             : 'disconnected';
+    // navigator.onLine false is a fast hint that the network went away, but browsers also say offline when
+    // no interface but loopback is up (a page talking to a server on the same host): a pong that arrived
+    // after the browser said so proves the link works.
+    const now = performance.now();
+    const browserOnline = globalThis.navigator.onLine;
+    if (browserOnline) this.#offlineAt = null;
+    else this.#offlineAt ??= now;
+    const online = browserOnline || (this.#offlineAt !== null && this.#lastPongAt > this.#offlineAt);
     const next = assessHealth(
       {
         connection,
-        online: globalThis.navigator.onLine,
+        online,
         rttMs: this.#rttMs,
         lastPongAt: Math.max(this.#lastPongAt, this.#connectedAt),
         heartbeatSupported: this.#heartbeatSupported,
-        now: performance.now(),
+        now,
       },
       this.#opts.health,
     );

@@ -2,7 +2,7 @@
  * The end-of-turn detector's options (user-facing) and the worker configuration they resolve to.
  * Main thread, pure data.
  */
-import { DEFAULT_TURN_MODEL_URL } from './assets.ts';
+import { defaultTurnModelUrl } from './assets.ts';
 import { SMART_TURN_THRESHOLD } from './smart-turn.ts';
 
 /** Options of the end-of-turn model (`VadOptions.turn`). Every one is optional. */
@@ -54,5 +54,5 @@ export function turnWorkerConfig(
   if (!(reaskMs > 0 && Number.isFinite(reaskMs))) throw new RangeError(`turn.reaskMs must be > 0, got ${reaskMs}`);
   if (!(ceilingMs > 0 && Number.isFinite(ceilingMs)))
     throw new RangeError(`turn.ceilingMs must be > 0, got ${ceilingMs}`);
-  return { modelUrl: abs(options.modelUrl ?? DEFAULT_TURN_MODEL_URL), threshold, reaskMs, ceilingMs };
+  return { modelUrl: abs(options.modelUrl ?? defaultTurnModelUrl()), threshold, reaskMs, ceilingMs };
 }

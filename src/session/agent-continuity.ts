@@ -1,0 +1,259 @@
+/**
+ * The conversation outlives its agent: the client holds the conversation ({@link ConversationLog}) and
+ * watches the remote agent. A reply that does not start within `replyTimeoutMs` of `response.create`, a
+ * heartbeat that stops during a reply, or the agent leaving the room (its job crashed) is reported
+ * (`agent_unresponsive`) and never leaves the session `thinking` or `agent-speaking`: with the fallback
+ * the device answers the turn; without it the turn is kept and, when an agent announces a session again
+ * (the worker re-dispatches the room), that agent is handed the conversation it does not know and asked
+ * the turn again (its audio re-sent from the capture ring).
+ */
+import type { RingReader } from '../audio/ring-buffer.ts';
+import { SottoError } from '../errors.ts';
+import type { ClientEvent, ServerEvent } from '../protocol/index.ts';
+import type { Transport } from '../transport/types.ts';
+import { ConversationLog, logEvents, type LogLine } from './conversation-log.ts';
+import type { VoiceSessionEvents } from './events.ts';
+import type { AnswerMode } from './fallback-policy.ts';
+import type { OfflineTurn } from '../offline/types.ts';
+import type { ReplyController } from './reply-controller.ts';
+import { appendEvents } from './reask-audio.ts';
+import { readTurnAudio } from './turn-audio.ts';
+import type { TurnSpan, TurnTaking } from './turn-taking.ts';
+import type { Transcript } from './transcripts.ts';
+import type { TurnTracker } from './turn-tracker.ts';
+
+/** Default of {@link ContinuityOptions.replyTimeoutMs}. */
+export const REPLY_TIMEOUT_MS = 5000;
+const TICK_MS = 250;
+/** How long the link must stay down during a reply before the agent counts as unresponsive, in ms. */
+const DOWN_GRACE_MS = 2000;
+/** Who said a line the device answered. */
+const DEVICE = 'device';
+
+export interface ContinuityOptions {
+  /**
+   * How long after `response.create` the agent's reply must have started (`response.created`) before
+   * the agent counts as unresponsive, in ms. Default 5000.
+   */
+  replyTimeoutMs?: number;
+}
+
+/** What continuity needs from its session. */
+export interface ContinuityHost {
+  readonly turns: TurnTaking;
+  readonly tracker: TurnTracker;
+  readonly replies: ReplyController;
+  /** Who answers now. */
+  mode(): AnswerMode;
+  remote(): Transport | null;
+  /** The capture ring (client endpointing / fallback), or null. */
+  ring(): RingReader | null;
+  /**
+   * The agent stopped answering: the fallback may take the turn (returns true when it did, `auto` with
+   * the engine), else the session keeps it for the next agent.
+   */
+  failover(): boolean;
+  emit<K extends keyof VoiceSessionEvents>(name: K, payload: VoiceSessionEvents[K]): void;
+  update(): void;
+}
+
+export class AgentContinuity {
+  readonly #h: ContinuityHost;
+  readonly #timeoutMs: number;
+  readonly #log = new ConversationLog();
+  /** The remote agent's current session id (from its `session.created`). */
+  #sessionId: string | null = null;
+  /** When `response.create` went to the remote agent without a `response.created` since (performance.now()). */
+  #askedAt: number | null = null;
+  /** A turn the remote agent heard and never answered, to ask the next agent. */
+  #unanswered: { turnId: string; span: TurnSpan | null } | null = null;
+  /** Since when the link has been down (performance.now()), or null. */
+  #downSince: number | null = null;
+  /** The turn that was open when the agent announced itself: the agent heard only its tail. */
+  #partial: string | null = null;
+  readonly #tick: ReturnType<typeof setInterval>;
+
+  constructor(host: ContinuityHost, options: ContinuityOptions = {}) {
+    this.#h = host;
+    this.#timeoutMs = options.replyTimeoutMs ?? REPLY_TIMEOUT_MS;
+    if (!(this.#timeoutMs > 0)) throw new RangeError(`replyTimeoutMs must be > 0, got ${String(this.#timeoutMs)}`);
+    this.#tick = setInterval(() => {
+      this.#check();
+    }, TICK_MS);
+  }
+
+  /** A client event goes to whoever answers (`ok` false: it could not be sent after all). */
+  sent(event: ClientEvent, ok: boolean): void {
+    if (event.type !== 'response.create') return;
+    if (!ok || this.#stockAgent()) this.#askedAt = null;
+    else if (this.#h.mode() === 'remote') this.#askedAt ??= performance.now();
+  }
+
+  /**
+   * A stock LiveKit Agents agent answers on its own schedule (its own endpointing, its own LLM): there is
+   * no `response.create` of ours to time, and no Realtime session to hand a conversation to.
+   */
+  #stockAgent(): boolean {
+    const t = this.#h.remote();
+    return t !== null && 'agentProtocol' in t && t.agentProtocol === 'livekit-agents';
+  }
+
+  /** A server event of the agent answering now (`local`: the on-device engine's). */
+  serverEvent(event: ServerEvent, local: boolean, transcript: Transcript | null): void {
+    if (local) return;
+    if (transcript?.final) this.#log.add(transcript.role, transcript.text, this.#sessionId ?? 'remote');
+    if (event.type === 'response.created') this.#askedAt = null;
+    if (event.type === 'response.done' && event.response.status === 'completed') this.#unanswered = null;
+  }
+
+  /** The remote agent announced a session: a new one (re-dispatched job) gets the conversation. */
+  agentSession(sessionId: string): void {
+    this.#sessionId = sessionId;
+    this.#askedAt = null;
+    // A turn already open (the user spoke through a rejoin, or before the agent's job joined): its start
+    // never reached this agent, so its commit carries the whole turn from the ring (resendPartial).
+    this.#partial = this.#h.turns.userSpeaking ? this.#h.turns.turnId : null;
+    void this.#deliver('new_agent', 0).then(() => this.#reask());
+  }
+
+  /** The remote agent left the room. */
+  agentLeft(): void {
+    this.#unresponsive('the agent left the room');
+  }
+
+  /**
+   * A turn ended while no remote agent is ready (it crashed, the link is rejoining, or it has not joined
+   * yet) and no fallback takes it: reported, and asked of the agent that announces itself next.
+   */
+  hold(turnId: string, span: TurnSpan | null): void {
+    this.#unanswered = { turnId, span };
+    this.#h.emit(
+      'error',
+      new SottoError('agent_unresponsive', 'no agent is ready: the turn is asked when one announces itself'),
+    );
+  }
+
+  /**
+   * Before a remote commit: a turn that was open when the agent announced itself is sent whole (clear,
+   * then its audio from the capture ring), so the agent answers what was said, not the tail it heard
+   * (or an empty buffer).
+   */
+  async resendPartial(turnId: string, span: TurnSpan | null): Promise<void> {
+    if (this.#partial !== turnId) return;
+    this.#partial = null;
+    const t = this.#h.remote();
+    const ring = this.#h.ring();
+    if (!t || !span || !ring || this.#h.mode() !== 'remote') return;
+    const audio = readTurnAudio(ring, span);
+    if (audio.samples.length === 0) return;
+    await t.send({ type: 'input_audio_buffer.clear' });
+    for (const e of appendEvents(audio.samples)) await t.send(e);
+  }
+
+  /** The device answered these exchanges offline; back to remote, the agent is told. */
+  async offlineTurns(turns: readonly OfflineTurn[]): Promise<void> {
+    for (const t of turns) {
+      this.#log.add('user', t.user, DEVICE);
+      const heard = t.status === 'completed' ? t.reply : t.heardReply;
+      this.#log.add('assistant', heard ?? '', DEVICE);
+    }
+    await this.#deliver('back_online', turns.length);
+  }
+
+  close(): void {
+    clearInterval(this.#tick);
+  }
+
+  #check(): void {
+    if (this.#h.mode() !== 'remote') {
+      this.#askedAt = null;
+      return;
+    }
+    if (this.#stockAgent()) this.#askedAt = null;
+    const asked = this.#askedAt;
+    if (asked !== null && performance.now() - asked > this.#timeoutMs) {
+      this.#unresponsive(`no reply started within ${String(this.#timeoutMs)} ms`);
+      return;
+    }
+    const replying = this.#h.tracker.awaiting || this.#h.replies.awaitingAudio || this.#h.replies.agentSpeaking;
+    const down = this.#h.remote()?.health.level === 'down';
+    const now = performance.now();
+    // A link that is down for a moment (LiveKit resuming through a lossy network) is not a dead agent:
+    // only a link down for DOWN_GRACE_MS during a reply is.
+    this.#downSince = down ? (this.#downSince ?? now) : null;
+    if (replying && this.#downSince !== null && now - this.#downSince >= DOWN_GRACE_MS) {
+      this.#downSince = null;
+      this.#unresponsive('the agent stopped answering');
+    }
+  }
+
+  #unresponsive(why: string): void {
+    this.#askedAt = null;
+    if (this.#h.mode() !== 'remote') return;
+    const { tracker, replies, turns } = this.#h;
+    const unanswered = tracker.awaiting || replies.pending(false);
+    const busy = unanswered || replies.agentSpeaking;
+    this.#h.emit(
+      'error',
+      new SottoError(
+        'agent_unresponsive',
+        `${why}${busy ? (unanswered ? ': the turn is asked again' : ': its reply stopped') : ''}`,
+      ),
+    );
+    if (!busy) return;
+    if (this.#h.failover()) return; // the device answers it
+    const last = turns.lastCommitted();
+    if (unanswered && last) this.#unanswered = last;
+    replies.abandon();
+    tracker.abandonPending();
+    this.#h.update();
+  }
+
+  /** Hands the remote agent the lines it does not know. */
+  async #deliver(reason: 'new_agent' | 'back_online', offline: number): Promise<void> {
+    const t = this.#h.remote();
+    const sid = this.#sessionId;
+    if (!t || sid === null || !(await connected(t))) return;
+    const lines: LogLine[] = this.#log.take(sid);
+    if (lines.length === 0) return;
+    try {
+      for (const e of logEvents(lines)) await t.send(e);
+      this.#h.emit('handover', { turns: offline, items: lines.length, reason });
+    } catch (e) {
+      this.#h.emit(
+        'error',
+        new SottoError('not_connected', `the conversation could not be handed over: ${String(e)}`, { cause: e }),
+      );
+    }
+  }
+
+  /** Asks the (new) agent the turn its predecessor never answered: the turn's audio again, then commit. */
+  async #reask(): Promise<void> {
+    const turn = this.#unanswered;
+    this.#unanswered = null;
+    const t = this.#h.remote();
+    const ring = this.#h.ring();
+    if (!turn || !t || !(await connected(t))) return;
+    if (this.#h.mode() !== 'remote' || this.#h.turns.userSpeaking) return;
+    if (!turn.span || !ring || this.#h.tracker.awaiting) return;
+    const audio = readTurnAudio(ring, turn.span);
+    if (audio.samples.length === 0) return;
+    try {
+      // What the new agent heard so far is not this turn: its buffer holds only what came since it joined.
+      await t.send({ type: 'input_audio_buffer.clear' });
+      for (const e of appendEvents(audio.samples)) await t.send(e);
+    } catch {
+      return; // the agent went away again; the next one is asked
+    }
+    await this.#h.turns.commit(turn.turnId);
+  }
+}
+
+/** Waits (up to 10 s) for `t` to be connected: `session.created` may come before a rejoin completes. */
+async function connected(t: Transport): Promise<boolean> {
+  for (let i = 0; i < 20 && t.status !== 'connected'; i++) {
+    if (t.status === 'closed') return false;
+    await t.next('status', 500).catch(() => undefined);
+  }
+  return t.status === 'connected';
+}

@@ -1,0 +1,123 @@
+import type { Room } from 'livekit-client';
+import { describe, expect, it } from 'vitest';
+import type { ServerEvent } from '../../protocol/index.ts';
+import { LkAgentsLink } from './lk-agents-link.ts';
+
+interface FakeParticipant {
+  identity: string;
+  isAgent: boolean;
+  attributes: Record<string, string>;
+}
+
+function setup(opts: ConstructorParameters<typeof LkAgentsLink>[1] = {}) {
+  const participants = new Map<string, FakeParticipant>();
+  const listeners = new Map<string, (changed: Record<string, string>, p: FakeParticipant) => void>();
+  const chats: { text: string; to: string[] }[] = [];
+  const room = {
+    remoteParticipants: participants,
+    localParticipant: {
+      identity: 'me',
+      trackPublications: new Map(),
+      sendText: (text: string, o: { destinationIdentities: string[] }) => {
+        chats.push({ text, to: o.destinationIdentities });
+        return Promise.resolve({});
+      },
+    },
+    on: (ev: string, f: (changed: Record<string, string>, p: FakeParticipant) => void) => listeners.set(ev, f),
+    registerTextStreamHandler: () => undefined,
+  };
+  const events: ServerEvent[] = [];
+  const adopted: string[] = [];
+  const noAgent: number[] = [];
+  let sotto: string | null = null;
+  const link = new LkAgentsLink(
+    {
+      adopt: (id) => adopted.push(id),
+      event: (e) => events.push(e),
+      noAgent: (ms) => noAgent.push(ms),
+      sottoAgent: () => sotto,
+    },
+    opts,
+  );
+  link.attach(room as unknown as Room, 0);
+  return {
+    link,
+    participants,
+    events,
+    adopted,
+    noAgent,
+    chats,
+    setSotto: (id: string) => (sotto = id),
+    attr: (p: FakeParticipant, state: string) => {
+      p.attributes['lk.agent.state'] = state;
+      listeners.get('participantAttributesChanged')?.({ 'lk.agent.state': state }, p);
+    },
+  };
+}
+
+describe('LkAgentsLink', () => {
+  it('adopts an agent that stays silent for detectMs and follows its state', () => {
+    const t = setup();
+    const agent = { identity: 'agent-x', isAgent: true, attributes: { 'lk.agent.state': 'listening' } };
+    t.participants.set(agent.identity, agent);
+    t.link.tick(1000);
+    t.link.tick(3000);
+    expect(t.adopted).toEqual([]);
+    t.link.tick(3500);
+    expect(t.adopted).toEqual(['agent-x']);
+    expect(t.link.protocol).toBe('livekit-agents');
+    expect(t.events.map((e) => e.type)).toEqual(['session.created']);
+    t.attr(agent, 'thinking');
+    expect(t.events.map((e) => e.type)).toEqual(['session.created', 'response.created']);
+  });
+
+  it('a Sotto agent that announced itself is never adopted; protocol sotto', () => {
+    const t = setup();
+    t.participants.set('sotto-agent', { identity: 'sotto-agent', isAgent: true, attributes: {} });
+    t.setSotto('sotto-agent');
+    t.link.tick(0);
+    t.link.tick(60_000);
+    expect(t.adopted).toEqual([]);
+    expect(t.link.protocol).toBe('sotto');
+    expect(t.noAgent).toEqual([]);
+  });
+
+  it('an agent with the Sotto attribute is waited for, never adopted; an announcement ends a stock adoption', () => {
+    const t = setup();
+    t.participants.set('slow', { identity: 'slow', isAgent: true, attributes: { 'sotto.protocol_version': '2' } });
+    t.link.tick(0);
+    t.link.tick(60_000);
+    expect(t.adopted).toEqual([]);
+    expect(t.noAgent).toEqual([]);
+    const u = setup({ protocol: 'livekit-agents' });
+    u.participants.set('a', { identity: 'a', isAgent: true, attributes: {} });
+    u.link.tick(0);
+    expect(u.link.protocol).toBe('livekit-agents');
+    u.setSotto('a');
+    u.link.sottoAnnounced();
+    expect(u.link.protocol).toBe('sotto');
+  });
+
+  it('no agent at all for waitMs: reported once', () => {
+    const t = setup({ waitMs: 1000 });
+    t.link.tick(500);
+    t.link.tick(1000);
+    t.link.tick(2000);
+    expect(t.noAgent).toEqual([1000]);
+  });
+
+  it('typed text goes on lk.chat to the adopted agent only', async () => {
+    const t = setup({ protocol: 'livekit-agents' });
+    t.participants.set('agent-x', { identity: 'agent-x', isAgent: true, attributes: {} });
+    t.link.tick(0);
+    expect(t.adopted).toEqual(['agent-x']);
+    await t.link.send({
+      type: 'conversation.item.create',
+      item: { type: 'message', role: 'user', content: [{ type: 'input_text', text: 'hi' }] },
+    });
+    expect(await t.link.send({ type: 'response.create' })).toBe(true);
+    expect(t.chats).toEqual([{ text: 'hi', to: ['agent-x'] }]);
+    t.link.left('agent-x');
+    expect(t.link.protocol).toBeNull();
+  });
+});
