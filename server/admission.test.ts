@@ -12,7 +12,13 @@ function run(core: AdmissionCore, state: { cpu: number; at: number }, cores: num
 
 describe('AdmissionCore', () => {
   it('learns the idle rate and the per-session cost from measured CPU', () => {
-    const core = new AdmissionCore({ cores: 2, cpuTarget: 0.7, maxJobs: 32, sessionCpuPrior: 0.12 });
+    const core = new AdmissionCore({
+      cores: 2,
+      cpuTarget: 0.7,
+      maxJobs: 32,
+      sessionCpuPrior: 0.12,
+      startCpuSeconds: 0,
+    });
     const s = { cpu: 0, at: 0 };
     core.sample(0, 0, 0);
     run(core, s, 0.05, 0);
@@ -23,7 +29,7 @@ describe('AdmissionCore', () => {
   });
 
   it('stops admitting before the tree would exceed its CPU budget, not at a job count', () => {
-    const core = new AdmissionCore({ cores: 2, cpuTarget: 0.7, maxJobs: 32, sessionCpuPrior: 0.2 });
+    const core = new AdmissionCore({ cores: 2, cpuTarget: 0.7, maxJobs: 32, sessionCpuPrior: 0.2, startCpuSeconds: 0 });
     const s = { cpu: 0, at: 0 };
     core.sample(0, 0, 0);
     run(core, s, 0.05, 0);
@@ -34,7 +40,7 @@ describe('AdmissionCore', () => {
   });
 
   it('counts accepted sessions the last reading has not seen (a burst between two reports)', () => {
-    const core = new AdmissionCore({ cores: 2, cpuTarget: 0.5, maxJobs: 32, sessionCpuPrior: 0.2 });
+    const core = new AdmissionCore({ cores: 2, cpuTarget: 0.5, maxJobs: 32, sessionCpuPrior: 0.2, startCpuSeconds: 0 });
     core.sample(0, 0, 0);
     core.sample(0.1, 2500, 0);
     let admitted = 0;
@@ -46,5 +52,40 @@ describe('AdmissionCore', () => {
     const core = new AdmissionCore({ cores: 64, cpuTarget: 1, maxJobs: 3, sessionCpuPrior: 0.01 });
     expect(core.admit(2, 0)).toBe(true);
     expect(core.admit(3, 0)).toBe(false);
+  });
+
+  it('reserves the CPU of starts under way, so a burst is not all admitted before a reading sees it', () => {
+    // 2 cores x 0.7 = 1.4; 4 talking sessions at 0.07 + 0.03 idle = 0.31 cores; a start burns 0.6 CPU-s
+    // over 2 s (0.3 cores) on top of its 0.07.
+    const core = new AdmissionCore({ cores: 2, cpuTarget: 0.7, maxJobs: 32, sessionCpuPrior: 0.07 });
+    const s = { cpu: 0, at: 0 };
+    core.sample(0, 0, 0);
+    run(core, s, 0.03, 0);
+    run(core, s, 0.03 + 4 * 0.07, 4, 10);
+    let admitted = 0;
+    for (let pending = 0; pending < 10; pending++) if (core.admit(4, pending, s.at)) admitted++;
+    expect(admitted).toBe(2); // 0.31 + 2 x 0.37 + 0.37 = 1.42 > 1.4 for the third
+    // Both ran: still reserved for 2 s, then the readings take over.
+    core.started(s.at);
+    core.started(s.at);
+    expect(core.admit(6, 0, s.at + 1000)).toBe(false);
+    expect(core.admit(6, 0, s.at + 2000)).toBe(true);
+  });
+
+  it('admits the same burst without a reservation (startCpuSeconds 0), as before it existed', () => {
+    const core = new AdmissionCore({
+      cores: 2,
+      cpuTarget: 0.7,
+      maxJobs: 32,
+      sessionCpuPrior: 0.07,
+      startCpuSeconds: 0,
+    });
+    const s = { cpu: 0, at: 0 };
+    core.sample(0, 0, 0);
+    run(core, s, 0.03, 0);
+    run(core, s, 0.03 + 4 * 0.07, 4, 10);
+    let admitted = 0;
+    for (let pending = 0; pending < 20; pending++) if (core.admit(4, pending, s.at)) admitted++;
+    expect(admitted).toBe(15); // 0.31 + 15 x 0.07 + 0.07 = 1.43 > 1.4 for the sixteenth
   });
 });

@@ -25,6 +25,14 @@ export interface AdmissionOptions {
    * Default 0.12.
    */
   sessionCpuPrior?: number;
+  /**
+   * CPU seconds a session start burns (job process hand-over, pool refill, the room join), measured by
+   * `npm run bench -- scale` (`cpu_s_per_session_start`, 0.59 on a 2-core VM). Env `SOTTO_START_CPU_S`.
+   * Default 0.6. 0 turns the start reservation off.
+   */
+  startCpuSeconds?: number;
+  /** Over how long a start burns it, in ms: a start is reserved for this long after it runs. Default 2000. */
+  startWindowMs?: number;
 }
 
 /** Weight of the newest measurement in the per-session cost average. */
@@ -42,15 +50,33 @@ export class AdmissionCore {
   baseRate = 0;
   /** Cores one session costs (moving average). */
   perSession: number;
+  /** Cores a start burns while it is pending or within `startWindowMs` of running. */
+  readonly startCores: number;
+  readonly startWindowMs: number;
   /** Sessions that were running when `rate` was measured. */
   #jobsAtSample = 0;
   #last: { cpu: number; at: number } | null = null;
+  /** When recent starts began running (ms, ascending). */
+  readonly #started: number[] = [];
 
   constructor(opts: AdmissionOptions = {}) {
     this.cores = opts.cores ?? availableParallelism();
     this.cpuTarget = opts.cpuTarget ?? 0.7;
     this.maxJobs = opts.maxJobs ?? 16;
     this.perSession = opts.sessionCpuPrior ?? 0.12;
+    this.startWindowMs = opts.startWindowMs ?? 2000;
+    this.startCores = (opts.startCpuSeconds ?? 0.6) / (this.startWindowMs / 1000);
+  }
+
+  /** A start began running at `atMs`: its CPU stays reserved for `startWindowMs`. */
+  started(atMs: number): void {
+    this.#started.push(atMs);
+  }
+
+  /** Starts that ran within `startWindowMs` of `atMs`. */
+  recentStarts(atMs: number): number {
+    while (this.#started.length > 0 && atMs - (this.#started[0] ?? 0) >= this.startWindowMs) this.#started.shift();
+    return this.#started.length;
   }
 
   get budget(): number {
@@ -74,25 +100,36 @@ export class AdmissionCore {
     this.#jobsAtSample = jobs;
   }
 
-  /** Cores the tree will use with `jobs` running and `pending` accepted but not yet running. */
-  projected(jobs: number, pending: number): number {
+  /**
+   * Cores the tree will use with `jobs` running and `pending` accepted but not yet running: the last
+   * reading, plus each session it has not seen, plus the burst of every start still under way (pending,
+   * or running for less than `startWindowMs` at `atMs`). A burst of rooms thus cannot all be admitted
+   * between two readings and then starve the live sessions while they start.
+   */
+  projected(jobs: number, pending: number, atMs = this.#last?.at ?? 0): number {
     const unseen = Math.max(0, jobs + pending - this.#jobsAtSample);
-    return this.rate + unseen * this.perSession;
+    const starting = pending + this.recentStarts(atMs);
+    return this.rate + unseen * this.perSession + starting * this.startCores;
+  }
+
+  /** What one more session would add now: its steady cost and its start. */
+  get nextSession(): number {
+    return this.perSession + this.startCores;
   }
 
   /**
-   * Load for LiveKit, >= 1 = full: the CPU the tree would use with one more session over the budget, or
-   * the share of job slots in use, whichever is higher.
+   * Load for LiveKit, >= 1 = full: the CPU the tree would use with one more session (and its start) over
+   * the budget, or the share of job slots in use, whichever is higher.
    */
-  load(jobs: number, pending: number): number {
-    const cpu = (this.projected(jobs, pending) + this.perSession) / this.budget;
+  load(jobs: number, pending: number, atMs?: number): number {
+    const cpu = (this.projected(jobs, pending, atMs) + this.nextSession) / this.budget;
     const slots = (jobs + pending) / this.maxJobs;
     return Math.round(Math.max(cpu, slots) * 1000) / 1000;
   }
 
-  /** Whether one more session fits now. */
-  admit(jobs: number, pending: number): boolean {
-    return this.projected(jobs, pending) + this.perSession <= this.budget && jobs + pending < this.maxJobs;
+  /** Whether one more session (and its start) fits now. */
+  admit(jobs: number, pending: number, atMs?: number): boolean {
+    return this.projected(jobs, pending, atMs) + this.nextSession <= this.budget && jobs + pending < this.maxJobs;
   }
 }
 
@@ -114,17 +151,19 @@ export class CpuAdmission {
 
   load(jobs: number): number {
     this.sample(jobs);
-    return this.core.load(jobs, this.pending);
+    return this.core.load(jobs, this.pending, performance.now());
   }
 
-  /** Decides one request; on yes, counts it as pending until `started()` or `abandoned()`. */
+  /** Decides one request; on yes, counts it as pending until `settled()`. */
   tryAdmit(jobs: number): boolean {
-    if (!this.core.admit(jobs, this.pending)) return false;
+    if (!this.core.admit(jobs, this.pending, performance.now())) return false;
     this.pending++;
     return true;
   }
 
-  settled(): void {
+  /** An admitted request is running (`ran`: its start stays reserved a while) or was abandoned. */
+  settled(ran = true): void {
     this.pending = Math.max(0, this.pending - 1);
+    if (ran) this.core.started(performance.now());
   }
 }

@@ -34,6 +34,12 @@ export interface AgentConfig {
    * once (`agent_unavailable`) instead of queueing behind process starts. Env `SOTTO_START_QUEUE`, default 2.
    */
   startQueue: number;
+  /**
+   * CPU seconds one session start burns (job hand-over, pool refill, room join); admission reserves it for
+   * ~2 s per start so a burst of rooms cannot all be taken at once. Env `SOTTO_START_CPU_S`, default 0.6
+   * (`cpu_s_per_session_start` of `npm run bench -- scale`); 0 turns the reservation off.
+   */
+  startCpuSeconds: number;
   /** Log level of the agent framework. Env `SOTTO_LOG_LEVEL`, default `info`. */
   logLevel: string;
   /**
@@ -76,6 +82,14 @@ function fraction(env: NodeJS.ProcessEnv, name: string, fallback: number): numbe
   return n;
 }
 
+function nonNegative(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const n = Number(raw);
+  if (!Number.isFinite(n) || n < 0) throw new ConfigError(`${name} must be a non-negative number, got "${raw}"`);
+  return n;
+}
+
 function oneOf<T extends string>(env: NodeJS.ProcessEnv, name: string, values: readonly T[], fallback: T): T {
   const raw = env[name];
   if (raw === undefined || raw === '') return fallback;
@@ -101,6 +115,7 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): AgentConfig {
     maxJobs: Math.max(1, int(env, 'SOTTO_MAX_JOBS', 32)),
     cpuTarget: fraction(env, 'SOTTO_CPU_TARGET', 0.7),
     startQueue: int(env, 'SOTTO_START_QUEUE', 2),
+    startCpuSeconds: nonNegative(env, 'SOTTO_START_CPU_S', 0.6),
     logLevel: env.SOTTO_LOG_LEVEL ?? 'info',
     turnDetection: oneOf(env, 'SOTTO_TURN_DETECTION', ['none', 'server_vad'], 'none'),
     echoMode: oneOf(env, 'SOTTO_ECHO_MODE', ['speak', 'literal'], 'speak'),

@@ -60,6 +60,7 @@ export function capacityOptions(
     cores: availableParallelism(),
     cpuTarget: config.cpuTarget,
     maxJobs: config.maxJobs,
+    startCpuSeconds: config.startCpuSeconds,
   });
   const notice = new UnservedNotice({
     url: config.livekitUrl,
@@ -113,11 +114,14 @@ export function capacityOptions(
         if (req.room?.name) notice.refused(req.room.name);
         return;
       }
+      let ran = false;
       try {
         await req.accept();
+        ran = true;
       } finally {
-        // accept() resolves once the job runs in a process (it is in activeJobs from then on).
-        admission.settled();
+        // accept() resolves once the job runs in a process (it is in activeJobs from then on); its start
+        // stays reserved a while after that (admission.ts).
+        admission.settled(ran);
       }
     },
   };
