@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { AdmissionCore } from './admission.ts';
+import { AdmissionCore, admitWithin } from './admission.ts';
 
 /** Feeds `core` readings of a tree burning `cores` with `jobs` sessions, 2.5 s apart, `n` times. */
 function run(core: AdmissionCore, state: { cpu: number; at: number }, cores: number, jobs: number, n = 4): void {
@@ -87,5 +87,36 @@ describe('AdmissionCore', () => {
     let admitted = 0;
     for (let pending = 0; pending < 20; pending++) if (core.admit(4, pending, s.at)) admitted++;
     expect(admitted).toBe(15); // 0.31 + 15 x 0.07 + 0.07 = 1.43 > 1.4 for the sixteenth
+  });
+});
+
+describe('admitWithin', () => {
+  const clock = (): { now: number; sleep: (ms: number) => Promise<void> } => {
+    const c = {
+      now: 0,
+      sleep: (ms: number): Promise<void> => {
+        c.now += ms;
+        return Promise.resolve();
+      },
+    };
+    return c;
+  };
+
+  it('waits for room to free up, then admits', async () => {
+    const c = clock();
+    expect(await admitWithin(() => c.now >= 1000, 3000, 200, c.sleep)).toBe(true);
+    expect(c.now).toBe(1000);
+  });
+
+  it('gives up after maxWaitMs without sleeping past it', async () => {
+    const c = clock();
+    expect(await admitWithin(() => false, 3000, 200, c.sleep)).toBe(false);
+    expect(c.now).toBe(3000);
+  });
+
+  it('admits at once without sleeping when there is room', async () => {
+    const c = clock();
+    expect(await admitWithin(() => true, 0, 200, c.sleep)).toBe(true);
+    expect(c.now).toBe(0);
   });
 });

@@ -133,6 +133,24 @@ export class AdmissionCore {
   }
 }
 
+/**
+ * Asks `tryAdmit` until it says yes or `maxWaitMs` have passed (every `stepMs`): a room that arrives in a
+ * burst waits for the starts before it to finish instead of being refused while the worker has room.
+ * Resolves true when admitted.
+ */
+export async function admitWithin(
+  tryAdmit: () => boolean,
+  maxWaitMs: number,
+  stepMs = 200,
+  sleep: (ms: number) => Promise<void> = (ms) => new Promise((r) => setTimeout(r, ms)),
+): Promise<boolean> {
+  for (let waited = 0; ; waited += stepMs) {
+    if (tryAdmit()) return true;
+    if (waited + stepMs > maxWaitMs) return false;
+    await sleep(stepMs);
+  }
+}
+
 /** {@link AdmissionCore} fed from `/proc` accounting of this process's tree. */
 export class CpuAdmission {
   readonly core: AdmissionCore;

@@ -40,6 +40,12 @@ export interface AgentConfig {
    * (`cpu_s_per_session_start` of `npm run bench -- scale`); 0 turns the reservation off.
    */
   startCpuSeconds: number;
+  /**
+   * How long a room that does not fit yet may wait for the starts before it (in a burst) to finish before
+   * it is refused (`agent_unavailable`), in ms. LiveKit gives a worker ~7.5 s to accept. Env
+   * `SOTTO_ADMIT_WAIT_MS`, default 3000.
+   */
+  admitWaitMs: number;
   /** Log level of the agent framework. Env `SOTTO_LOG_LEVEL`, default `info`. */
   logLevel: string;
   /**
@@ -116,6 +122,7 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): AgentConfig {
     cpuTarget: fraction(env, 'SOTTO_CPU_TARGET', 0.7),
     startQueue: int(env, 'SOTTO_START_QUEUE', 2),
     startCpuSeconds: nonNegative(env, 'SOTTO_START_CPU_S', 0.6),
+    admitWaitMs: int(env, 'SOTTO_ADMIT_WAIT_MS', 3000),
     logLevel: env.SOTTO_LOG_LEVEL ?? 'info',
     turnDetection: oneOf(env, 'SOTTO_TURN_DETECTION', ['none', 'server_vad'], 'none'),
     echoMode: oneOf(env, 'SOTTO_ECHO_MODE', ['speak', 'literal'], 'speak'),

@@ -6,7 +6,7 @@
 import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { InferenceRunner, type AgentServer, type JobRequest } from '@livekit/agents';
-import { CpuAdmission } from './admission.ts';
+import { admitWithin, CpuAdmission } from './admission.ts';
 import type { AgentConfig } from './config.ts';
 import { UnservedNotice } from './unserved-notice.ts';
 import { warmProcesses, watchWarmPool } from './warm-pool.ts';
@@ -105,8 +105,9 @@ export function capacityOptions(
       const why =
         warm !== null && warm - admission.pending < 1 - config.startQueue
           ? 'no warm job process'
-          : !admission.tryAdmit(worker?.activeJobs.length ?? 0)
-            ? 'it would not fit (CPU budget or job cap)'
+          : // The reservation of the starts before it ages out with time: no new reading is needed.
+            !(await admitWithin(() => admission.tryAdmit(worker?.activeJobs.length ?? 0), config.admitWaitMs))
+            ? `it would not fit within ${config.admitWaitMs} ms (CPU budget with the starts under way, or job cap)`
             : null;
       if (why) {
         log(`refused a room: ${why}`, { room: req.room?.name, warm, pending: admission.pending });
