@@ -16,7 +16,16 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { toolsDir } from '../scripts/tools.mjs';
 import type { ChartSeries } from './turns-chart.ts';
-import { policyDecisions, type ModelPolicy, type Pause, type TurnModel } from './turns-policy.ts';
+import { SESSION_ENDPOINTER_DEFAULTS } from '../src/session/options.ts';
+import { TURN_DETECTOR_DEFAULTS } from '../src/vad/turn/turn-defaults.ts';
+import {
+  policyDecisions,
+  sessionPolicyDecisions,
+  type ModelPolicy,
+  type Pause,
+  type SessionPolicy,
+  type TurnModel,
+} from './turns-policy.ts';
 import {
   operatingPoints,
   percentile,
@@ -48,6 +57,8 @@ export interface ModelAnswers {
   answers: ReadonlyMap<number, number>;
   threshold: number;
   inferenceMs: readonly number[];
+  /** Each question's own time (features + model), by ask point: what the session waits for its answer. */
+  costMs: ReadonlyMap<number, number>;
 }
 
 export interface SmartTurnInput {
@@ -56,10 +67,23 @@ export interface SmartTurnInput {
   thresholds: readonly number[];
 }
 
+/**
+ * Sotto's session default (`turnDetector: 'smart-turn'`, src/vad/turn/turn-config.ts): the first question
+ * at the session's `silenceMs`, again every `reaskMs`, silence alone at `ceilingMs`.
+ */
+export const SOTTO_POLICY: SessionPolicy = {
+  firstAskMs: SESSION_ENDPOINTER_DEFAULTS.silenceMs,
+  reaskMs: TURN_DETECTOR_DEFAULTS.reaskMs,
+  ceilingMs: TURN_DETECTOR_DEFAULTS.ceilingMs,
+  gridMs: 100,
+};
+
+/** The same policy with its first question at the endpointer's `turn_ending` (100 ms of pause). */
+export const SOTTO_EARLY_POLICY: SessionPolicy = { ...SOTTO_POLICY, firstAskMs: 100 };
+
 export interface SmartTurnRows {
   detectors(turns: readonly TruthTurn[]): Record<string, unknown>;
   series(turns: readonly TruthTurn[]): ChartSeries[];
-  parity: number | string;
   inferenceP95: number | string;
 }
 
@@ -89,9 +113,8 @@ export function modelCurve(
 }
 
 /**
- * The `smart_turn` / `sotto` rows from Smart Turn's answers, or `"not run: <why>"` rows. `parity_max_abs_diff`
- * is the turn-model parity test's figure (src/vad/turn/smart-turn.test.ts, JS vs the Python reference); it
- * is not recomputed here.
+ * The `smart_turn` / `sotto` rows from Smart Turn's answers, or `"not run: <why>"` rows (parity:
+ * bench/turns-parity.ts).
  */
 export function smartTurnRows(input: SmartTurnInput, model: ModelAnswers | { notRun: string }): SmartTurnRows {
   if ('notRun' in model) {
@@ -99,7 +122,6 @@ export function smartTurnRows(input: SmartTurnInput, model: ModelAnswers | { not
     return {
       detectors: () => ({ smart_turn: why, sotto: `not run: Sotto's turn policy needs Smart Turn (${model.notRun})` }),
       series: () => [],
-      parity: why,
       inferenceP95: why,
     };
   }
@@ -107,28 +129,59 @@ export function smartTurnRows(input: SmartTurnInput, model: ModelAnswers | { not
     modelCurve(turns, input.pauses, model.answers, input.policy, input.thresholds);
   const atDefault = (turns: readonly TruthTurn[]): Score =>
     scoreDecisions(turns, policyDecisions(input.pauses, model.answers, model.threshold, input.policy), RATE);
+  const cost = (at: number): number => model.costMs.get(at) ?? Number.POSITIVE_INFINITY;
+  const sotto = (turns: readonly TruthTurn[], threshold: number, policy = SOTTO_POLICY): Score =>
+    scoreDecisions(turns, sessionPolicyDecisions(input.pauses, model.answers, cost, threshold, policy, RATE), RATE);
+  const sottoCurve = (turns: readonly TruthTurn[], policy = SOTTO_POLICY): CurvePoint[] =>
+    input.thresholds.map((param) => ({ param, ...sotto(turns, param, policy) }));
+  const sessionHow = (policy: SessionPolicy): string =>
+    `Sotto's session policy (turnDetector 'smart-turn'): Smart Turn asked at ${policy.firstAskMs} ms of pause, again every ${policy.reaskMs} ms (or when a slow answer came), one question at a time, silence alone at ${policy.ceilingMs} ms; a "complete" answer ends the turn when it arrives (each question's measured time added), an answer after the user resumed is dropped; default threshold ${model.threshold}`;
+  const compact = (c: readonly CurvePoint[]): Record<string, number | null>[] =>
+    c.map((p) => ({
+      param: p.param,
+      false_cutoff_pct: p.false_cutoff_pct,
+      dead_air_ms_p50: p.dead_air_ms_p50,
+      turns_cut_pct: p.turns_cut_pct,
+    }));
   return {
     detectors: (turns) => {
       const c = curve(turns);
+      const sc = sottoCurve(turns);
       return {
         smart_turn: {
           swept: 'threshold',
-          how: `Smart Turn v3.2 (src/vad/turn/smart-turn.ts on onnxruntime-web wasm, 1 thread, in Chromium), asked like every turn model (bench/turns-policy.ts), default threshold ${model.threshold}`,
+          how: `Smart Turn v3.2 (src/vad/turn/smart-turn.ts on onnxruntime-web wasm, 1 thread, in Chromium), asked like every turn model (bench/turns-policy.ts), default threshold ${model.threshold}; its inference time is not added (see inference_ms_p95)`,
           default_threshold: model.threshold,
           ...summary(atDefault(turns)),
           ...operatingPoints(c),
-          curve: c.map((p) => ({
-            param: p.param,
-            false_cutoff_pct: p.false_cutoff_pct,
-            dead_air_ms_p50: p.dead_air_ms_p50,
-            turns_cut_pct: p.turns_cut_pct,
-          })),
+          curve: compact(c),
         },
-        sotto: "not run: Sotto's turn policy (issue 12 item 2) is not in this tree; see bench/turns-models.ts",
+        sotto: {
+          swept: 'threshold',
+          how: sessionHow(SOTTO_POLICY),
+          default_threshold: model.threshold,
+          ...summary(sotto(turns, model.threshold)),
+          ...operatingPoints(sc),
+          curve: compact(sc),
+        },
+        sotto_ask100: {
+          swept: 'threshold',
+          how: sessionHow(SOTTO_EARLY_POLICY),
+          default_threshold: model.threshold,
+          ...summary(sotto(turns, model.threshold, SOTTO_EARLY_POLICY)),
+          ...operatingPoints(sottoCurve(turns, SOTTO_EARLY_POLICY)),
+          curve: compact(sottoCurve(turns, SOTTO_EARLY_POLICY)),
+        },
       };
     },
-    series: (turns) => [{ name: 'Smart Turn v3.2', curve: curve(turns), at_default: atDefault(turns) }],
-    parity: 'not run: see the turn-model parity test (src/vad/turn/smart-turn.test.ts)',
+    series: (turns) => [
+      { name: 'Smart Turn v3.2', curve: curve(turns), at_default: atDefault(turns) },
+      {
+        name: 'Sotto policy (Smart Turn, cost added)',
+        curve: sottoCurve(turns),
+        at_default: sotto(turns, model.threshold),
+      },
+    ],
     inferenceP95: percentile(model.inferenceMs, 0.95) ?? 'no questions',
   };
 }

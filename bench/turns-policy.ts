@@ -97,6 +97,60 @@ export function policyDecisions(
   return out;
 }
 
+/** Sotto's session policy (src/vad/turn/turn-policy.ts): first question, re-ask interval, ceiling. */
+export interface SessionPolicy {
+  firstAskMs: number;
+  reaskMs: number;
+  ceilingMs: number;
+  /** The grid the answers exist on (ask points of the bench's MODEL_POLICY), ms. */
+  gridMs: number;
+}
+
+/**
+ * The session policy as a live session meets it, with the model's cost: one question at a time; the first
+ * at `firstAskMs` of pause, each next one `reaskMs` after the previous (or when its answer came, if later),
+ * on the answers' grid; a "complete" answer ends the turn when it ARRIVES, `costMs(at)` after its question;
+ * an answer that arrives after the user resumed is dropped (as the worker drops it), counted as arriving
+ * in the pause unless the pause is known to have ended before it (the sweep's 50 ms steps: counted against
+ * us); silence alone ends the turn at `ceilingMs`.
+ */
+export function sessionPolicyDecisions(
+  pauses: readonly Pause[],
+  answers: ReadonlyMap<number, number>,
+  costMs: (at: number) => number,
+  threshold: number,
+  policy: SessionPolicy,
+  rate: number,
+  sweepStepMs = 50,
+): number[] {
+  const out: number[] = [];
+  const onGrid = (ms: number): number => Math.ceil(ms / policy.gridMs - 1e-9) * policy.gridMs;
+  for (const p of pauses) {
+    const longest = p.reached.at(-1)?.silenceMs ?? 0;
+    let decided: number | undefined;
+    let ms = policy.firstAskMs;
+    while (ms < policy.ceilingMs) {
+      const at = reachedAt(p, ms);
+      if (at === undefined) {
+        // Missing when that replay's turn had ended earlier as a misfire: a later question still counts.
+        if (longest < ms) break;
+        ms = onGrid(ms + policy.reaskMs);
+        continue;
+      }
+      const cost = costMs(at);
+      if (longest + sweepStepMs <= ms + cost) break; // the user resumed before the answer: dropped
+      if ((answers.get(at) ?? -1) >= threshold) {
+        decided = at + Math.round((cost * rate) / 1000);
+        break;
+      }
+      ms = onGrid(Math.max(ms + policy.reaskMs, ms + cost));
+    }
+    decided ??= reachedAt(p, policy.ceilingMs);
+    if (decided !== undefined) out.push(decided);
+  }
+  return out;
+}
+
 /**
  * LiveKit AgentSession's own rule with a turn detector (voice/audio_recognition in @livekit/agents 1.9):
  * the model is asked once at `askMs` (its MIN_SILENCE_DURATION_MS, 200) of silence; at or above the

@@ -1,5 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { agentsSessionDecisions, askPoints, clusterPauses, policyDecisions, type ModelPolicy } from './turns-policy.ts';
+import {
+  agentsSessionDecisions,
+  askPoints,
+  clusterPauses,
+  policyDecisions,
+  sessionPolicyDecisions,
+  type ModelPolicy,
+} from './turns-policy.ts';
 import { operatingPoints, percentile, scoreDecisions, type CurvePoint, type TruthTurn } from './turns-score.ts';
 
 const RATE = 1000; // 1 sample = 1 ms, so the numbers read as milliseconds.
@@ -139,5 +146,45 @@ describe('turn model policy', () => {
     expect(agentsSessionDecisions(pauses, answers, 0.5, { askMs: 200, minDelayMs: 300, maxDelayMs: 500 })).toEqual([
       3300,
     ]);
+  });
+});
+
+describe('session policy with the model cost', () => {
+  // One pause from 1000: silence reached at every 50 ms up to 450 ms (the user resumed at ~470), one from
+  // 3000 that reaches 2000 (the end of the turn).
+  const reached = (start: number, upTo: number): { silenceMs: number; at: number }[] =>
+    Array.from({ length: upTo / 50 - 1 }, (_, i) => ({ silenceMs: 100 + 50 * i, at: start + 100 + 50 * i }));
+  const pauses = [
+    { speechEnd: 1000, reached: reached(1000, 450) },
+    { speechEnd: 3000, reached: reached(3000, 2000) },
+  ];
+  const policy = { firstAskMs: 200, reaskMs: 300, ceilingMs: 2000, gridMs: 100 };
+
+  it('ends a turn when the "complete" answer arrives, not when it was asked', () => {
+    const answers = new Map([
+      [1200, 0.1],
+      [3200, 0.9],
+    ]);
+    expect(sessionPolicyDecisions(pauses, answers, () => 150, 0.5, policy, RATE)).toEqual([3350]);
+  });
+
+  it('re-asks every reaskMs, or when a slow answer came, on the answer grid', () => {
+    const asked: number[] = [];
+    const answers = new Map([[3800, 0.9]]);
+    const cost = (at: number): number => {
+      asked.push(at);
+      return 350;
+    };
+    // 200 (answer at 550) -> 600 (answer at 950) -> 1000 ...: 800 is never asked with a 350 ms model.
+    expect(sessionPolicyDecisions(pauses, answers, cost, 0.5, policy, RATE)).toEqual([5000]);
+    expect(asked.filter((a) => a >= 3000)).toEqual([3200, 3600, 4000, 4400, 4800]);
+  });
+
+  it('drops an answer that arrives after the user resumed, but counts one that may have been in time', () => {
+    const answers = new Map([[1200, 0.9]]);
+    // Asked at 200 ms of pause; the pause reached 450 ms and not 500: a 300 ms answer (at 500) came after
+    // the resume for sure; a 240 ms answer (at 440) was in time.
+    expect(sessionPolicyDecisions(pauses.slice(0, 1), answers, () => 300, 0.5, policy, RATE)).toEqual([]);
+    expect(sessionPolicyDecisions(pauses.slice(0, 1), answers, () => 240, 0.5, policy, RATE)).toEqual([1440]);
   });
 });

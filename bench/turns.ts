@@ -40,6 +40,7 @@ import {
   type Pause,
   type SilenceEvent,
 } from './turns-policy.ts';
+import { smartTurnParity } from './turns-parity.ts';
 import { replaySilence } from './turns-replay.ts';
 import {
   operatingPoints,
@@ -195,6 +196,7 @@ async function askSmartTurn(
     answers: new Map(asks.map((at, k) => [at, a.probability[k] ?? Number.NaN])),
     threshold: a.threshold,
     inferenceMs: a.ms,
+    costMs: new Map(asks.map((at, k) => [at, a.ms[k] ?? Number.POSITIVE_INFINITY])),
   };
 }
 
@@ -233,6 +235,8 @@ async function bench(page: TurnsPage): Promise<Record<string, unknown>> {
     synthetic: turns.filter((t) => t.set === 'synthetic'),
     // The issue's reality check: real-speech turns that have pauses inside (joined, stretched, or natural).
     real_with_pauses: turns.filter((t) => t.set === 'real' && t.holds.length > 0),
+    // The recordings as they are (natural pauses only: no joins, no stretched gaps).
+    real_natural: turns.filter((t) => t.fixture.startsWith('real_clip')),
   };
   const main = raw.workers[0];
   if (!main || main.position.length === 0) throw new Error('no frames from the VAD worker');
@@ -296,10 +300,23 @@ async function bench(page: TurnsPage): Promise<Record<string, unknown>> {
   const lkAtDefault = (set: TruthTurn[]): Score =>
     scoreDecisions(set, policyDecisions(pauses, lkAnswers, lk.threshold, MODEL_POLICY), RATE);
 
-  const smart = smartTurnRows(
-    { pauses, policy: MODEL_POLICY, thresholds: THRESHOLDS },
-    await askSmartTurn(page, raw, asks),
-  );
+  // Smart Turn is also asked at 100 ms of pause (the endpointer's turn_ending), for the early-question policy.
+  const smartAsks = askPoints(pauses, { ...MODEL_POLICY, asksMs: [100, ...MODEL_POLICY.asksMs] });
+  // Parity of the browser runtime with the Python reference (the unit test checks onnxruntime-node).
+  const parity =
+    smartTurnMissing() === null
+      ? await smartTurnParity()
+      : { max_abs_diff: `not run: ${String(smartTurnMissing())}`, clips: 0, runtime: '' };
+  console.log(`[bench turns] Smart Turn parity (wasm): max abs difference ${String(parity.max_abs_diff)}`);
+  const smartAnswers = await askSmartTurn(page, raw, smartAsks);
+  const smart = smartTurnRows({ pauses, policy: MODEL_POLICY, thresholds: THRESHOLDS }, smartAnswers);
+  // SOTTO_TURNS_ANSWERS=<file>: the truth, the pauses and Smart Turn's answers, for studying policies offline.
+  const dump = process.env.SOTTO_TURNS_ANSWERS;
+  if (dump && !('notRun' in smartAnswers))
+    writeFileSync(
+      dump,
+      JSON.stringify({ turns, pauses, answers: [...smartAnswers.answers], costMs: [...smartAnswers.costMs] }),
+    );
 
   const detectorsFor = (set: string): Record<string, unknown> => {
     const sc = silenceCurves[set] ?? [];
@@ -373,7 +390,8 @@ async function bench(page: TurnsPage): Promise<Record<string, unknown>> {
   const holds = (k: string): number => (sets[k] ?? []).reduce((s, t) => s + t.holds.length, 0);
   return {
     detectors,
-    parity_max_abs_diff: smart.parity,
+    parity_max_abs_diff: parity.max_abs_diff,
+    parity,
     inference_ms_p95: smart.inferenceP95,
     by_set: bySet,
     peers: {

@@ -3,7 +3,7 @@
  * Main thread, pure data.
  */
 import { defaultTurnModelUrl } from './assets.ts';
-import { SMART_TURN_THRESHOLD } from './smart-turn.ts';
+import { TURN_DETECTOR_DEFAULTS } from './turn-defaults.ts';
 
 /** Options of the end-of-turn model (`VadOptions.turn`). Every one is optional. */
 export interface TurnDetectorOptions {
@@ -35,8 +35,7 @@ export interface TurnWorkerConfig {
   readonly ceilingMs: number;
 }
 
-/** Defaults of {@link TurnDetectorOptions} (besides `detector`). */
-export const TURN_DETECTOR_DEFAULTS = Object.freeze({ threshold: SMART_TURN_THRESHOLD, reaskMs: 300, ceilingMs: 2000 });
+export { TURN_DETECTOR_DEFAULTS };
 
 /**
  * Resolves the options (URL made absolute against the page); `null` for the silence rule. Throws a
