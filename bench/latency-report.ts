@@ -36,6 +36,16 @@ export interface ConfigSummary {
 const COLORS = ['#2563eb', '#16a34a', '#dc2626', '#9333ea'];
 const esc = (s: string): string => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 
+/** A condition as one line: latency-net writes objects (what, probe, configs), older runs strings. */
+function conditionText(v: unknown): string {
+  if (typeof v === 'string') return v;
+  const o = (v ?? {}) as { what?: unknown; v2v_ms_p50?: unknown; v2v_ms_p95?: unknown };
+  const what = typeof o.what === 'string' ? o.what : JSON.stringify(v).slice(0, 160);
+  return typeof o.v2v_ms_p50 === 'number'
+    ? `${what}: Sotto v2v p50 ${String(o.v2v_ms_p50)} / p95 ${String(o.v2v_ms_p95)} ms (npm run bench -- latency-net)`
+    : what;
+}
+
 /** Dots per turn, with p50 and p95 ticks, one row per configuration; a line at the 200 ms human gap. */
 function distributionSvg(configs: ConfigSummary[]): string {
   const all = configs.flatMap((c) => c.per_turn.map((t) => t.v2vMs).filter((x): x is number => x !== null));
@@ -126,7 +136,7 @@ export async function writeLatencyReport(dir: string, result: Record<string, unk
     off_by_ms: number | null;
     held_by: string | null;
   }[];
-  const conditions = result.conditions as Record<string, string>;
+  const conditions = result.conditions as Record<string, unknown>;
   const html = `<!doctype html><html><head><meta charset="utf-8"><title>Sotto latency lab</title><style>
 body{font-family:system-ui,sans-serif;margin:24px;color:#111;max-width:920px}table{border-collapse:collapse;margin:12px 0}
 td,th{border:1px solid #ddd;padding:4px 8px;font-size:13px;text-align:right}td:first-child,th:first-child{text-align:left}
@@ -137,7 +147,7 @@ ${waterfallSvg(configs)}
 <h2>Results</h2>${table(configs)}
 <h2>Targets</h2><ul>${targets.map((t) => `<li class="${t.met ? 'ok' : 'miss'}">${esc(t.target)}: ${String(t.value)} — ${t.met ? 'met' : `missed${t.off_by_ms ? ` by ${String(t.off_by_ms)} ms` : ''}; held by ${esc(t.held_by ?? '?')}`}</li>`).join('')}</ul>
 <h2>Network conditions</h2><ul>${Object.entries(conditions)
-    .map(([k, v]) => `<li>${esc(k)}: ${esc(v)}</li>`)
+    .map(([k, v]) => `<li>${esc(k)}: ${esc(conditionText(v))}</li>`)
     .join('')}</ul>
 </body></html>`;
   const file = join(dir, 'latency.html');

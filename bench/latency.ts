@@ -45,6 +45,11 @@ export interface Config {
 export const CONFIGS: Config[] = [
   { name: 'sotto', what: 'client endpointing, defaults', params: { endpointing: 'client' } },
   { name: 'sotto_eager', what: 'client endpointing, eager', params: { endpointing: 'client', eagerness: 'eager' } },
+  {
+    name: 'sotto_smart_turn',
+    what: "client endpointing, turnDetector 'smart-turn' (the end-of-turn model in the loop)",
+    params: { endpointing: 'client', turnDetector: 'smart-turn' },
+  },
   { name: 'server_vad', what: "server VAD, OpenAI's defaults", params: { endpointing: 'server' } },
   { name: 'peer_vad_web', what: '@ricky0123/vad-web MicVAD defaults', params: { endpointing: 'peer' } },
 ];
