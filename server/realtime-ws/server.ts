@@ -25,6 +25,18 @@ export interface RealtimeWsServerOptions {
   brain: Promise<Brain>;
   loadVadModel: () => Promise<SpeechModel>;
   log: Logger;
+  /**
+   * How often each socket is pinged, in ms; a socket that has not answered the previous ping by the next
+   * one is closed (a peer that vanished without closing). Default 30000.
+   */
+  pingIntervalMs?: number;
+}
+
+interface Served {
+  /** Resolves when the socket closed (and its session with it). */
+  closed: Promise<void>;
+  /** A pong came since the last ping. */
+  alive: boolean;
 }
 
 export class RealtimeWsServer {
@@ -34,8 +46,11 @@ export class RealtimeWsServer {
   readonly #https: Server | null;
   /** The listening socket: the plain HTTP server, or a byte-sniffing front for both. */
   readonly #front: NetServer;
-  /** Open sockets, each with a promise of its close. */
-  readonly #sockets = new Map<WebSocket, Promise<void>>();
+  /** Open sockets. */
+  readonly #sockets = new Map<WebSocket, Served>();
+  /** Upgrades accepted and not yet open (they count against `maxSessions` too). */
+  #upgrading = 0;
+  readonly #heartbeat: ReturnType<typeof setInterval>;
   #brainReady = false;
 
   constructor(opts: RealtimeWsServerOptions) {
@@ -46,6 +61,10 @@ export class RealtimeWsServer {
       },
       () => undefined,
     );
+    this.#heartbeat = setInterval(() => {
+      this.#ping();
+    }, opts.pingIntervalMs ?? 30_000);
+    this.#heartbeat.unref();
     this.#wss = new WebSocketServer({
       noServer: true,
       // Above the session's own limit, so an oversized event gets a typed `error` instead of a dropped socket.
@@ -98,8 +117,12 @@ export class RealtimeWsServer {
 
   /** Closes every session (`1001 going away`) and stops listening. */
   async close(): Promise<void> {
+    clearInterval(this.#heartbeat);
     for (const ws of this.#sockets.keys()) ws.close(1001, 'server shutting down');
-    await Promise.race([Promise.all(this.#sockets.values()), new Promise((r) => setTimeout(r, 2000).unref())]);
+    await Promise.race([
+      Promise.all([...this.#sockets.values()].map((s) => s.closed)),
+      new Promise((r) => setTimeout(r, 2000).unref()),
+    ]);
     this.#wss.close();
     this.#http.closeAllConnections();
     this.#https?.closeAllConnections();
@@ -151,13 +174,35 @@ export class RealtimeWsServer {
       refuse(auth.status, auth.code, auth.message);
       return;
     }
-    if (this.#sockets.size >= this.#o.config.maxSessions) {
+    if (this.#sockets.size + this.#upgrading >= this.#o.config.maxSessions) {
       refuse(503, 'server_busy', `this server serves ${String(this.#o.config.maxSessions)} sessions at once`);
       return;
     }
+    this.#upgrading++;
+    let counted = true;
+    const settle = (): void => {
+      if (counted) this.#upgrading--;
+      counted = false;
+    };
+    socket.once('close', settle);
     this.#wss.handleUpgrade(req, socket, head, (ws) => {
+      socket.off('close', settle);
+      settle();
       this.#serve(ws, url.searchParams.get('model'));
     });
+  }
+
+  /** Pings every socket; closes those that did not answer the previous ping. */
+  #ping(): void {
+    for (const [ws, served] of this.#sockets) {
+      if (!served.alive) {
+        this.#o.log('a client stopped answering pings; closing its socket');
+        ws.terminate();
+        continue;
+      }
+      served.alive = false;
+      ws.ping();
+    }
   }
 
   /** Binds one upgraded socket to a new connection (one session) until it closes. */
@@ -184,14 +229,20 @@ export class RealtimeWsServer {
         model,
       },
     );
-    const closed = new Promise<void>((resolve) => {
-      ws.once('close', () => {
-        conn.handleClose();
-        this.#sockets.delete(ws);
-        resolve();
-      });
+    const served: Served = {
+      alive: true,
+      closed: new Promise<void>((resolve) => {
+        ws.once('close', () => {
+          conn.handleClose();
+          this.#sockets.delete(ws);
+          resolve();
+        });
+      }),
+    };
+    this.#sockets.set(ws, served);
+    ws.on('pong', () => {
+      served.alive = true;
     });
-    this.#sockets.set(ws, closed);
     ws.on('message', (data, isBinary) => {
       conn.handleMessage(frameBytes(data), isBinary);
     });
