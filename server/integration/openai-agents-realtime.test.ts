@@ -69,9 +69,18 @@ describe.runIf(INTEGRATION)('OpenAI-compatible /v1/realtime: @openai/agents-real
     await session.connect({ apiKey: KEY });
     await until(() => events.some((e) => e.type === 'session.updated'), 'session.updated');
     const updated = events.filter((e) => e.type === 'session.updated').at(-1);
+    // The SDK's defaults (DEFAULT_OPENAI_REALTIME_SESSION_CONFIG) applied, semantic_vad as server VAD.
     expect(updated?.session).toMatchObject({
       instructions: 'Greet the user briefly.',
-      audio: { input: { turn_detection: { type: 'server_vad' } } },
+      output_modalities: ['audio'],
+      audio: {
+        input: {
+          format: { type: 'audio/pcm', rate: 24000 },
+          transcription: { model: 'gpt-4o-mini-transcribe' },
+          turn_detection: { type: 'server_vad', create_response: true },
+        },
+        output: { format: { type: 'audio/pcm', rate: 24000 }, speed: 1 },
+      },
     });
     expect(events.filter((e) => e.type === 'error')).toEqual([]);
   });
