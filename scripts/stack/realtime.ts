@@ -4,7 +4,8 @@
  * `wss://` with a self-signed certificate for 127.0.0.1/localhost made by {@link localTlsCert}.
  */
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync } from 'node:fs';
+import { X509Certificate } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { whichSync } from '../tools.mjs';
 import { waitForHttp } from './livekit.ts';
@@ -39,15 +40,27 @@ export interface LocalCert {
   keyPath: string;
 }
 
+/** A certificate made here is made again when it has less than this left, in ms (a day). */
+const CERT_MARGIN_MS = 24 * 3600 * 1000;
+
+/** True when `certPath` holds a certificate valid for at least {@link CERT_MARGIN_MS} more. */
+function stillValid(certPath: string): boolean {
+  try {
+    return Date.parse(new X509Certificate(readFileSync(certPath)).validTo) - Date.now() > CERT_MARGIN_MS;
+  } catch {
+    return false;
+  }
+}
+
 /**
  * A self-signed certificate for 127.0.0.1 and localhost (EC P-256, valid 30 days) in `dir`, made with
- * the `openssl` command once and reused. Clients trust it by its file (`ca` in Node's TLS options, or
- * `NODE_EXTRA_CA_CERTS=<certPath>` for a whole Node process).
+ * the `openssl` command and reused until a day before it expires. Clients trust it by its file (`ca` in
+ * Node's TLS options, or `NODE_EXTRA_CA_CERTS=<certPath>` for a whole Node process).
  */
 export function localTlsCert(dir: string): LocalCert {
   const certPath = join(dir, 'realtime-cert.pem');
   const keyPath = join(dir, 'realtime-key.pem');
-  if (existsSync(certPath) && existsSync(keyPath)) return { certPath, keyPath };
+  if (existsSync(keyPath) && stillValid(certPath)) return { certPath, keyPath };
   const openssl = whichSync('openssl');
   if (!openssl)
     throw new StackError('openssl not found: it makes the local certificate for wss:// (apt-get install openssl)');
