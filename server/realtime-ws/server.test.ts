@@ -130,13 +130,13 @@ describe('RealtimeWsServer', () => {
   });
 
   it('closes the socket of a client that stopped answering pings, and with it the session', async () => {
-    const { server, port } = await start({}, undefined, 40);
+    const { server, port } = await start({}, undefined, 200);
     const { ws } = await open(`ws://127.0.0.1:${String(port)}/v1/realtime`);
     expect(server.sessions).toBe(1);
-    await new Promise((r) => setTimeout(r, 150));
+    await new Promise((r) => setTimeout(r, 700));
     expect(server.sessions).toBe(1); // a live client answers (ws pongs by itself)
     (ws as unknown as { _socket: { pause(): void } })._socket.pause(); // now it reads nothing, so never pongs
-    await until(() => server.sessions === 0, 2000);
+    await until(() => server.sessions === 0, 3000);
   });
 
   it('closes open sessions with 1001 when it stops', async () => {
