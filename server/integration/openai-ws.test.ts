@@ -104,6 +104,11 @@ describe.runIf(INTEGRATION)('OpenAI-compatible /v1/realtime: the official openai
     for (const audio of recordingChunks()) c.send({ type: 'input_audio_buffer.append', audio });
     c.send({ type: 'input_audio_buffer.commit' });
     c.send({ type: 'response.create' });
+    const sent = performance.now();
+    await c.waitFor('response.output_audio.delta');
+    // A bound that catches a stall, not a speed target: the first audio on the client's clock.
+    const firstAudioMs = performance.now() - sent;
+    expect(firstAudioMs).toBeLessThan(1500);
     const [done] = await c.waitFor('response.done');
     expect(done?.response.status).toBe('completed');
     expect(c.of('input_audio_buffer.committed')).toHaveLength(1);
@@ -148,6 +153,27 @@ describe.runIf(INTEGRATION)('OpenAI-compatible /v1/realtime: the official openai
     expect(c.of('response.output_audio_transcript.done')[0]?.transcript).toMatch(/^You spoke for \d\.\d seconds\.$/);
     expect(replyAudio(c, done?.response.id ?? '').length).toBeGreaterThan(0);
     expect(c.of('error')).toEqual([]);
+  });
+
+  it('serves sessions side by side: four clients, a typed turn each, each answered with its own words', async () => {
+    const many = await Promise.all([1, 2, 3, 4].map(() => connect()));
+    const ids = many.map((c) => (c.of('session.created')[0]?.session as { id?: string } | undefined)?.id);
+    expect(new Set(ids).size).toBe(4);
+    for (const [i, c] of many.entries()) {
+      c.send({ type: 'session.update', session: { type: 'realtime', audio: { input: { turn_detection: null } } } });
+      c.send({
+        type: 'conversation.item.create',
+        item: { type: 'message', role: 'user', content: [{ type: 'input_text', text: `client ${String(i + 1)}` }] },
+      });
+      c.send({ type: 'response.create' });
+    }
+    await Promise.all(many.map((c) => c.waitFor('response.done')));
+    for (const [i, c] of many.entries()) {
+      expect(c.of('response.done')[0]?.response.status).toBe('completed');
+      expect(c.of('response.output_audio_transcript.done')[0]?.transcript).toBe(`You wrote: client ${String(i + 1)}`);
+      expect(c.of('error')).toEqual([]);
+    }
+    await Promise.all(many.map((c) => c.close()));
   });
 
   it('bad input gets typed errors naming the event and the parameter; the session goes on', async () => {
