@@ -189,7 +189,10 @@ export class RealtimeSession {
     }
     const parsed = parseClientEvent(bytes, { maxBytes });
     if (!parsed.ok) {
-      this.#error(parsed.code, parsed.message, { eventId: parsed.eventId });
+      this.#error(parsed.code, parsed.message, {
+        eventId: parsed.eventId,
+        ...(parsed.param === undefined ? {} : { param: parsed.param }),
+      });
       return;
     }
     try {

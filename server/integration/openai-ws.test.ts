@@ -182,12 +182,14 @@ describe.runIf(INTEGRATION)('OpenAI-compatible /v1/realtime: the official openai
     c.send({ type: 'input_audio_buffer.append', audio: '%%% not base64', event_id: 'bad_audio' });
     c.rt.socket.send('{"type": "input_audio_buffer.append"'); // not JSON
     c.rt.socket.send(JSON.stringify({ type: 'no.such.event', event_id: 'bad_type' }));
+    c.rt.socket.send(JSON.stringify({ type: 'input_audio_buffer.append', event_id: 'no_audio' }));
     c.send({ type: 'input_audio_buffer.commit', event_id: 'empty_commit' });
-    const errors = (await c.waitFor('error', 4)).map((e) => e.error);
+    const errors = (await c.waitFor('error', 5)).map((e) => e.error);
     expect(errors).toEqual([
       expect.objectContaining({ code: 'invalid_event', param: 'audio', event_id: 'bad_audio' }),
       expect.objectContaining({ code: 'invalid_json' }),
       expect.objectContaining({ code: 'unknown_event', event_id: 'bad_type' }),
+      expect.objectContaining({ code: 'invalid_event', param: 'audio', event_id: 'no_audio' }),
       expect.objectContaining({ code: 'input_audio_buffer_commit_empty', event_id: 'empty_commit' }),
     ]);
     // Nothing was lost around them: a turn still goes through.
