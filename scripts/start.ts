@@ -66,9 +66,8 @@ async function main(): Promise<void> {
   console.log(`[sotto]   livekit-server  ${s.livekit.url}  (pid ${s.livekit.pid})`);
   console.log(`[sotto]   agent worker    brain=${process.env.SOTTO_BRAIN ?? 'echo'}  (pid ${s.agent.pid})`);
   if (s.realtime) {
-    console.log(
-      `[sotto]   OpenAI-compatible  ${s.realtime.url}${s.realtime.tlsUrl ? `  and  ${s.realtime.tlsUrl}` : ''}`,
-    );
+    const tls = s.realtime.tlsUrl ? `  and  ${s.realtime.tlsUrl}` : '';
+    console.log(`[sotto]   OpenAI-compatible  ${s.realtime.url}${tls}  (pid ${s.realtime.pid})`);
     if (s.realtime.certPath)
       console.log(`[sotto]                      trust for wss://: NODE_EXTRA_CA_CERTS=${s.realtime.certPath}`);
   }
