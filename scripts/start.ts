@@ -68,6 +68,7 @@ async function main(): Promise<void> {
   if (s.realtime) {
     const tls = s.realtime.tlsUrl ? `  and  ${s.realtime.tlsUrl}` : '';
     console.log(`[sotto]   OpenAI-compatible  ${s.realtime.url}${tls}  (pid ${s.realtime.pid})`);
+    console.log(`[sotto]                      WebRTC: POST ${s.realtime.callsUrl}`);
     if (s.realtime.certPath)
       console.log(`[sotto]                      trust for wss://: NODE_EXTRA_CA_CERTS=${s.realtime.certPath}`);
   }

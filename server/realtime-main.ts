@@ -10,6 +10,7 @@
 import { createBrain } from './brains/index.ts';
 import { ConfigError, readConfig } from './config.ts';
 import { readRealtimeConfig } from './realtime-ws/config.ts';
+import { CALLS_PATH } from './realtime-webrtc/calls-endpoint.ts';
 import { RealtimeWsServer, REALTIME_PATH } from './realtime-ws/server.ts';
 import { loadSileroSession, SileroModel } from './vad/silero-model.ts';
 
@@ -67,10 +68,14 @@ async function main(): Promise<void> {
   const port = await server.listen();
   const host = config.host.includes(':') ? `[${config.host}]` : config.host;
   const schemes = config.tls ? 'ws|wss' : 'ws';
-  log(`listening on ${schemes}://${host}:${String(port)}${REALTIME_PATH}`, {
-    brain: agent.brain,
-    key: config.apiKey ? 'required' : 'none (loopback only)',
-  });
+  const http = config.tls ? 'http|https' : 'http';
+  log(
+    `listening on ${schemes}://${host}:${String(port)}${REALTIME_PATH} and POST ${http}://${host}:${String(port)}${CALLS_PATH}`,
+    {
+      brain: agent.brain,
+      key: config.apiKey ? 'required' : 'none (loopback only)',
+    },
+  );
   await brain;
   log('ready');
 }

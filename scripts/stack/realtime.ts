@@ -31,6 +31,8 @@ export interface RealtimeHandle extends ChildHandle {
   url: string;
   /** `wss://127.0.0.1:<port>/v1/realtime`, when started with `tls`. */
   tlsUrl: string | null;
+  /** `http://127.0.0.1:<port>/v1/realtime/calls` (WebRTC: POST an SDP offer). */
+  callsUrl: string;
   /** The certificate clients must trust for `wss://` (PEM file), when started with `tls`. */
   certPath: string | null;
 }
@@ -114,6 +116,7 @@ export async function startRealtime(opts: RealtimeOptions): Promise<RealtimeHand
     ...child,
     url: `ws://${path}`,
     tlsUrl: cert ? `wss://${path}` : null,
+    callsUrl: `http://${path}/calls`,
     certPath: cert?.certPath ?? null,
   };
 }

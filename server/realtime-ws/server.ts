@@ -9,10 +9,11 @@ import { createServer as createHttpsServer } from 'node:https';
 import { createServer as createNetServer, type AddressInfo, type Server as NetServer, type Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type RawData, type WebSocket } from 'ws';
-import { SERVER_VAD_DEFAULTS } from '../../src/protocol/index.ts';
+import { SERVER_VAD_DEFAULTS, type TurnDetection } from '../../src/protocol/index.ts';
 import type { Brain } from '../brains/index.ts';
 import type { SpeechModel } from '../vad/silero-model.ts';
-import { authorize, chosenProtocol, offeredProtocols, presentedKey } from './auth.ts';
+import { CallsEndpoint } from '../realtime-webrtc/calls-endpoint.ts';
+import { authorize, chosenProtocol, offeredProtocols, presentedKey, type AuthResult } from './auth.ts';
 import type { RealtimeServerConfig } from './config.ts';
 import { MAX_WS_EVENT_BYTES, RealtimeWsConnection, type Logger } from './connection.ts';
 
@@ -51,6 +52,8 @@ export class RealtimeWsServer {
   /** Upgrades accepted and not yet open (they count against `maxSessions` too). */
   #upgrading = 0;
   readonly #heartbeat: ReturnType<typeof setInterval>;
+  /** `POST /v1/realtime/calls`: the same sessions over WebRTC. */
+  readonly #calls: CallsEndpoint;
   #brainReady = false;
 
   constructor(opts: RealtimeWsServerOptions) {
@@ -61,6 +64,12 @@ export class RealtimeWsServer {
       },
       () => undefined,
     );
+    this.#calls = new CallsEndpoint({
+      brain: opts.brain,
+      log: opts.log,
+      loadVadModel: opts.loadVadModel,
+      turnDetection: () => this.#initialTurnDetection(),
+    });
     this.#heartbeat = setInterval(() => {
       this.#ping();
     }, opts.pingIntervalMs ?? 30_000);
@@ -110,14 +119,15 @@ export class RealtimeWsServer {
     });
   }
 
-  /** Sessions open now. */
+  /** Sessions open now (WebSocket and WebRTC). */
   get sessions(): number {
-    return this.#sockets.size;
+    return this.#sockets.size + this.#calls.count;
   }
 
   /** Closes every session (`1001 going away`) and stops listening. */
   async close(): Promise<void> {
     clearInterval(this.#heartbeat);
+    this.#calls.closeAll();
     for (const ws of this.#sockets.keys()) ws.close(1001, 'server shutting down');
     await Promise.race([
       Promise.all([...this.#sockets.values()].map((s) => s.closed)),
@@ -139,6 +149,19 @@ export class RealtimeWsServer {
 
   #onRequest(req: IncomingMessage, res: ServerResponse): void {
     const path = new URL(req.url ?? '/', 'http://x').pathname;
+    if (this.#calls.handles(req.method, path)) {
+      const auth = this.#authorize(req);
+      if (!auth.ok) {
+        json(res, auth.status, apiError('invalid_request_error', auth.code, auth.message));
+        return;
+      }
+      if (path.endsWith('/calls') && this.#full()) {
+        json(res, 503, apiError('invalid_request_error', 'server_busy', this.#busyMessage()));
+        return;
+      }
+      void this.#calls.serve(req, res, path);
+      return;
+    }
     if (req.method === 'GET' && path === '/healthz') {
       json(res, this.#brainReady ? 200 : 503, { ok: this.#brainReady, sessions: this.#sockets.size });
       return;
@@ -163,19 +186,14 @@ export class RealtimeWsServer {
       refuse(400, 'unsupported_value', 'call_id (a sideband connection to a WebRTC call) is not supported');
       return;
     }
-    const protocols = offeredProtocols(req.headers['sec-websocket-protocol']);
-    const auth = authorize(
-      presentedKey({ authorization: req.headers.authorization, protocols }),
-      req.socket.remoteAddress,
-      { apiKey: this.#o.config.apiKey },
-    );
+    const auth = this.#authorize(req);
     if (!auth.ok) {
       this.#o.log('connection refused', { code: auth.code, peer: req.socket.remoteAddress });
       refuse(auth.status, auth.code, auth.message);
       return;
     }
-    if (this.#sockets.size + this.#upgrading >= this.#o.config.maxSessions) {
-      refuse(503, 'server_busy', `this server serves ${String(this.#o.config.maxSessions)} sessions at once`);
+    if (this.#full()) {
+      refuse(503, 'server_busy', this.#busyMessage());
       return;
     }
     this.#upgrading++;
@@ -190,6 +208,26 @@ export class RealtimeWsServer {
       settle();
       this.#serve(ws, url.searchParams.get('model'));
     });
+  }
+
+  /** The key a request presents (bearer token or key subprotocol), checked against the configured one. */
+  #authorize(req: IncomingMessage): AuthResult {
+    const protocols = offeredProtocols(req.headers['sec-websocket-protocol']);
+    return authorize(presentedKey({ authorization: req.headers.authorization, protocols }), req.socket.remoteAddress, {
+      apiKey: this.#o.config.apiKey,
+    });
+  }
+
+  #full(): boolean {
+    return this.#sockets.size + this.#upgrading + this.#calls.count >= this.#o.config.maxSessions;
+  }
+
+  #busyMessage(): string {
+    return `this server serves ${String(this.#o.config.maxSessions)} sessions at once`;
+  }
+
+  #initialTurnDetection(): TurnDetection {
+    return this.#o.config.turnDetection === 'server_vad' ? { type: 'server_vad', ...SERVER_VAD_DEFAULTS } : null;
   }
 
   /** Pings every socket; closes those that did not answer the previous ping. */
@@ -207,7 +245,6 @@ export class RealtimeWsServer {
 
   /** Binds one upgraded socket to a new connection (one session) until it closes. */
   #serve(ws: WebSocket, model: string | null): void {
-    const td = this.#o.config.turnDetection;
     const conn = new RealtimeWsConnection(
       {
         get bufferedAmount() {
@@ -225,7 +262,7 @@ export class RealtimeWsServer {
         brain: this.#o.brain,
         log: this.#o.log,
         loadVadModel: this.#o.loadVadModel,
-        turnDetection: td === 'server_vad' ? { type: 'server_vad', ...SERVER_VAD_DEFAULTS } : null,
+        turnDetection: this.#initialTurnDetection(),
         model,
       },
     );
