@@ -153,6 +153,19 @@ describe.runIf(INTEGRATION)('OpenAI-compatible /v1/realtime/calls: WebRTC', () =
     }
   });
 
+  it('a multipart offer with a session: its settings apply from the start, unsupported ones refused', async () => {
+    const c = await WebRtcCallClient.call(callsUrl, KEY, {
+      type: 'realtime',
+      instructions: 'from the form',
+      output_modalities: ['text'],
+    });
+    clients.push(c);
+    const [created] = await c.waitFor('session.created');
+    expect(created?.session).toMatchObject({ instructions: 'from the form', output_modalities: ['audio'] });
+    const [error] = await c.waitFor('error');
+    expect(error?.error).toMatchObject({ code: 'unsupported_value', param: 'session.output_modalities' });
+  });
+
   it('refuses a wrong key (401) and a body that is not an offer (415, 400)', async () => {
     await expect(WebRtcCallClient.call(callsUrl, 'wrong')).rejects.toMatchObject({ status: 401 });
     await expect(WebRtcCallClient.call(callsUrl, 'wrong')).rejects.toThrow(CallRefused);

@@ -70,18 +70,29 @@ export class WebRtcCallClient {
     };
   }
 
-  /** Calls `url` (`http://.../v1/realtime/calls`); resolves once the events channel is open. */
-  static async call(url: string, apiKey: string): Promise<WebRtcCallClient> {
+  /**
+   * Calls `url` (`http://.../v1/realtime/calls`); resolves once the events channel is open. With `session`,
+   * the offer goes as `multipart/form-data` (`sdp` + `session`), else as `application/sdp`.
+   */
+  static async call(url: string, apiKey: string, session?: object): Promise<WebRtcCallClient> {
     const c = new WebRtcCallClient();
     try {
       // As OpenAI's clients do: the offer goes at once; the server finds the client by its ICE checks.
       const offer = await c.#pc.createOffer();
       await c.#pc.setLocalDescription(offer);
-      const res = await fetch(url, {
-        method: 'POST',
-        body: offer.sdp,
-        headers: { 'Content-Type': 'application/sdp', Authorization: `Bearer ${apiKey}` },
-      });
+      let res: Response;
+      if (session) {
+        const form = new FormData();
+        form.set('sdp', offer.sdp);
+        form.set('session', JSON.stringify(session));
+        res = await fetch(url, { method: 'POST', body: form, headers: { Authorization: `Bearer ${apiKey}` } });
+      } else {
+        res = await fetch(url, {
+          method: 'POST',
+          body: offer.sdp,
+          headers: { 'Content-Type': 'application/sdp', Authorization: `Bearer ${apiKey}` },
+        });
+      }
       if (res.status !== 201) throw new CallRefused(res.status, await res.text());
       c.callId = res.headers.get('location')?.split('/').pop() ?? '';
       await c.#pc.setRemoteDescription({ type: 'answer', sdp: await res.text() });
