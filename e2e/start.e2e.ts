@@ -25,6 +25,7 @@ async function ports(): Promise<Record<string, string>> {
     SOTTO_LIVEKIT_PORT: String(await freeTcpPort()),
     SOTTO_LIVEKIT_RTC_PORT: String(await freeUdpPort()),
     SOTTO_DEMO_PORT: String(await freeTcpPort()),
+    SOTTO_REALTIME_PORT: String(await freeTcpPort()),
     SOTTO_RUN_DIR: mkdtempSync(join(tmpdir(), 'sotto-start-')),
   };
 }
@@ -81,7 +82,7 @@ test.describe('npm start', () => {
     try {
       const url = (await waitFor(/Demo: (http:\/\/127\.0\.0\.1:\d+\/)/, s, 60_000))[1] ?? '';
       for (const m of s.output().matchAll(/\(pid (\d+)\)/g)) pids.push(Number(m[1]));
-      expect(pids.length).toBe(2); // livekit-server, agent worker
+      expect(pids.length).toBe(3); // livekit-server, agent worker, OpenAI-compatible endpoint
 
       const browser = await launchChromium({ wav: fixture('hello') });
       try {
@@ -107,7 +108,7 @@ test.describe('npm start', () => {
     try {
       await waitFor(/Demo: http/, s, 60_000);
       const pids = [...s.output().matchAll(/\(pid (\d+)\)/g)].map((m) => Number(m[1]));
-      expect(pids.length).toBe(2);
+      expect(pids.length).toBe(3);
       s.child.kill('SIGTERM');
       expect(await s.exited).toBe(0);
       await expect.poll(() => survivors(pids), { timeout: 10_000 }).toEqual([]);

@@ -33,7 +33,7 @@ describe('Conversation', () => {
   it('strips inline input audio from stored items and keeps only recent audio', () => {
     const c = new Conversation();
     const { item } = c.add({ type: 'message', role: 'user', content: [{ type: 'input_audio', audio: 'AAAA' }] });
-    expect(item.type === 'message' && item.content[0]).toEqual({ type: 'input_audio' });
+    expect(item.type === 'message' && item.content[0]).toEqual({ type: 'input_audio', transcript: '' });
     for (let i = 0; i < 6; i++) c.setAudio(`i${i}`, new Int16Array(1), 48_000);
     expect(c.audioOf('i0')).toBeNull();
     expect(c.audioOf('i5')).not.toBeNull();

@@ -149,9 +149,13 @@ export class Conversation {
   }
 }
 
-/** Input audio bytes are not kept in items (the server keeps PCM separately); transcripts are. */
+/**
+ * Input audio bytes are not kept in items (the server keeps PCM separately); transcripts are. A user audio
+ * part always carries `transcript` (`''` until one exists): the OpenAI Agents SDK requires the field and
+ * fails on the whole event without it, and the GA types have no `null` for it.
+ */
 function stripAudio<P extends ContentPart>(part: P): P {
-  if (part.type !== 'input_audio' || part.audio === undefined) return part;
+  if (part.type !== 'input_audio') return part;
   const { audio: _audio, ...rest } = part;
-  return rest as P;
+  return { ...rest, transcript: part.transcript ?? '' } as P;
 }

@@ -63,7 +63,7 @@ export class InputTurns {
       ...(opts.itemId === undefined ? {} : { id: opts.itemId }),
       type: 'message',
       role: 'user',
-      content: [{ type: 'input_audio' }],
+      content: [{ type: 'input_audio', transcript: '' }],
     });
     this.#conversation.setAudio(item.id, pcm, INPUT_RATE);
     this.lastUser = { itemId: item.id, at: this.#now() };

@@ -1,12 +1,14 @@
 /**
  * Every event the server emits, over a session that goes through every flow (configuration, typed and
  * spoken turns with a transcript, cancel, truncate, server VAD, typed input from lk.chat, errors), goes
- * through the SDK's parser as the client receives it: zero schema failures. (The same events are
+ * through the SDK's parser as the client receives it, and through the official OpenAI Agents SDK's runtime
+ * schemas (@openai/agents-realtime): zero schema failures. (The same events are
  * assignable to the openai SDK's GA types at compile time: src/protocol/conformance/ga-types.test.ts.)
  */
 import { describe, expect, it } from 'vitest';
 import { encodeEvent, parseServerEvent, type OutgoingServerEvent } from '../src/protocol/index.ts';
 import { RealtimeSession } from './realtime-session.ts';
+import { officialSchemaFailures } from './testing/official-schema.ts';
 import { audio, harness, LoudnessModel, ScriptedBrain, until, wire } from './testing/fakes.ts';
 
 describe('server events conform', () => {
@@ -69,6 +71,9 @@ describe('server events conform', () => {
       .filter(({ r }) => !r.ok)
       .map(({ e, r }) => `${e.type}: ${r.ok ? '' : r.message}`);
     expect(failures).toEqual([]);
+    // The official Agents SDK's runtime schemas (events and the message items inside them), with the
+    // event_id the transport adds.
+    expect(officialSchemaFailures(h.events.map((e) => ({ event_id: 'event_1', ...e })))).toEqual([]);
     const types = new Set(h.events.map((e) => e.type));
     for (const t of [
       'session.created',

@@ -24,7 +24,7 @@ describe('RealtimeSession: session', () => {
     });
   });
 
-  it('session.update fills server_vad defaults, and refuses semantic_vad with a code', async () => {
+  it('session.update fills server_vad defaults, maps semantic_vad, refuses fields one by one', async () => {
     const { h, s } = started({ vad: new LoudnessModel() });
     s.receive(
       wire({ type: 'session.update', session: { audio: { input: { turn_detection: { type: 'server_vad' } } } } }),
@@ -33,18 +33,37 @@ describe('RealtimeSession: session', () => {
       type: 'server_vad',
       ...SERVER_VAD_DEFAULTS,
     });
+    // An official OpenAI client's default update: semantic_vad runs as server VAD, the rest applies.
     s.receive(
       wire({
         type: 'session.update',
         event_id: 'u2',
-        session: { audio: { input: { turn_detection: { type: 'semantic_vad' } } } },
+        session: {
+          type: 'realtime',
+          instructions: 'be kind',
+          output_modalities: ['text'],
+          audio: { input: { turn_detection: { type: 'semantic_vad', eagerness: 'low' } } },
+          prompt: { id: 'pmpt_1' },
+        },
       }),
     );
-    expect(h.of('error').at(-1)?.error).toMatchObject({ code: 'unsupported_value', event_id: 'u2' });
+    expect(h.of('error').map((e) => e.error)).toEqual([
+      expect.objectContaining({ code: 'unsupported_value', event_id: 'u2', param: 'session.prompt' }),
+      expect.objectContaining({ code: 'unsupported_value', event_id: 'u2', param: 'session.output_modalities' }),
+    ]);
+    expect(h.of('session.updated')[1]?.session).toMatchObject({
+      instructions: 'be kind',
+      output_modalities: ['audio'],
+      audio: { input: { turn_detection: { type: 'server_vad', silence_duration_ms: 1000 } } },
+    });
+    // Nothing kept: an error, no session.updated.
+    s.receive(wire({ type: 'session.update', event_id: 'u3', session: { output_modalities: ['text'] } }));
+    expect(h.of('error').at(-1)?.error).toMatchObject({ event_id: 'u3', param: 'session.output_modalities' });
+    expect(h.of('session.updated')).toHaveLength(2);
     s.receive(
       wire({ type: 'session.update', session: { instructions: 'x', audio: { input: { turn_detection: null } } } }),
     );
-    expect(h.of('session.updated')[1]?.session).toMatchObject({
+    expect(h.of('session.updated')[2]?.session).toMatchObject({
       instructions: 'x',
       audio: { input: { turn_detection: null } },
     });

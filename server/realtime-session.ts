@@ -130,7 +130,6 @@ export class RealtimeSession {
     if ((this.#session.audio?.input?.turn_detection ?? null) !== null) return;
     this.#io.log('client sent no Realtime event: server VAD on by default');
     const r = applySessionUpdate(this.#session, { audio: { input: { turn_detection: { type: 'server_vad' } } } });
-    if (!r.ok) return;
     this.#session = r.session;
     this.#applyTurnDetection();
     this.#io.send({ type: 'session.updated', session: this.#session });
@@ -190,7 +189,10 @@ export class RealtimeSession {
     }
     const parsed = parseClientEvent(bytes, { maxBytes });
     if (!parsed.ok) {
-      this.#error(parsed.code, parsed.message, { eventId: parsed.eventId });
+      this.#error(parsed.code, parsed.message, {
+        eventId: parsed.eventId,
+        ...(parsed.param === undefined ? {} : { param: parsed.param }),
+      });
       return;
     }
     try {
@@ -217,11 +219,12 @@ export class RealtimeSession {
     const eventId = event.event_id;
     switch (event.type) {
       case 'session.update': {
+        // Each unsupported field is refused on its own (an error naming it); the rest applies.
         const r = applySessionUpdate(this.#session, event.session);
-        if (!r.ok) {
-          this.#error('unsupported_value', r.message, { eventId, param: r.param });
-          return;
+        for (const refusal of r.refused) {
+          this.#error('unsupported_value', refusal.message, { eventId, param: refusal.param });
         }
+        if (!r.applied && r.refused.length > 0) return;
         const before = JSON.stringify(this.#session.audio?.input?.turn_detection ?? null);
         this.#session = r.session;
         if (JSON.stringify(this.#session.audio?.input?.turn_detection ?? null) !== before) this.#applyTurnDetection();

@@ -6,11 +6,13 @@ import { startAgent } from './agent.ts';
 import { startDemo, type DemoHandle } from './demo.ts';
 import { startLivekit, type LivekitHandle } from './livekit.ts';
 import type { ChildHandle } from './processes.ts';
+import { startRealtime, type RealtimeHandle } from './realtime.ts';
 import { privateRunDir } from './run-dir.ts';
 
 export { StackError, envPort, freeTcpPort, freeUdpPort, requirePort } from './ports.ts';
 export { startLivekit, type LivekitHandle } from './livekit.ts';
 export { privateRunDir, runBase } from './run-dir.ts';
+export { localTlsCert, startRealtime, type RealtimeHandle } from './realtime.ts';
 
 export interface StackOptions {
   root: string;
@@ -28,12 +30,20 @@ export interface StackOptions {
   watch?: boolean;
   /** LiveKit API key and secret. Default: a fresh random pair per start. */
   keys?: { apiKey: string; apiSecret: string };
+  /**
+   * Also start the OpenAI-compatible endpoint (`/v1/realtime`) on this port, with `wss://` on a local
+   * self-signed certificate when `realtimeTls`. Default: not started.
+   */
+  realtimePort?: number;
+  realtimeTls?: boolean;
 }
 
 export interface Stack {
   livekit: LivekitHandle;
   agent: ChildHandle;
   demo: DemoHandle;
+  /** The OpenAI-compatible endpoint, when `realtimePort` was given. */
+  realtime: RealtimeHandle | null;
   runDir: string;
   stop(): Promise<void>;
 }
@@ -64,6 +74,19 @@ export async function startStack(opts: StackOptions): Promise<Stack> {
       ...(opts.echo === undefined ? {} : { echo: opts.echo }),
     });
     started.push(agent);
+    let realtime: RealtimeHandle | null = null;
+    if (opts.realtimePort !== undefined) {
+      realtime = await startRealtime({
+        root: opts.root,
+        runDir,
+        port: opts.realtimePort,
+        ...(opts.brain ? { brain: opts.brain } : {}),
+        ...(process.env.SOTTO_API_KEY ? { apiKey: process.env.SOTTO_API_KEY } : {}),
+        ...(opts.realtimeTls ? { tls: true } : {}),
+        ...(opts.echo === undefined ? {} : { echo: opts.echo }),
+      });
+      started.push(realtime);
+    }
     const demo = await startDemo({
       root: opts.root,
       port: opts.demoPort,
@@ -71,7 +94,7 @@ export async function startStack(opts: StackOptions): Promise<Stack> {
       ...(opts.watch === undefined ? {} : { watch: opts.watch }),
     });
     started.push(demo);
-    return { livekit, agent, demo, runDir, stop: stopAll };
+    return { livekit, agent, demo, realtime, runDir, stop: stopAll };
   } catch (e) {
     await stopAll();
     throw e;

@@ -26,7 +26,14 @@ export type Decoded<T> =
       /** Members of a type this peer does not know (e.g. an `input_image` content part) that were left out. */
       skipped?: number;
     }
-  | { ok: false; code: DecodeErrorCode; message: string; eventId?: string };
+  | {
+      ok: false;
+      code: DecodeErrorCode;
+      message: string;
+      eventId?: string;
+      /** For `invalid_event`: the path of the field that does not fit (`session.audio.input.format.rate`). */
+      param?: string;
+    };
 
 const encoder = new TextEncoder();
 const decoder = new TextDecoder('utf-8', { fatal: true });

@@ -21,7 +21,7 @@ export type ProtocolErrorCode =
   | 'invalid_content_index'
   /** `conversation.item.truncate` asked for more audio than the server sent for the item. */
   | 'audio_end_ms_out_of_range'
-  /** A valid value the server does not support (e.g. `semantic_vad`, an audio format). */
+  /** A valid value the server does not support (e.g. an audio format, text-only output); `param` names the field. */
   | 'unsupported_value'
   /** The event came from a participant other than the one the session serves. */
   | 'not_session_owner'

@@ -1,6 +1,6 @@
 /** Conversation items and their content parts (OpenAI Realtime GA shapes). */
 
-/** User audio; `transcript` is filled when input transcription runs. */
+/** User audio; `transcript` is filled when input transcription runs (Sotto's server sends `''` until then). */
 export interface InputAudioContent {
   type: 'input_audio';
   /** Base64 PCM; only in `conversation.item.create` from a client, never echoed back by the server. */

@@ -234,8 +234,16 @@ describe('parseClientEvent', () => {
     const r = parseClientEvent(
       bytes({ type: 'conversation.item.truncate', event_id: 'ev9', item_id: 'i', content_index: 0, audio_end_ms: 'x' }),
     );
-    expect(r).toMatchObject({ ok: false, code: 'invalid_event', eventId: 'ev9' });
+    expect(r).toMatchObject({ ok: false, code: 'invalid_event', eventId: 'ev9', param: 'audio_end_ms' });
     if (!r.ok) expect(r.message).toContain('audio_end_ms');
+    const nested = parseClientEvent(
+      bytes({
+        type: 'session.update',
+        session: { audio: { input: { turn_detection: { type: 'semantic_vad', eagerness: 'x' } } } },
+      }),
+    );
+    expect(nested).toMatchObject({ param: 'session.audio.input.turn_detection.eagerness' });
+    expect(parseClientEvent(bytes({ type: 'input_audio_buffer.append' }))).toMatchObject({ param: 'audio' });
   });
 
   it('rejects oversized payloads before parsing them', () => {

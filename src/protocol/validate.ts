@@ -29,7 +29,11 @@ function parseWith<T>(
   if (tolerated && tolerated.skip !== null)
     return { ok: false, code: 'unknown_event', message: `${type} of an unknown ${tolerated.skip}`, ...withId };
   const reason = check(env.event, '');
-  if (reason !== undefined) return { ok: false, code: 'invalid_event', message: `${type}: ${reason}`, ...withId };
+  if (reason !== undefined) {
+    // Guards start their reason with the path of the field (`item.content[0].type: expected ...`).
+    const param = reason.slice(0, Math.max(0, reason.indexOf(': ')));
+    return { ok: false, code: 'invalid_event', message: `${type}: ${reason}`, ...withId, ...(param ? { param } : {}) };
+  }
   const skipped = tolerated?.dropped ?? 0;
   return skipped > 0 ? { ok: true, event: env.event as T, skipped } : { ok: true, event: env.event as T };
 }
