@@ -59,6 +59,7 @@ export class ClusterUser {
   brokenAt: number | null = null;
   /** How many times this user joined (1 + rejoins). */
   joins = 0;
+  #answer: ReturnType<typeof setInterval> | undefined;
 
   constructor(where: Where, room: string) {
     this.#where = where;
@@ -78,8 +79,7 @@ export class ClusterUser {
    */
   async join(deadlineMs: number): Promise<void> {
     const deadline = performance.now() + deadlineMs;
-    await this.#client?.close();
-    this.#client = null;
+    await this.close();
     this.brokenAt = null;
     let lastError = '';
     while (performance.now() < deadline) {
@@ -97,6 +97,7 @@ export class ClusterUser {
         };
         c.room.on(RoomEvent.Reconnecting, broke);
         c.room.on(RoomEvent.Disconnected, broke);
+        this.#answerAnnouncements(c);
         break;
       } catch (e) {
         lastError = (e as Error).message;
@@ -113,6 +114,22 @@ export class ClusterUser {
     } finally {
       clearInterval(timer);
     }
+  }
+
+  /**
+   * Like the SDK, answers every `session.created` at once (a new agent after a re-dispatch announces a
+   * new session): an agent that hears nothing from its user for a few seconds takes it for a stock
+   * LiveKit client and turns server VAD on, which would end turns on its own beside the manual commits.
+   */
+  #answerAnnouncements(c: RtcClient): void {
+    clearInterval(this.#answer);
+    let answered = 0;
+    this.#answer = setInterval(() => {
+      const n = c.of('session.created').length;
+      if (n <= answered) return;
+      answered = n;
+      void c.send({ type: 'sotto.ping', 'sotto:nonce': n }).catch(() => undefined);
+    }, 100);
   }
 
   /** The id of the newest session an agent announced to this connection. */
@@ -143,6 +160,7 @@ export class ClusterUser {
   }
 
   async close(): Promise<void> {
+    clearInterval(this.#answer);
     await this.#client?.close();
     this.#client = null;
   }
