@@ -67,7 +67,7 @@ async function kindsIn(room: string, settleMs = 20_000): Promise<number[]> {
   const api = new RoomServiceClient(c().url.replace(/^ws/, 'http'), c().apiKey, c().apiSecret);
   const deadline = performance.now() + settleMs;
   for (;;) {
-    const kinds = (await api.listParticipants(room)).map((p) => p.kind).sort();
+    const kinds = (await api.listParticipants(room)).map((p) => Number(p.kind)).sort();
     if ((kinds.length === 2 && kinds[0] === KIND_STANDARD && kinds[1] === KIND_AGENT) || performance.now() > deadline) {
       return kinds;
     }
