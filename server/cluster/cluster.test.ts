@@ -67,7 +67,9 @@ async function kindsIn(room: string, settleMs = 20_000): Promise<number[]> {
   const api = new RoomServiceClient(c().url.replace(/^ws/, 'http'), c().apiKey, c().apiSecret);
   const deadline = performance.now() + settleMs;
   for (;;) {
-    const kinds = (await api.listParticipants(room)).map((p) => Number(p.kind)).sort();
+    // `livekit.ParticipantInfo.Kind` values (the enum is not exported by the server SDK).
+    const kinds: number[] = (await api.listParticipants(room)).map((p) => p.kind);
+    kinds.sort((a, b) => a - b);
     if ((kinds.length === 2 && kinds[0] === KIND_STANDARD && kinds[1] === KIND_AGENT) || performance.now() > deadline) {
       return kinds;
     }
