@@ -59,7 +59,9 @@ async function main(): Promise<void> {
   for (const w of c.workers) console.log(`[cluster]   ${w.name}  (pid ${String(w.process.pid)})`);
   console.log(`[cluster]   redis   ${c.redis.address}  (pid ${String(c.redis.pid)})`);
   console.log(`[cluster]   logs    ${c.runDir}`);
-  console.log(devStackUsage({ livekitUrl: c.url, apiKey: c.apiKey, apiSecret: c.apiSecret }));
+  console.log(
+    devStackUsage({ livekitUrl: c.url, apiKey: c.apiKey, apiSecret: c.apiSecret, command: 'npm run cluster' }),
+  );
   console.log('\n  Ctrl-C stops everything.');
   // Redis or every node gone leaves no cluster; one node or one worker gone is what the cluster survives.
   void c.redis.exited.then((w) => {
