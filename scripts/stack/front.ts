@@ -60,8 +60,10 @@ export async function startFront(opts: FrontOptions): Promise<FrontHandle> {
     open.add(client);
     client.once('close', () => open.delete(client));
     client.on('error', () => client.destroy());
+    // Read through a function: the client can close while a connect is awaited (no narrowing across it).
+    const gone = (): boolean => client.destroyed;
     for (const port of rr.order(Date.now())) {
-      if (client.destroyed) return;
+      if (gone()) return;
       let up: Socket;
       try {
         up = await connectTo(port, timeoutMs);
@@ -70,6 +72,10 @@ export async function startFront(opts: FrontOptions): Promise<FrontHandle> {
         continue;
       }
       rr.succeeded(port);
+      if (gone()) {
+        up.destroy(); // the client gave up while we connected
+        return;
+      }
       handed.set(port, (handed.get(port) ?? 0) + 1);
       open.add(up);
       up.once('close', () => {
