@@ -4,8 +4,9 @@ import { configDefaults, defineConfig } from 'vitest/config';
 export default defineConfig({
   test: {
     include: ['src/**/*.test.ts', 'server/**/*.test.ts', 'scripts/**/*.test.ts', 'bench/**/*.test.ts'],
-    // Node integration tests against a real livekit-server run in their own stage (vitest.integration.config.ts).
-    exclude: [...configDefaults.exclude, 'server/integration/**'],
+    // Node integration tests against a real livekit-server run in their own stages (vitest.integration.config.ts,
+    // vitest.cluster.config.ts).
+    exclude: [...configDefaults.exclude, 'server/integration/**', 'server/cluster/**'],
     environment: 'node',
     setupFiles: ['./vitest.setup.ts'],
   },

@@ -4,7 +4,8 @@
 // Steps, each skipped when already done:
 //   1. Node version check.
 //   2. `npm ci` when node_modules is missing or older than package-lock.json (hash stamp).
-//   3. Debian packages chromium, espeak-ng, sox (apt-get when root, else the exact command to run).
+//   3. Debian packages chromium, espeak-ng, sox, redis-server (for `npm run cluster`) (apt-get when root, else the
+//      exact command to run).
 //   4. livekit-server v1.13.5: one on PATH, else `go install` into .tools/ (cached by version).
 //   5. Test fixtures (WAV) generated into .fixtures/ and .fixtures/vad/ (cached by a hash of their recipe).
 //   6. Smart Turn v3.2 (end-of-turn model) from the pipecat-ai wheel on PyPI into .tools/models/ (scripts/models/smart-turn.mjs).
@@ -94,6 +95,8 @@ const APT_PACKAGES = [
   { bin: 'chromium', pkg: 'chromium', path: CHROMIUM_PATH },
   { bin: 'espeak-ng', pkg: 'espeak-ng' },
   { bin: 'sox', pkg: 'sox' },
+  // The shared routing store of a multi-node LiveKit cluster (`npm run cluster`, the cluster test).
+  { bin: 'redis-server', pkg: 'redis-server' },
 ];
 
 function ensureAptPackages() {

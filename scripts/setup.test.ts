@@ -28,8 +28,8 @@ describe('setup', () => {
   it('names the missing Debian packages and the exact command when it may not install', () => {
     const r = setup({ SOTTO_NO_INSTALL: '1', SOTTO_CHROMIUM: '/nonexistent/chromium', PATH: '/nonexistent' });
     expect(r.status).toBe(1);
-    expect(r.out).toContain('Missing chromium, espeak-ng, sox');
-    expect(r.out).toContain('apt-get install -y chromium espeak-ng sox');
+    expect(r.out).toContain('Missing chromium, espeak-ng, sox, redis-server');
+    expect(r.out).toContain('apt-get install -y chromium espeak-ng sox redis-server');
   });
 
   it('explains how to get livekit-server when Go is missing', () => {

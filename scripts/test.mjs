@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 // `npm test` after setup: typecheck, lint (ESLint + Prettier), unit tests (Vitest), Node integration tests
-// against a real livekit-server (Vitest), the npm package (build, publint, attw), e2e (Playwright).
+// against a real livekit-server (Vitest), the cluster test (two nodes on Redis, two workers), the npm package
+// (build, publint, attw), e2e (Playwright).
 // Every stage runs even when an earlier one failed, so one run shows every problem; the exit code is
 // non-zero when any stage failed. The last line is the plain summary "N passed, N failed".
 import { spawnSync } from 'node:child_process';
@@ -36,6 +37,20 @@ const stages = [
       `--outputFile=${join(results, 'integration.json')}`,
     ],
     counts: () => countVitest(join(results, 'integration.json')),
+  },
+  // Two livekit-server nodes on Redis and two agent workers behind one front (server/cluster/).
+  {
+    name: 'cluster',
+    cmd: bin('vitest'),
+    args: [
+      'run',
+      '-c',
+      'vitest.cluster.config.ts',
+      '--reporter=default',
+      '--reporter=json',
+      `--outputFile=${join(results, 'cluster.json')}`,
+    ],
+    counts: () => countVitest(join(results, 'cluster.json')),
   },
   // The npm package: dist/ built, then its packaging linted as published (publint; @arethetypeswrong/cli, .attw.json).
   { name: 'build', cmd: process.execPath, args: ['--import', 'tsx', join(root, 'scripts', 'build', 'build.ts')] },

@@ -10,6 +10,7 @@ import { SERVER_VAD_DEFAULTS } from '../src/protocol/index.ts';
 import { createBrain, type Brain, type BrainOptions } from './brains/index.ts';
 import { ConfigError, readConfig, type AgentConfig } from './config.ts';
 import { LivekitSession } from './livekit-session.ts';
+import { watchForSecondAgent } from './second-agent.ts';
 import { SileroModel, loadSileroSession } from './vad/silero-model.ts';
 
 interface ProcData extends Record<string, unknown> {
@@ -76,6 +77,12 @@ export default defineAgent<ProcData>({
       ctx.shutdown('room already served');
       return;
     }
+    // After a LiveKit node died, this job's connection may come back to a room that LiveKit re-created
+    // on another node and already gave a new agent: the one that came back leaves (second-agent.ts).
+    watchForSecondAgent(ctx.room, (agent) => {
+      logger.info({ other: agent }, 'back in a room that has another agent now; leaving');
+      ctx.shutdown('room served by another agent');
+    });
     const session = new LivekitSession(ctx.room, brain, {
       log: (msg, extra) => {
         logger.info(extra ?? {}, msg);

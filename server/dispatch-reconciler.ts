@@ -10,8 +10,9 @@
  * - `reconcileOnce()` every `intervalMs`: rooms with a user and no agent for `graceMs`, skipping rooms this
  *   worker is already starting a job for (`busyRooms`), are dispatched explicitly.
  *
- * Run it in one worker per deployment (SOTTO_RECONCILE=0 turns it off elsewhere); two reconcilers may
- * both dispatch the same orphaned room.
+ * Every worker runs one by default (SOTTO_RECONCILE=0 turns it off): when a worker dies, the survivors'
+ * reconcilers are what re-dispatch its rooms (docs/scale.md, "Cluster"). Two reconcilers may both
+ * dispatch the same orphaned room; the second job finds the first agent there and leaves (agent.ts).
  */
 import { AgentDispatchClient, RoomServiceClient } from 'livekit-server-sdk';
 

@@ -73,7 +73,7 @@ async function main(): Promise<void> {
     stop('SIGTERM');
   });
   // Rooms that LiveKit could not dispatch (no worker registered at the time) get an agent anyway.
-  // SOTTO_RECONCILE=0 turns it off (run it in one worker per deployment).
+  // SOTTO_RECONCILE=0 turns it off; keep it on in every worker (a dead worker's rooms need a survivor's).
   const reconciler =
     process.env.SOTTO_RECONCILE === '0'
       ? null

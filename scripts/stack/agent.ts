@@ -17,6 +17,8 @@ export interface AgentOptions {
   apiSecret: string;
   brain?: string;
   echo?: boolean;
+  /** Added to the worker's environment (after this process's), e.g. `SOTTO_IDLE_PROCESSES`. */
+  env?: Record<string, string>;
 }
 
 export async function startAgent(opts: AgentOptions): Promise<ChildHandle> {
@@ -37,6 +39,7 @@ export async function startAgent(opts: AgentOptions): Promise<ChildHandle> {
       LIVEKIT_API_SECRET: opts.apiSecret,
       SOTTO_BRAIN: opts.brain ?? 'echo',
       SOTTO_AGENT_HTTP_PORT: String(httpPort),
+      ...opts.env,
     },
     runDir: opts.runDir,
     echo: opts.echo ?? false,

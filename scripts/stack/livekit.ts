@@ -16,6 +16,16 @@ export interface LivekitOptions {
   echo?: boolean;
   /** Reuse these keys (e.g. to restart a server that clients and agents already hold tokens for). */
   keys?: { apiKey: string; apiSecret: string };
+  /** Multi-node mode: the nodes of one cluster share this Redis (`host:port`) for routing and room state. */
+  cluster?: ClusterNodeOptions;
+}
+
+/** What makes a node part of a cluster (see docs/scale.md, "Cluster"). */
+export interface ClusterNodeOptions {
+  /** Redis address, `127.0.0.1:PORT`. */
+  redisAddress: string;
+  /** A label for this node (LiveKit's `region`, recorded with the node in Redis and in its start log). */
+  region: string;
 }
 
 export interface LivekitHandle extends ChildHandle {
@@ -29,9 +39,17 @@ export interface LivekitHandle extends ChildHandle {
  * no key: the key pair reaches the server in its environment (`LIVEKIT_KEYS`), so the secret is never
  * written to disk where a file server could hand it out.
  */
-export function livekitConfig(port: number, rtcPort: number): string {
+export function livekitConfig(port: number, rtcPort: number, cluster?: ClusterNodeOptions): string {
   return [
     `port: ${port}`,
+    ...(cluster
+      ? [
+          `redis: { address: '${cluster.redisAddress}' }`,
+          `region: ${cluster.region}`,
+          // A new room goes to the node with the fewest rooms (LiveKit's default picks one at random).
+          'node_selector: { kind: any, sort_by: rooms, algorithm: lowest }',
+        ]
+      : []),
     'bind_addresses: [127.0.0.1]',
     'rtc:',
     `  udp_port: ${rtcPort}`,
@@ -71,7 +89,7 @@ export async function startLivekit(opts: LivekitOptions): Promise<LivekitHandle>
   const apiSecret = opts.keys?.apiSecret ?? randomBytes(24).toString('hex');
   mkdirSync(opts.runDir, { recursive: true, mode: 0o700 });
   const configPath = join(opts.runDir, 'livekit.yaml');
-  writeFileSync(configPath, livekitConfig(opts.port, opts.rtcPort), { mode: 0o600 });
+  writeFileSync(configPath, livekitConfig(opts.port, opts.rtcPort, opts.cluster), { mode: 0o600 });
   const child = startChild({
     name: 'livekit',
     command: bin,

@@ -19,5 +19,13 @@ describe('npm start usage', () => {
     expect(text).toContain('export LIVEKIT_API_KEY=sotto1');
     expect(text).toContain(`export LIVEKIT_API_SECRET=${'y'.repeat(48)}`);
     expect(text).toContain('@sotto/agent/token');
+    expect(text).toContain('`npm start` reads the key pair back');
+    const cluster = devStackUsage({
+      livekitUrl: 'ws://127.0.0.1:7000',
+      apiKey: 'k',
+      apiSecret: 'y'.repeat(48),
+      command: 'npm run cluster',
+    });
+    expect(cluster).toContain('`npm run cluster` reads the key pair back');
   });
 });

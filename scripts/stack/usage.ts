@@ -22,10 +22,10 @@ export function keysFromEnv(env: Record<string, string | undefined>): StackKeys 
 }
 
 /** The lines printed once the stack is up: the variables an app's server sets, and how it mints tokens. */
-export function devStackUsage(o: { livekitUrl: string } & StackKeys): string {
+export function devStackUsage(o: { livekitUrl: string; command?: string } & StackKeys): string {
   return [
     '',
-    '  Your own app against this stack (dev only; `npm start` reads the key pair back from these):',
+    `  Your own app against this stack (dev only; \`${o.command ?? 'npm start'}\` reads the key pair back from these):`,
     `    export LIVEKIT_URL=${o.livekitUrl}`,
     `    export LIVEKIT_API_KEY=${o.apiKey}`,
     `    export LIVEKIT_API_SECRET=${o.apiSecret}`,
