@@ -45,6 +45,8 @@ function isUserMic(pub: RemoteTrackPublication): boolean {
 
 /** How long a mic subscription may take before it is asked again (times the attempt number), in ms. */
 const SUBSCRIBE_CHECK_MS = 2000;
+/** How often the session checks that its user's rejoin and mic were not missed (ms). */
+const OWNER_CHECK_MS = 2000;
 const SUBSCRIBE_ATTEMPTS = 6;
 
 export interface LivekitSessionOptions extends SessionOptions {
@@ -72,6 +74,11 @@ export class LivekitSession {
   #closed = false;
   /** The user rejoined: `session.created` goes out again on their first event. */
   #reannounce = false;
+  /** The owner's participant sid when last seen: a new sid is a rejoin, with or without a join event. */
+  #ownerSid: string | null = null;
+  #ownerWatch: ReturnType<typeof setInterval> | undefined;
+  /** Publications with a subscription being asked and checked ({@link #subscribe}). */
+  readonly #asking = new WeakSet<RemoteTrackPublication>();
 
   constructor(room: Room, brain: Brain, opts: LivekitSessionOptions) {
     this.#room = room;
@@ -121,6 +128,10 @@ export class LivekitSession {
     this.#surface.start(); // first: its attributes say that a Sotto agent has joined
     await this.#output.publish(local);
     this.#room.on(RoomEvent.ParticipantDisconnected, this.#onLeft);
+    this.#ownerWatch = setInterval(() => {
+      this.#checkOwner();
+    }, OWNER_CHECK_MS);
+    this.#ownerWatch.unref();
     for (const p of this.#room.remoteParticipants.values()) {
       this.#onParticipant(p);
       for (const pub of p.trackPublications.values()) {
@@ -145,6 +156,7 @@ export class LivekitSession {
   async close(): Promise<void> {
     if (this.#closed) return;
     this.#closed = true;
+    clearInterval(this.#ownerWatch);
     this.#session.close();
     this.#surface.close();
     this.#room.off(RoomEvent.TrackPublished, this.#onPublished);
@@ -156,8 +168,30 @@ export class LivekitSession {
     await this.#output.close();
   }
 
+  /**
+   * The invariant behind the join events, checked every {@link OWNER_CHECK_MS}: when the session's user is
+   * in the room under a new participant sid, it rejoined (after a server restart the agent's own
+   * reconnection can leave it without a ParticipantConnected: seen once in CI as an agent that never
+   * announced itself or read the mic again); and a mic they publish is subscribed.
+   */
+  #checkOwner(): void {
+    if (this.#closed || this.#owner === null) return;
+    const p = [...this.#room.remoteParticipants.values()].find((x) => x.identity === this.#owner);
+    if (!p) return;
+    if (this.#ownerSid !== null && p.sid !== undefined && p.sid !== this.#ownerSid) {
+      this.#log('the user is back under a new sid without a join event; resuming', { participant: p.identity });
+      this.#onParticipant(p);
+      return;
+    }
+    for (const pub of p.trackPublications.values()) {
+      if (!pub.subscribed && !this.#asking.has(pub)) this.#onPublished(pub, p);
+      else if (pub.track && isUserMic(pub) && !this.#reading) this.#readTrack(pub.track, p.identity);
+    }
+  }
+
   readonly #onParticipant = (p: RemoteParticipant): void => {
     if (this.#owner === p.identity) {
+      this.#ownerSid = p.sid ?? null;
       // The user rejoined (after a network change): same session, same conversation.
       this.#log('user rejoined; resuming the session', { participant: p.identity });
       this.#session.announce();
@@ -178,6 +212,7 @@ export class LivekitSession {
       return;
     }
     this.#owner = p.identity;
+    this.#ownerSid = p.sid ?? null;
     this.#log('session user', { participant: p.identity });
     this.#session.start();
     // Tracks the user published before they became the owner (they joined first, then we looked).
@@ -199,7 +234,9 @@ export class LivekitSession {
    */
   #subscribe(pub: RemoteTrackPublication, identity: string, attempt: number): void {
     pub.setSubscribed(true);
+    this.#asking.add(pub);
     const timer = setTimeout(() => {
+      this.#asking.delete(pub);
       if (this.#closed || this.#owner !== identity || pub.track) return;
       const stillThere = [...this.#room.remoteParticipants.values()].some(
         (p) => p.identity === identity && [...p.trackPublications.values()].includes(pub),
