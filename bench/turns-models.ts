@@ -147,6 +147,7 @@ export function smartTurnRows(input: SmartTurnInput, model: ModelAnswers | { not
     detectors: (turns) => {
       const c = curve(turns);
       const sc = sottoCurve(turns);
+      const early = sottoCurve(turns, SOTTO_EARLY_POLICY);
       return {
         smart_turn: {
           swept: 'threshold',
@@ -169,8 +170,8 @@ export function smartTurnRows(input: SmartTurnInput, model: ModelAnswers | { not
           how: sessionHow(SOTTO_EARLY_POLICY),
           default_threshold: model.threshold,
           ...summary(sotto(turns, model.threshold, SOTTO_EARLY_POLICY)),
-          ...operatingPoints(sottoCurve(turns, SOTTO_EARLY_POLICY)),
-          curve: compact(sottoCurve(turns, SOTTO_EARLY_POLICY)),
+          ...operatingPoints(early),
+          curve: compact(early),
         },
       };
     },
