@@ -6,6 +6,8 @@
  * Chromium profile, the 22-utterance `latency` fixture is spoken into the page and the page's recorder
  * (demo/lab/cold-start-recorder.ts) gives:
  *
+ * - `preload_ms`: navigation -> the VAD the page preloads (`preload()`, as the quick start says) loaded and
+ *   warm; the bench clicks Connect then (a user reads the page first), or after 30 s at most;
  * - `ready_ms`: Connect click -> the session's first `listening` (the VAD warm and live); `ready_ms_warm`:
  *   the same on a second page of the same profile (HTTP cache and the model's Cache Storage warm);
  * - VAD lag per frame (newest captured sample - end of the analysed frame) over the first 30 s;
@@ -79,6 +81,25 @@ async function readDump(p: Page, page: PageName): Promise<ColdStartDump | null> 
   return p.evaluate<ColdStartDump | null>(dumpExpr(page));
 }
 
+/**
+ * Waits (bounded) for the page's `preload()` of the VAD, as a user reads the page before clicking; ms from
+ * navigation to the VAD ready, or null (no preload, failed, or still loading after `timeoutMs`: then the
+ * click comes anyway and the session adopts the VAD still loading).
+ */
+async function waitPreloaded(p: Page, page: PageName, timeoutMs: number): Promise<number | null> {
+  try {
+    await p.waitForFunction(
+      `(() => { const d = ${dumpExpr(page)}; return d !== null && (d.preload === null || d.preload.readyAt !== null || d.preload.error !== null); })()`,
+      null,
+      { timeout: timeoutMs },
+    );
+  } catch {
+    return null;
+  }
+  const d = await readDump(p, page);
+  return d?.preload?.readyAt ?? null;
+}
+
 /** Clicks Connect and waits (bounded) for the first `listening`; ms from the click, or null. */
 async function connectAndWaitReady(p: Page, page: PageName, timeoutMs: number): Promise<number | null> {
   await p.click('#connect');
@@ -98,6 +119,9 @@ async function connectAndWaitReady(p: Page, page: PageName, timeoutMs: number): 
 }
 
 interface RunResult {
+  /** Navigation -> the page's preloaded VAD ready (cold profile; `_warm`: second page, same profile). */
+  preload_ms: number | null;
+  preload_ms_warm: number | null;
   ready_ms: number | null;
   ready_ms_warm: number | null;
   vad_lag_ms_p50: number | null;
@@ -141,6 +165,7 @@ async function runOne(page: PageName, load: LoadName, n: number): Promise<RunRes
     const problems: string[] = [];
     p.on('pageerror', (e) => problems.push(String(e)));
     await p.goto(pageUrl(demo.url, page, `cold-${page}-${load}-${String(n)}`));
+    const preloadMs = await waitPreloaded(p, page, 30_000);
     const t0 = Date.now();
     const readyMs = await connectAndWaitReady(p, page, 90_000);
     // CPU budget over the conversation, from ready to the end of the fixture.
@@ -155,6 +180,7 @@ async function runOne(page: PageName, load: LoadName, n: number): Promise<RunRes
     await p.close();
     const p2 = await browser.newPage();
     await p2.goto(pageUrl(demo.url, page, `cold-${page}-${load}-${String(n)}-warm`));
+    const preloadWarm = await waitPreloaded(p2, page, 30_000);
     const readyWarm = await connectAndWaitReady(p2, page, 60_000);
     await p2.close();
     const lag = d.lag.filter(([t]) => t <= 30).map(([, ms]) => ms);
@@ -163,6 +189,8 @@ async function runOne(page: PageName, load: LoadName, n: number): Promise<RunRes
     const steadyP50 = pct(steady, 50);
     const r = d.readiness;
     return {
+      preload_ms: round(preloadMs, 0),
+      preload_ms_warm: round(preloadWarm, 0),
       ready_ms: round(readyMs ?? null, 0),
       ready_ms_warm: round(readyWarm ?? null, 0),
       vad_lag_ms_p50: pct(lag, 50),
@@ -209,7 +237,7 @@ export async function runColdstartBench(): Promise<Record<string, unknown>> {
       const r = await runOne(page, load, n++);
       results[key] = r;
       console.log(
-        `${key}: ready ${String(r.ready_ms)} ms (warm ${String(r.ready_ms_warm)}), VAD lag p95 ${String(r.vad_lag_ms_p95)} ms (max ${String(r.vad_lag_ms_max)}), v2v turn 1 ${String(r.turn1_v2v_ms)} / steady p50 ${String(r.steady_v2v_ms_p50)} ms over ${String(r.turns)} turns; cpu ${JSON.stringify(r.cpu?.per_second_ms ?? null)}`,
+        `${key}: preload ${String(r.preload_ms)} ms, ready ${String(r.ready_ms)} ms (warm ${String(r.ready_ms_warm)}), VAD lag p95 ${String(r.vad_lag_ms_p95)} ms (max ${String(r.vad_lag_ms_max)}), v2v turn 1 ${String(r.turn1_v2v_ms)} / steady p50 ${String(r.steady_v2v_ms_p50)} ms over ${String(r.turns)} turns; cpu ${JSON.stringify(r.cpu?.per_second_ms ?? null)}`,
       );
     }
   }

@@ -14,6 +14,7 @@ import {
   connect,
   gigaspeech3mAssets,
   isSottoError,
+  preload,
   prepareOffline,
   type OfflineModelConfig,
   type ConnectOptions,
@@ -360,7 +361,9 @@ async function onConnect(): Promise<void> {
     setState(session.state);
     ui.disconnect.disabled = false;
     session.on('state', (s) => {
-      if (s === 'closed') for (const t of mic?.getTracks() ?? []) t.stop();
+      if (s !== 'closed') return;
+      for (const t of mic?.getTracks() ?? []) t.stop();
+      preloadVad();
     });
   } catch (e) {
     const code = isSottoError(e) ? e.code : 'internal';
@@ -369,6 +372,24 @@ async function onConnect(): Promise<void> {
     setState('error');
     ui.connect.disabled = false;
   }
+}
+
+/**
+ * The VAD loads and warms while the page is read (`preload()`), so Connect is `listening` as soon as the
+ * agent answers and the VAD analyses the present from its first frame. Again when a setting it depends on
+ * changes, and after a session ends.
+ */
+function preloadVad(): void {
+  if (demo.session && demo.session.state !== 'closed') return;
+  try {
+    demo.coldStart?.preloaded(preload(settings()));
+  } catch (e) {
+    log(`preload failed: ${String(e)}`);
+  }
+}
+preloadVad();
+for (const el of [ui.set.endpointing, ui.set.silence, ui.set.eagerness, ui.set.fallback]) {
+  el.addEventListener('change', preloadVad);
 }
 
 ui.connect.addEventListener('click', () => void onConnect());

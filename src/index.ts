@@ -1,6 +1,7 @@
 /** Sotto: low-latency voice AI in the browser. */
 export { VoiceSession } from './session/voice-session.ts';
 export { SESSION_ENDPOINTER_DEFAULTS, type ConnectOptions, type OfflineOptions } from './session/options.ts';
+export { preload, type PreloadOptions, type PreloadedVad } from './session/preload.ts';
 export type {
   AgentAudioEnd,
   AgentAudioStart,

@@ -3,7 +3,7 @@
  * the session first said `listening` (ready), the VAD's lag on every frame, each turn's stages, errors.
  * Cheap by design (a few numbers per frame into preallocated-size arrays): it runs on the page it measures.
  */
-import type { VoiceSession } from '../../src/index.ts';
+import type { PreloadedVad, VoiceSession } from '../../src/index.ts';
 import type { ReadinessTimeline } from '../../src/session/readiness.ts';
 
 export interface ColdStartDump {
@@ -21,6 +21,8 @@ export interface ColdStartDump {
   states: { state: string; at: number }[];
   /** The session's VAD cold start (performance.now() ms). */
   readiness: ReadinessTimeline | null;
+  /** The page's `preload()` (performance.now() ms: since navigation), or null when it did not preload. */
+  preload: { startedAt: number; readyAt: number | null; error: string | null } | null;
 }
 
 export class ColdStartRecorder {
@@ -33,6 +35,22 @@ export class ColdStartRecorder {
   readonly #errors: ColdStartDump['errors'] = [];
   readonly #states: ColdStartDump['states'] = [];
   #session: VoiceSession | null = null;
+  #preload: ColdStartDump['preload'] = null;
+
+  /** Follows the page's `preload()` (called as the page loads). */
+  preloaded(handle: PreloadedVad | null): void {
+    if (!handle) return;
+    const entry = { startedAt: performance.now(), readyAt: null as number | null, error: null as string | null };
+    this.#preload = entry;
+    handle.ready.then(
+      () => {
+        entry.readyAt = performance.now();
+      },
+      (e: unknown) => {
+        entry.error = String(e);
+      },
+    );
+  }
 
   clicked(): void {
     this.#clickedAt = performance.now();
@@ -76,6 +94,7 @@ export class ColdStartRecorder {
       errors: this.#errors,
       states: this.#states,
       readiness: this.#session?.readiness ?? null,
+      preload: this.#preload,
     };
   }
 }

@@ -5,7 +5,7 @@
  *
  * `window.sottoMinimal` exposes what the bench reads: the session and the cold-start recorder.
  */
-import { connect, type VoiceSession } from '../../src/index.ts';
+import { connect, preload, type ConnectOptions, type VoiceSession } from '../../src/index.ts';
 import { ColdStartRecorder } from '../lab/cold-start-recorder.ts';
 
 const q = new URLSearchParams(location.search);
@@ -19,6 +19,14 @@ const minimal = {
 };
 (window as unknown as { sottoMinimal: typeof minimal }).sottoMinimal = minimal;
 
+const silenceMs = q.get('silenceMs');
+const options: Omit<ConnectOptions, 'url' | 'token'> = {
+  fallback: 'off',
+  ...(silenceMs ? { vad: { endpointer: { silenceMs: Number(silenceMs) } } } : {}),
+};
+// The VAD loads and warms while the user reads the page; connect() with the same options adopts it.
+minimal.recorder.preloaded(preload(options));
+
 button.addEventListener('click', () => {
   button.disabled = true;
   minimal.recorder.clicked();
@@ -28,18 +36,14 @@ button.addEventListener('click', () => {
       const r = await fetch(`/api/token${room ? `?room=${encodeURIComponent(room)}` : ''}`);
       if (!r.ok) throw new Error(`token endpoint answered ${String(r.status)}`);
       const { url, token } = (await r.json()) as { url: string; token: string };
-      const silenceMs = q.get('silenceMs');
-      const session = await connect({
-        url,
-        token,
-        fallback: 'off',
-        ...(silenceMs ? { vad: { endpointer: { silenceMs: Number(silenceMs) } } } : {}),
-      });
+      const session = await connect({ url, token, ...options });
       minimal.session = session;
       minimal.recorder.watch(session);
       stateEl.textContent = session.state;
       session.on('state', (s) => {
         stateEl.textContent = s;
+        // The next Connect on this page starts warm too.
+        if (s === 'closed') minimal.recorder.preloaded(preload(options));
       });
     } catch (e) {
       minimal.error = String(e);

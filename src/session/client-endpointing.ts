@@ -2,7 +2,7 @@ import { CaptureNode } from '../audio/capture-node.ts';
 import { isSharedBuffer } from '../audio/shared-memory.ts';
 import { SottoError } from '../errors.ts';
 import { VadClient } from '../vad/vad-client.ts';
-import type { VadFrame, VadOptions } from '../vad/types.ts';
+import type { VadFrame } from '../vad/types.ts';
 import type { BargeIn } from './barge-in.ts';
 import type { TurnTaking } from './turn-taking.ts';
 
@@ -25,24 +25,32 @@ export class ClientEndpointing {
   }
 
   /**
-   * Starts capture (a ring of the last `ringSeconds`) and the VAD on `mic`. VAD errors arrive as
-   * `vad_error` through `onError`.
+   * Starts capture (a ring of the last `ringSeconds`) on `mic` and points `vad` (new, or preloaded and
+   * warm: `src/session/preload.ts`) at it. VAD errors, also those in `earlier` (reported before the session
+   * took the VAD), arrive as `vad_error` through `onError`. On failure the VAD is closed.
    */
   static async start(
     ctx: AudioContext,
     mic: MediaStream,
-    options: VadOptions,
+    vad: VadClient,
     onError: (e: SottoError) => void,
     ringSeconds = 10,
+    earlier: readonly Error[] = [],
   ): Promise<ClientEndpointing> {
-    const capture = await CaptureNode.create(ctx, { seconds: ringSeconds });
+    const report = (e: Error): void => {
+      onError(new SottoError('vad_error', `voice activity detection: ${e.message}`, { cause: e }));
+    };
+    vad.on('error', report);
+    for (const e of earlier) report(e);
+    let capture: CaptureNode;
+    try {
+      capture = await CaptureNode.create(ctx, { seconds: ringSeconds });
+    } catch (e) {
+      await vad.close();
+      throw e;
+    }
     const source = ctx.createMediaStreamSource(mic);
     source.connect(capture.input);
-    // Frame events feed barge-in confirmation and the app's meters (31 small messages a second).
-    const vad = new VadClient({ frameEvents: true, ...options });
-    vad.on('error', (e) => {
-      onError(new SottoError('vad_error', `voice activity detection: ${e.message}`, { cause: e }));
-    });
     if (isSharedBuffer(capture.storage)) {
       // From the first captured sample: the model loads for ~1 s and must not miss the first turn's start.
       vad.start({ type: 'ring', storage: capture.storage, startAt: 'oldest' });

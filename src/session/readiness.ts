@@ -14,7 +14,7 @@ import type { ClientEndpointing } from './client-endpointing.ts';
 
 /** The cold start of a session's VAD, on the page's clock (`performance.now()`, ms). */
 export interface ReadinessTimeline {
-  /** When the VAD worker was asked to start. */
+  /** When the VAD worker was asked to start (before the session when it was preloaded). */
   readonly startedAt: number;
   /** When its model was loaded and warmed (with the worker's own split: load, warm-up), or null. */
   readonly vadReadyAt: number | null;
@@ -29,11 +29,13 @@ export class Readiness {
   #timeline: ReadinessTimeline;
 
   constructor(client: ClientEndpointing, onLive: () => void) {
-    this.#timeline = { startedAt: performance.now(), vadReadyAt: null, vadReady: null, liveAt: null, live: null };
-    client.vad
+    // A preloaded VAD (preload.ts) started, and may have been ready, before the session.
+    const vad = client.vad;
+    this.#timeline = { startedAt: vad.startedAt, vadReadyAt: null, vadReady: null, liveAt: null, live: null };
+    vad
       .ready()
       .then((info) => {
-        this.#timeline = { ...this.#timeline, vadReadyAt: performance.now(), vadReady: info };
+        this.#timeline = { ...this.#timeline, vadReadyAt: vad.readyAt ?? performance.now(), vadReady: info };
       })
       .catch(() => undefined);
     void client.vad.live().then((info) => {

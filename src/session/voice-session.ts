@@ -22,7 +22,9 @@ import type { AnswerMode } from './fallback-policy.ts';
 import { RemoteAgent } from './remote-agent.ts';
 import { AgentAudio } from './agent-audio.ts';
 import type { ModeChange, VoiceSessionEvents } from './events.ts';
-import { SESSION_ENDPOINTER_DEFAULTS, sessionTurnDetector, type ConnectOptions } from './options.ts';
+import type { ConnectOptions } from './options.ts';
+import { adoptPreloaded, sessionVadOptions } from './preload.ts';
+import { VadClient } from '../vad/vad-client.ts';
 import { ReplyController } from './reply-controller.ts';
 import { TranscriptAssembler } from './transcripts.ts';
 import { TurnTaking } from './turn-taking.ts';
@@ -475,19 +477,18 @@ export class VoiceSession extends TypedEmitter<VoiceSessionEvents> {
     // With the fallback on, the ring holds a whole turn of maxTurnMs (default 30 s) for read-back.
     const maxTurnMs = resolveEndpointerOptions(this.#opts.vad?.endpointer).maxTurnMs;
     const seconds = this.#opts.fallback === 'off' || !this.#opts.offline ? 10 : Math.max(10, maxTurnMs / 1000 + 2);
-    const vad = this.#opts.vad ?? {};
+    const options = sessionVadOptions({ ...this.#opts, endpointing: this.#endpointing });
+    // A VAD preloaded with these options is warm already (preload.ts): no backlog, `listening` at once.
+    const preloaded = adoptPreloaded(options);
     const client = await ClientEndpointing.start(
       this.#ctx,
       this.#mic,
-      {
-        ...vad,
-        endpointer: { ...SESSION_ENDPOINTER_DEFAULTS, ...vad.endpointer },
-        turn: sessionTurnDetector(this.#opts.turnDetector, vad.turn, this.#endpointing),
-      },
+      preloaded?.vad ?? new VadClient(options),
       (e) => {
         this.emit('error', e);
       },
       seconds,
+      preloaded?.errors,
     );
     this.#client = client;
     if (this.#endpointing !== 'client') return;

@@ -68,6 +68,9 @@ export class VadClient extends TypedEmitter<VadClientEvents> {
   });
   #backend: VadBackend | null = null;
   #readyInfo: VadReadyInfo | null = null;
+  /** When the client was created (the worker asked to start), on the page's clock (`performance.now()`). */
+  readonly startedAt = performance.now();
+  #readyAt: number | null = null;
   #resolveReady!: (info: VadReadyInfo) => void;
   #rejectReady!: (e: VadError) => void;
   readonly #ready: Promise<VadReadyInfo>;
@@ -100,6 +103,11 @@ export class VadClient extends TypedEmitter<VadClientEvents> {
   /** The backend in use, or null before `ready`. */
   get backend(): VadBackend | null {
     return this.#backend;
+  }
+
+  /** When the VAD was first ready (loaded and warm), on the page's clock; null before. */
+  get readyAt(): number | null {
+    return this.#readyAt;
   }
 
   /** Resolves at the first `ready`; rejects with the {@link VadError} that stopped the VAD from starting. */
@@ -234,6 +242,7 @@ export class VadClient extends TypedEmitter<VadClientEvents> {
     gen.ready = true;
     const ready: VadReadyInfo = { ...result.value, initMs: performance.now() - gen.spawnedAt };
     this.#readyInfo = ready;
+    this.#readyAt ??= performance.now();
     this.#backend = ready.backend;
     if (this.#source) await this.#attach(gen);
     if (this.#gen !== gen) return;
