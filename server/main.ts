@@ -7,6 +7,7 @@
 import { AgentServer, initializeLogger, ServerOptions } from '@livekit/agents';
 import { ConfigError, readConfig } from './config.ts';
 import { DispatchReconciler } from './dispatch-reconciler.ts';
+import { exitOnSignal } from './exit-on-signal.ts';
 import { JobWatch } from './job-watch.ts';
 import {
   capacityOptions,
@@ -51,27 +52,21 @@ async function main(): Promise<void> {
     }),
   );
   capacity.attach(server);
-  let stopping = false;
   // Set below; stopped first on shutdown so the jobs the worker ends on purpose are not re-dispatched.
   let jobWatch: JobWatch | null = null;
-  const stop = (signal: string): void => {
-    if (stopping) return;
-    stopping = true;
-    jobWatch?.stop();
-    console.error(`[agent] ${signal}: shutting down`);
-    const force = setTimeout(() => process.exit(1), 5_000);
-    force.unref();
-    server
-      .close()
-      .then(() => process.exit(0))
-      .catch(() => process.exit(1));
-  };
-  process.on('SIGINT', () => {
-    stop('SIGINT');
-  });
-  process.on('SIGTERM', () => {
-    stop('SIGTERM');
-  });
+  let stopping = false;
+  exitOnSignal(
+    () => server.close(),
+    (msg) => {
+      console.error(`[agent] ${msg}`);
+    },
+    {
+      before: () => {
+        stopping = true;
+        jobWatch?.stop();
+      },
+    },
+  );
   // Rooms that LiveKit could not dispatch (no worker registered at the time) get an agent anyway.
   // SOTTO_RECONCILE=0 turns it off; keep it on in every worker (a dead worker's rooms need a survivor's).
   const reconciler =

@@ -9,6 +9,7 @@
  */
 import { createBrain } from './brains/index.ts';
 import { ConfigError, readConfig } from './config.ts';
+import { exitOnSignal } from './exit-on-signal.ts';
 import { readRealtimeConfig } from './realtime-ws/config.ts';
 import { CALLS_PATH } from './realtime-webrtc/calls-endpoint.ts';
 import { RealtimeWsServer, REALTIME_PATH } from './realtime-ws/server.ts';
@@ -48,23 +49,7 @@ async function main(): Promise<void> {
     process.exit(1);
   });
   const server = new RealtimeWsServer({ config, brain, loadVadModel: () => SileroModel.load(), log });
-  let stopping = false;
-  const stop = (signal: string): void => {
-    if (stopping) return;
-    stopping = true;
-    log(`${signal}: shutting down`);
-    setTimeout(() => process.exit(1), 5_000).unref();
-    server
-      .close()
-      .then(() => process.exit(0))
-      .catch(() => process.exit(1));
-  };
-  process.on('SIGINT', () => {
-    stop('SIGINT');
-  });
-  process.on('SIGTERM', () => {
-    stop('SIGTERM');
-  });
+  exitOnSignal(() => server.close(), log);
   const port = await server.listen();
   const host = config.host.includes(':') ? `[${config.host}]` : config.host;
   const schemes = config.tls ? 'ws|wss' : 'ws';

@@ -68,13 +68,16 @@ export function runsVad(opts: PreloadOptions): boolean {
  * Starts loading the VAD a `connect()` with the same options will use (see the module doc). Call it when
  * the page loads; it needs no microphone and no user gesture. Calling it again with the same options
  * returns the VAD already loading; with other options it replaces it. Null when such a session runs no
- * on-device VAD (manual or server endpointing without a fallback). Throws a `SottoError`
- * (`unsupported_browser`) where Web Workers or WebAssembly are missing.
+ * on-device VAD (manual or server endpointing without a fallback). Never throws: where Web Workers or
+ * WebAssembly are missing, `ready` rejects with a `SottoError` (`unsupported_browser`).
  */
 export function preload(opts: PreloadOptions = {}): PreloadedVad | null {
   if (!runsVad(opts)) return null;
   if (typeof Worker === 'undefined' || typeof WebAssembly === 'undefined') {
-    throw new SottoError('unsupported_browser', 'preload() needs Web Workers and WebAssembly');
+    // Not thrown: a page calls this as it loads; connect() says the same (`unsupported_browser`) later.
+    const ready = Promise.reject(new SottoError('unsupported_browser', 'preload() needs Web Workers and WebAssembly'));
+    ready.catch(() => undefined);
+    return { ready, adopted: false, cancel: () => Promise.resolve() };
   }
   if (opts.assetBaseUrl !== undefined) setAssetBaseUrl(opts.assetBaseUrl);
   const options = sessionVadOptions(opts);
