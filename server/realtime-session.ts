@@ -12,7 +12,6 @@ import {
   type OutgoingServerEvent,
   type ProtocolErrorCode,
   type ResponseCreateParams,
-  type ServerVadTurnDetection,
   type SessionInfo,
   type TurnDetection,
 } from '../src/protocol/index.ts';
@@ -25,7 +24,7 @@ import { FloodGuard } from './rate-limit.ts';
 import { ResponseRunner, type CancelReason } from './response-runner.ts';
 import { APPEND_RATE, applySessionUpdate, initialSession } from './session-config.ts';
 import { decodePcm16Base64 } from './tts/pcm.ts';
-import { ServerTurnDetection } from './turn-detection.ts';
+import { SessionServerVad } from './session-server-vad.ts';
 import type { SpeechModel } from './vad/silero-model.ts';
 
 export { INPUT_RATE } from './input-turns.ts';
@@ -81,9 +80,7 @@ export class RealtimeSession {
   /** The current response's run (settles after its response.done). */
   #running: Promise<void> = Promise.resolve();
   #lastResponseId = '';
-  #vad: ServerTurnDetection | null = null;
-  #vadGeneration = 0;
-  #speechItemId: string | null = null;
+  readonly #serverVad: SessionServerVad;
   #closed = false;
   readonly #silentClientMs: number | undefined;
   #silentClientTimer: ReturnType<typeof setTimeout> | undefined;
@@ -102,6 +99,28 @@ export class RealtimeSession {
     );
     this.#session = initialSession(this.id, brain.name, opts.turnDetection ?? null);
     this.#silentClientMs = opts.serverVadForSilentClientMs;
+    this.#serverVad = new SessionServerVad({
+      turns: this.#turns,
+      send: (e) => {
+        io.send(e);
+      },
+      log: (msg, extra) => {
+        io.log(msg, extra);
+      },
+      loadVadModel: io.loadVadModel,
+      closed: () => this.#closed,
+      responding: () => this.#responding(),
+      cancel: (reason) => {
+        this.#cancel(reason);
+      },
+      commit: (o) => this.#commit(o),
+      respond: () => {
+        this.#createResponse(undefined, undefined);
+      },
+      error: (code, message, o) => {
+        this.#error(code, message, o);
+      },
+    });
   }
 
   get session(): SessionInfo {
@@ -167,7 +186,7 @@ export class RealtimeSession {
   pushAudio(pcm: Int16Array): void {
     if (this.#closed) return;
     this.#turns.buffer.append(pcm);
-    this.#vad?.push(pcm);
+    this.#serverVad.push(pcm);
   }
 
   /**
@@ -211,8 +230,7 @@ export class RealtimeSession {
     this.#response?.cancel('session_closed');
     this.#closed = true;
     clearTimeout(this.#silentClientTimer);
-    this.#vad?.close();
-    this.#vad = null;
+    this.#serverVad.close();
   }
 
   #handle(event: ClientEvent): void {
@@ -242,8 +260,7 @@ export class RealtimeSession {
         return;
       case 'input_audio_buffer.clear':
         this.#turns.buffer.clear();
-        this.#vad?.reset();
-        this.#speechItemId = null;
+        this.#serverVad.reset();
         this.#io.send({ type: 'input_audio_buffer.cleared' });
         return;
       case 'conversation.item.create':
@@ -321,11 +338,8 @@ export class RealtimeSession {
 
   /** Commits the input buffer as a user item; reports an error for a too-short client commit. */
   #commit(opts: { eventId?: string | undefined; itemId?: string; until?: number }): string | null {
-    if (opts.itemId === undefined && this.#vad) {
-      // A manual commit ends any speech the server VAD was tracking.
-      this.#vad.reset();
-      this.#speechItemId = null;
-    }
+    // A manual commit ends any speech the server VAD was tracking.
+    if (opts.itemId === undefined) this.#serverVad.reset();
     const r = this.#turns.commit(opts);
     if (r.ok) return r.itemId;
     this.#error(
@@ -401,10 +415,10 @@ export class RealtimeSession {
     });
     this.#response = runner;
     this.#lastResponseId = runner.id;
-    this.#vad?.activity();
+    this.#serverVad.activity();
     this.#running = runner.run().finally(() => {
       if (this.#response === runner) this.#response = null;
-      this.#vad?.replyEnded();
+      this.#serverVad.replyEnded();
     });
   }
 
@@ -412,93 +426,12 @@ export class RealtimeSession {
     this.#response?.cancel(reason);
   }
 
-  // --- server VAD -------------------------------------------------------------------------------
+  #responding(): boolean {
+    return this.#response !== null && !this.#response.done;
+  }
 
   #applyTurnDetection(): void {
-    this.#vad?.close();
-    this.#vad = null;
-    this.#speechItemId = null;
-    const generation = ++this.#vadGeneration;
-    const td = this.#session.audio?.input?.turn_detection ?? null;
-    if (td?.type !== 'server_vad') return;
-    const load = this.#io.loadVadModel;
-    if (!load) {
-      this.#error('unsupported_value', 'server VAD is not available on this server', {
-        param: 'session.audio.input.turn_detection',
-        type: 'server_error',
-      });
-      return;
-    }
-    // The model may load only now (onnxruntime-node is imported on first use): the VAD starts where it
-    // was asked for and catches up on the audio that arrived while it loaded.
-    const origin = this.#turns.buffer.end;
-    load().then(
-      (model) => {
-        if (this.#closed || generation !== this.#vadGeneration) return;
-        const current = (): boolean => generation === this.#vadGeneration && !this.#closed;
-        const from = Math.max(origin, this.#turns.buffer.start);
-        this.#vad = new ServerTurnDetection(model, td, INPUT_RATE, from, {
-          speechStarted: (pos) => {
-            if (current()) this.#onSpeechStarted(pos, td);
-          },
-          speechStopped: (pos) => {
-            if (current()) this.#onSpeechStopped(pos, td);
-          },
-          idleTimeout: (start, end) => {
-            if (current()) this.#onIdleTimeout(start, end);
-          },
-          error: (e) => {
-            this.#io.log('server VAD failed', { error: String(e) });
-          },
-        });
-        const missed = this.#turns.buffer.peek(from);
-        if (missed.length > 0) this.#vad.push(missed);
-      },
-      (e: unknown) => {
-        this.#io.log('server VAD model failed to load', { error: String(e) });
-        this.#error('unsupported_value', 'server VAD model failed to load', { type: 'server_error' });
-      },
-    );
-  }
-
-  #onSpeechStarted(audioStart: number, td: ServerVadTurnDetection): void {
-    const itemId = newId('item');
-    this.#speechItemId = itemId;
-    this.#turns.buffer.dropBefore(audioStart);
-    this.#io.send({
-      type: 'input_audio_buffer.speech_started',
-      audio_start_ms: Math.round(this.#turns.ms(audioStart)),
-      item_id: itemId,
-    });
-    if (td.interrupt_response !== false && this.#response && !this.#response.done) this.#cancel('turn_detected');
-  }
-
-  #onSpeechStopped(audioEnd: number, td: ServerVadTurnDetection): void {
-    const itemId = this.#speechItemId ?? newId('item');
-    this.#speechItemId = null;
-    this.#io.send({
-      type: 'input_audio_buffer.speech_stopped',
-      audio_end_ms: Math.round(this.#turns.ms(audioEnd)),
-      item_id: itemId,
-    });
-    const committed = this.#commit({ itemId, until: audioEnd });
-    if (committed && td.create_response !== false && !(this.#response && !this.#response.done)) {
-      this.#createResponse(undefined, undefined);
-    }
-  }
-
-  /** `idle_timeout_ms` passed without speech after a reply: commit the idle span and answer it. */
-  #onIdleTimeout(start: number, end: number): void {
-    if (this.#response && !this.#response.done) return;
-    const itemId = newId('item');
-    this.#io.send({
-      type: 'input_audio_buffer.timeout_triggered',
-      audio_start_ms: Math.round(this.#turns.ms(start)),
-      audio_end_ms: Math.round(this.#turns.ms(end)),
-      item_id: itemId,
-    });
-    this.#turns.buffer.dropBefore(start);
-    if (this.#commit({ itemId, until: end })) this.#createResponse(undefined, undefined);
+    this.#serverVad.apply(this.#session.audio?.input?.turn_detection ?? null);
   }
 
   // --- helpers ----------------------------------------------------------------------------------
