@@ -15,6 +15,7 @@ import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { reconnectDelayPlugin } from './agent-reconnect.ts';
 
 export interface AgentBuild {
   /** The worker entry to run with plain `node`. */
@@ -67,8 +68,10 @@ export function sourceHash(root: string, esbuildVersion: string): string {
   for (const d of SOURCE_DIRS) listSources(root, join(root, d), files);
   files.sort();
   const h = createHash('sha256').update(esbuildVersion);
-  // The lockfile (bundled dependencies) and this file (the build's options) belong to the recipe too.
-  for (const f of [...files, join(root, 'package-lock.json'), fileURLToPath(import.meta.url)]) {
+  // The lockfile (bundled dependencies), this file (the build's options) and its plugin belong to the
+  // recipe too.
+  const recipe = [fileURLToPath(import.meta.url), fileURLToPath(new URL('./agent-reconnect.ts', import.meta.url))];
+  for (const f of [...files, join(root, 'package-lock.json'), ...recipe]) {
     if (!existsSync(f)) continue;
     h.update(relative(root, f)).update('\0').update(readFileSync(f)).update('\0');
   }
@@ -122,6 +125,7 @@ export async function buildAgent(root: string): Promise<AgentBuild> {
     chunkNames: 'chunk-[hash]',
     sourcemap: 'linked',
     logLevel: 'warning',
+    plugins: [reconnectDelayPlugin()],
   });
   writeFileSync(join(tmp, 'build-info.json'), `${JSON.stringify({ hash, esbuild: esbuild.version })}\n`);
   if (current()) {
