@@ -17,56 +17,22 @@ import {
   type ClientEvent,
   type ServerEvent,
 } from '../../protocol/index.ts';
-import { backoffDelay, type BackoffOptions } from '../backoff.ts';
+import { backoffDelay } from '../backoff.ts';
 import type { AgentProtocol } from '../lk-agents-adapter.ts';
 import { EventInbox, EventOutbox } from '../text-stream-events.ts';
-import { LkAgentsLink, type AgentProtocolOptions } from './lk-agents-link.ts';
+import { LkAgentsLink } from './lk-agents-link.ts';
+import type { LiveKitTransportOptions } from './livekit-options.ts';
+
+export type { LiveKitTransportOptions } from './livekit-options.ts';
 import { sendStreamText } from './send-stream-text.ts';
-import { assessHealth, smoothRtt, type HealthSnapshot, type HealthThresholds } from '../health.ts';
+import type { HealthSnapshot } from '../health.ts';
+import { Heartbeat } from '../heartbeat.ts';
 import type { Transport, TransportEvents, TransportStartOptions, TransportStatus } from '../types.ts';
 import { AgentPeer } from './agent-peer.ts';
 import { connectRoom } from './connect-room.ts';
 import { RoomMic } from './room-mic.ts';
 
-/** Options of {@link LiveKitTransport}. */
-export interface LiveKitTransportOptions {
-  /** LiveKit server URL (`wss://…`). */
-  url: string;
-  /**
-   * An access token, or a function that returns a fresh one. A function is called again for every full
-   * rejoin, so a short-lived or single-use token still allows reconnection.
-   */
-  token: string | (() => Promise<string>);
-  /** Give up one connection attempt after this many ms. Default 10000. */
-  connectTimeoutMs?: number;
-  /**
-   * Connection attempts `connect()` makes when one times out (a lossy link can lose the first ICE or DTLS
-   * exchange for good; a fresh join gets new candidates). Other failures are not retried. Default 2.
-   */
-  connectAttempts?: number;
-  /**
-   * Full-rejoin backoff after LiveKit's own resume failed. By default the transport keeps trying (every
-   * 1.5-3 s once the backoff is at its cap) until the app closes it; only a rejected token is fatal.
-   */
-  backoff?: BackoffOptions;
-  /**
-   * Delays (ms) of LiveKit's own resume attempts (ICE restart / signal resume, same session) before the
-   * transport gives up on resuming and rejoins with a fresh token. Default [0, 300, 1000, 2000]: about
-   * 3.3 s of resuming, long enough for a Wi-Fi hand-over, short enough that a dead server is noticed.
-   */
-  resumeDelaysMs?: readonly number[];
-  /** When the link counts as degraded or down. */
-  health?: HealthThresholds;
-  /**
-   * Which agents it speaks to: Sotto's Realtime protocol, or a stock LiveKit Agents agent (found out by
-   * default: see {@link AgentProtocolOptions}).
-   */
-  agent?: AgentProtocolOptions;
-}
-
 const HEALTH_TICK_MS = 500;
-/** Heartbeat period when the server speaks `sotto.heartbeat`. */
-const HEARTBEAT_MS = 1000;
 const RESUME_DELAYS_MS = [0, 300, 1000, 2000] as const;
 
 /**
@@ -111,14 +77,7 @@ export class LiveKitTransport extends TypedEmitter<TransportEvents> implements T
   #healthTimer: ReturnType<typeof setInterval> | undefined;
   #connectedAt = 0;
   #closing = false;
-  // Heartbeat (extension sotto.heartbeat): nonce -> send time, smoothed RTT, last pong.
-  #heartbeatSupported = false;
-  #nonce = 0;
-  readonly #pings = new Map<number, number>();
-  #rttMs: number | null = null;
-  #lastPongAt = 0;
-  /** When the browser started saying it is offline (performance.now()), or null while it says online. */
-  #offlineAt: number | null = null;
+  readonly #beat = new Heartbeat();
 
   constructor(options: LiveKitTransportOptions) {
     super();
@@ -354,8 +313,7 @@ export class LiveKitTransport extends TypedEmitter<TransportEvents> implements T
       this.#lkAgents.left(p.identity);
       if (this.#agent.left(p.identity)) {
         // The agent's job is gone (crashed or ended): its heartbeat with it. A new agent says hello.
-        this.#heartbeatSupported = false;
-        this.#pings.clear();
+        this.#beat.stop();
         this.emit('agent_left', { identity: p.identity });
       }
     });
@@ -365,8 +323,7 @@ export class LiveKitTransport extends TypedEmitter<TransportEvents> implements T
       this.#room = null;
       this.#releaseMic();
       if (reason === DisconnectReason.CLIENT_INITIATED) return;
-      this.#heartbeatSupported = false;
-      this.#pings.clear();
+      this.#beat.stop();
       void this.#rejoin(reason);
     });
   }
@@ -446,7 +403,7 @@ export class LiveKitTransport extends TypedEmitter<TransportEvents> implements T
     const agents = [...room.remoteParticipants.values()].filter((p) => p.isAgent).map((p) => p.identity);
     if (agents.length === 0) return;
     this.#helloAt = now;
-    const ping: ClientEvent = { type: 'sotto.ping', 'sotto:nonce': ++this.#nonce };
+    const ping: ClientEvent = { type: 'sotto.ping', 'sotto:nonce': this.#beat.nextNonce() };
     room.localParticipant
       .publishData(encodeEvent(ping), { reliable: true, topic: REALTIME_TOPIC, destinationIdentities: agents })
       .catch(() => undefined);
@@ -468,18 +425,12 @@ export class LiveKitTransport extends TypedEmitter<TransportEvents> implements T
 
   #onServerEvent(event: ServerEvent): void {
     if (event.type === 'sotto.pong') {
-      const sent = this.#pings.get(event['sotto:nonce']);
-      if (sent === undefined) return;
-      this.#pings.delete(event['sotto:nonce']);
-      const now = performance.now();
-      this.#rttMs = smoothRtt(this.#rttMs, now - sent);
-      this.#lastPongAt = now;
+      this.#beat.pong(event['sotto:nonce'], performance.now());
       return; // heartbeat traffic stays inside the transport
     }
     if (event.type === 'session.created') {
       this.#lkAgents.sottoAnnounced();
-      this.#heartbeatSupported = event.session['sotto:extensions']?.includes(EXT_HEARTBEAT) ?? false;
-      this.#lastPongAt = performance.now();
+      this.#beat.announced(event.session['sotto:extensions']?.includes(EXT_HEARTBEAT) ?? false, performance.now());
     }
     this.emit('server_event', event);
   }
@@ -488,18 +439,14 @@ export class LiveKitTransport extends TypedEmitter<TransportEvents> implements T
   #heartbeat(): void {
     const room = this.#room;
     const agent = this.#agent.identity;
-    if (!this.#heartbeatSupported || !room || agent === null || this.#status !== 'connected') return;
-    const now = performance.now();
-    const last = this.#pings.size > 0 ? Math.max(...this.#pings.values()) : 0;
-    if (now - last < HEARTBEAT_MS) return;
-    for (const [n, t] of this.#pings) if (now - t > 10_000) this.#pings.delete(n);
-    const nonce = ++this.#nonce;
-    this.#pings.set(nonce, now);
+    if (!room || agent === null || this.#status !== 'connected') return;
+    const nonce = this.#beat.due(performance.now());
+    if (nonce === null) return;
     const ping: ClientEvent = { type: 'sotto.ping', 'sotto:nonce': nonce };
     room.localParticipant
       .publishData(encodeEvent(ping), { reliable: true, topic: REALTIME_TOPIC, destinationIdentities: [agent] })
       .catch(() => {
-        this.#pings.delete(nonce);
+        this.#beat.failed(nonce);
       });
   }
 
@@ -509,31 +456,12 @@ export class LiveKitTransport extends TypedEmitter<TransportEvents> implements T
   }
 
   #updateHealth(): void {
-    const connection =
-      this.#status === 'connected'
-        ? 'connected'
-        : this.#status === 'reconnecting'
-          ? 'reconnecting'
-          : this.#status === 'connecting'
-            ? 'connecting'
-            : 'disconnected';
-    // navigator.onLine false is a fast hint that the network went away, but browsers also say offline when
-    // no interface but loopback is up (a page talking to a server on the same host): a pong that arrived
-    // after the browser said so proves the link works.
     const now = performance.now();
-    const browserOnline = globalThis.navigator.onLine;
-    if (browserOnline) this.#offlineAt = null;
-    else this.#offlineAt ??= now;
-    const online = browserOnline || (this.#offlineAt !== null && this.#lastPongAt > this.#offlineAt);
-    const next = assessHealth(
-      {
-        connection,
-        online,
-        rttMs: this.#rttMs,
-        lastPongAt: Math.max(this.#lastPongAt, this.#connectedAt),
-        heartbeatSupported: this.#heartbeatSupported,
-        now,
-      },
+    const next = this.#beat.assess(
+      this.#status,
+      globalThis.navigator.onLine,
+      this.#connectedAt,
+      now,
       this.#opts.health,
     );
     const changed = next.level !== this.#health.level || next.reason !== this.#health.reason;
