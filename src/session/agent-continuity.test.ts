@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { createRingStorage, RingReader, RingWriter } from '../audio/ring-buffer.ts';
 import type { ClientEvent } from '../protocol/index.ts';
 import type { Transport } from '../transport/types.ts';
-import { AgentContinuity, type ContinuityHost } from './agent-continuity.ts';
+import { AgentContinuity, joinSpans, type ContinuityHost } from './agent-continuity.ts';
 import type { ReplyController } from './reply-controller.ts';
 import type { TurnTaking } from './turn-taking.ts';
 import type { TurnTracker } from './turn-tracker.ts';
@@ -95,5 +95,53 @@ describe('AgentContinuity: a turn open when the agent announced itself', () => {
     live.agentSession('sess_d');
     await live.resendPartial('vad-5', { unit: 'sample', start: 0, end: 16_000 });
     expect(sent).toEqual([]);
+  });
+});
+
+const appendedSeconds = (sent: ClientEvent[]): number =>
+  sent.reduce((n, e) => n + (e.type === 'input_audio_buffer.append' ? atob(e.audio).length : 0), 0) / 2 / 24_000;
+
+describe('AgentContinuity: turns spoken while no agent was ready', () => {
+  it('joins turns held one after another into one span, in order, at most 8 s long', () => {
+    expect(
+      joinSpans({ unit: 'sample', start: 1000, end: 9000 }, { unit: 'sample', start: 20_000, end: 30_000 }),
+    ).toEqual({ unit: 'sample', start: 1000, end: 30_000 });
+    const later = { unit: 'sample' as const, start: 200_000, end: 220_000 };
+    expect(joinSpans({ unit: 'sample', start: 0, end: 16_000 }, later)).toBe(later); // 13.75 s apart
+    expect(joinSpans({ unit: 'time', start: 1, end: 2 }, later)).toBe(later); // other units
+    expect(joinSpans(null, later)).toBe(later);
+  });
+
+  it('goes with the commit of the turn the user is speaking when the agent announces itself', async () => {
+    const open = { speaking: false, turnId: null as string | null };
+    const { h, sent } = host(open);
+    live = new AgentContinuity(h);
+    live.hold('vad-1', { unit: 'sample', start: 0, end: 8000 }); // 0-0.5 s, no agent
+    open.speaking = true;
+    open.turnId = 'vad-2';
+    live.agentSession('sess_e'); // back while the user talks: the held turn is not asked over it
+    await new Promise((r) => setTimeout(r, 10));
+    expect(sent).toEqual([]);
+    open.speaking = false;
+    await live.resendPartial('vad-2', { unit: 'sample', start: 16_000, end: 40_000 });
+    expect(sent[0]).toEqual({ type: 'input_audio_buffer.clear' });
+    // 0 s to 2.5 s: the held turn, the gap and this turn.
+    expect(appendedSeconds(sent)).toBeCloseTo(2.5, 1);
+    sent.length = 0;
+    await live.resendPartial('vad-3', { unit: 'sample', start: 40_000, end: 44_000 });
+    expect(sent).toEqual([]); // asked once
+  });
+
+  it('goes with the next commit when the user starts speaking after the agent announced itself', async () => {
+    const open = { speaking: false, turnId: null as string | null };
+    const { h, sent } = host(open);
+    live = new AgentContinuity(h);
+    live.hold('vad-1', { unit: 'sample', start: 0, end: 8000 });
+    open.speaking = true; // speaking again before the agent's announcement is handled
+    live.agentSession('sess_f');
+    open.speaking = false;
+    open.turnId = null;
+    await live.resendPartial('vad-2', { unit: 'sample', start: 24_000, end: 32_000 });
+    expect(appendedSeconds(sent)).toBeCloseTo(2, 1);
   });
 });

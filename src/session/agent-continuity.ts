@@ -29,6 +29,22 @@ const TICK_MS = 250;
 const DOWN_GRACE_MS = 2000;
 /** Who said a line the device answered. */
 const DEVICE = 'device';
+/** Turns held for the next agent are asked as one span of at most this long (older audio is left out). */
+const MAX_HELD_S = 8;
+/** The capture ring's rate (sample spans). */
+const RING_RATE = 16_000;
+
+/**
+ * The span from `earlier`'s start to `later`'s end when both are known, in the same unit, and at most
+ * {@link MAX_HELD_S} long; else `later` alone.
+ */
+export function joinSpans(earlier: TurnSpan | null, later: TurnSpan | null): TurnSpan | null {
+  if (earlier === null || later === null) return later;
+  if (earlier.unit !== later.unit || later.end === null) return later;
+  const limit = later.unit === 'sample' ? MAX_HELD_S * RING_RATE : MAX_HELD_S;
+  if (later.end - earlier.start > limit || earlier.start > later.start) return later;
+  return { unit: later.unit, start: earlier.start, end: later.end };
+}
 
 export interface ContinuityOptions {
   /**
@@ -126,7 +142,8 @@ export class AgentContinuity {
    * yet) and no fallback takes it: reported, and asked of the agent that announces itself next.
    */
   hold(turnId: string, span: TurnSpan | null): void {
-    this.#unanswered = { turnId, span };
+    // Turns spoken one after another while no agent was ready are asked together (the user's words in order).
+    this.#unanswered = { turnId, span: joinSpans(this.#unanswered?.span ?? null, span) };
     this.#h.emit(
       'error',
       new SottoError('agent_unresponsive', 'no agent is ready: the turn is asked when one announces itself'),
@@ -136,15 +153,22 @@ export class AgentContinuity {
   /**
    * Before a remote commit: a turn that was open when the agent announced itself is sent whole (clear,
    * then its audio from the capture ring), so the agent answers what was said, not the tail it heard
-   * (or an empty buffer).
+   * (or an empty buffer). A turn still waiting for an agent (held, or never answered) goes with it: the
+   * audio sent runs from that turn's start to this one's end.
    */
   async resendPartial(turnId: string, span: TurnSpan | null): Promise<void> {
-    if (this.#partial !== turnId) return;
-    this.#partial = null;
+    const partial = this.#partial === turnId;
+    if (partial) this.#partial = null;
+    const held = this.#unanswered?.turnId === turnId ? null : this.#unanswered;
+    const joined = held ? joinSpans(held.span, span) : null;
+    const withHeld = joined !== null && joined !== span;
+    if (!partial && !withHeld) return;
+    if (withHeld) this.#unanswered = null;
     const t = this.#h.remote();
     const ring = this.#h.ring();
-    if (!t || !span || !ring || this.#h.mode() !== 'remote') return;
-    const audio = readTurnAudio(ring, span);
+    const send = withHeld ? joined : span;
+    if (!t || !send || !ring || this.#h.mode() !== 'remote') return;
+    const audio = readTurnAudio(ring, send);
     if (audio.samples.length === 0) return;
     await t.send({ type: 'input_audio_buffer.clear' });
     for (const e of appendEvents(audio.samples)) await t.send(e);
@@ -230,11 +254,13 @@ export class AgentContinuity {
   /** Asks the (new) agent the turn its predecessor never answered: the turn's audio again, then commit. */
   async #reask(): Promise<void> {
     const turn = this.#unanswered;
-    this.#unanswered = null;
     const t = this.#h.remote();
     const ring = this.#h.ring();
     if (!turn || !t || !(await connected(t))) return;
-    if (this.#h.mode() !== 'remote' || this.#h.turns.userSpeaking) return;
+    // The user is speaking: the held turn goes with that turn's commit (resendPartial), not over it.
+    if (this.#h.turns.userSpeaking) return;
+    if (this.#unanswered === turn) this.#unanswered = null;
+    if (this.#h.mode() !== 'remote') return;
     if (!turn.span || !ring || this.#h.tracker.awaiting) return;
     const audio = readTurnAudio(ring, turn.span);
     if (audio.samples.length === 0) return;
