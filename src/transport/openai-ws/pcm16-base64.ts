@@ -13,7 +13,7 @@ const PAD = 61; // '='
 /** Float samples to 16-bit integers: clamped to [-1, 1], rounded, -1 -> -32768, 1 -> 32767. */
 export function floatToPcm16(x: number): number {
   const s = x > 1 ? 1 : x < -1 ? -1 : Number.isNaN(x) ? 0 : x;
-  return s < 0 ? Math.round(s * 0x8000) : Math.round(s * 0x7fff);
+  return (s < 0 ? Math.round(s * 0x8000) : Math.round(s * 0x7fff)) | 0; // | 0: never -0
 }
 
 /**
