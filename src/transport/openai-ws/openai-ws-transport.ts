@@ -17,7 +17,7 @@ import type { Transport, TransportEvents, TransportStartOptions, TransportStatus
 import { AgentVoice } from './agent-voice.ts';
 import { MicPump } from './mic-pump.ts';
 import { browserSocket, openSocket, type SocketFactory } from './open-socket.ts';
-import { AudioLedger, localOutputEvent, routeClientEvent, routeServerEvent } from './ws-protocol.ts';
+import { AudioLedger, localOutputEvent, routeClientEvent, routeServerEvent, serverBargeIn } from './ws-protocol.ts';
 
 /** Options of {@link OpenAIWebSocketTransport}. */
 export interface OpenAIWebSocketTransportOptions extends RealtimeLinkOptions {
@@ -199,9 +199,20 @@ export class OpenAIWebSocketTransport extends TypedEmitter<TransportEvents> impl
         if (route.endResponse !== null) this.#voice?.end(route.endResponse);
         if (route.formatProblem !== null) this.emit('error', new SottoError('protocol_error', route.formatProblem));
         this.#noteKeyRefusal(route.event);
+        if (route.event.type === 'input_audio_buffer.speech_started') this.#serverBargeIn();
         this.emit('server_event', route.event);
         return;
     }
+  }
+
+  /** Server VAD heard the user over a playing reply: stop it here and truncate it where it was. */
+  #serverBargeIn(): void {
+    const voice = this.#voice;
+    const playing = voice?.playing ?? null;
+    const truncate = serverBargeIn(this.#ledger, playing, playing === null ? null : (voice?.playedMs(playing) ?? null));
+    if (!truncate) return;
+    voice?.flush();
+    this.#ws?.send(JSON.stringify(truncate));
   }
 
   /** An `error` event refusing the key: the close that follows is final. */

@@ -7,6 +7,7 @@ import {
   pcmRate,
   routeClientEvent,
   routeServerEvent,
+  serverBargeIn,
   truncationPointMs,
 } from './ws-protocol.ts';
 
@@ -123,6 +124,15 @@ describe('the WebSocket event mapping', () => {
     expect(ledger.receivedMs('item_69')).toBe(1);
     ledger.reset();
     expect(ledger.receivedMs('item_69')).toBeNull();
+  });
+
+  it('server VAD over a playing reply: truncate its item where the player was', () => {
+    const ledger = new AudioLedger();
+    routeServerEvent(delta('item_1', 'resp_1', 48_000), ledger); // 2000 ms received
+    expect(serverBargeIn(ledger, 'resp_1', 730.6)).toEqual(truncate('item_1', 730));
+    expect(serverBargeIn(ledger, 'resp_1', null)).toEqual(truncate('item_1', 0));
+    expect(serverBargeIn(ledger, null, 100)).toBeNull(); // nothing playing
+    expect(serverBargeIn(ledger, 'resp_unknown', 100)).toBeNull();
   });
 
   it('reports the local player as a WebRTC server reports its output buffer', () => {

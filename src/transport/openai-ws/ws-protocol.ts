@@ -8,6 +8,8 @@
  * - Client -> server: `output_audio_buffer.clear` is WebRTC-only in GA, so it flushes the local player
  *   instead of going out; `conversation.item.truncate` is clamped to what was both received and played
  *   ({@link truncationPointMs}); the rest goes out as is.
+ * - Server VAD's `input_audio_buffer.speech_started` over a playing reply: the player stops and the item
+ *   is truncated where it was ({@link serverBargeIn}), as OpenAI's WebSocket clients do.
  */
 import type {
   AudioFormat,
@@ -45,6 +47,7 @@ export function truncationPointMs(requestedMs: number, receivedMs: number | null
 
 interface ItemAudio {
   responseId: string;
+  contentIndex: number;
   samples: number;
   rate: number;
 }
@@ -77,14 +80,14 @@ export class AudioLedger {
     return null;
   }
 
-  /** `samples` more of `itemId`'s audio arrived. */
-  received(itemId: string, responseId: string, samples: number): void {
+  /** `samples` more of `itemId`'s audio (content part `contentIndex`) arrived. */
+  received(itemId: string, responseId: string, samples: number, contentIndex = 0): void {
     const known = this.#items.get(itemId);
     if (known) {
       known.samples += samples;
       return;
     }
-    this.#items.set(itemId, { responseId, samples, rate: this.#outputRate });
+    this.#items.set(itemId, { responseId, contentIndex, samples, rate: this.#outputRate });
     if (this.#items.size > MAX_ITEMS) {
       const oldest = this.#items.keys().next().value;
       if (oldest !== undefined) this.#items.delete(oldest);
@@ -100,6 +103,14 @@ export class AudioLedger {
   /** The response whose audio `itemId` carried, or null. */
   responseOf(itemId: string): string | null {
     return this.#items.get(itemId)?.responseId ?? null;
+  }
+
+  /** The newest item (and its audio part) that carried `responseId`'s audio, or null. */
+  itemOf(responseId: string): { itemId: string; contentIndex: number } | null {
+    let found: { itemId: string; contentIndex: number } | null = null;
+    for (const [itemId, a] of this.#items)
+      if (a.responseId === responseId) found = { itemId, contentIndex: a.contentIndex };
+    return found;
   }
 
   /** A new connection: nothing of the old one's items can be truncated. */
@@ -120,7 +131,7 @@ export function routeServerEvent(event: ServerEvent, ledger: AudioLedger): Inbou
     case 'response.output_audio.delta': {
       const pcm = decodePcm16Base64(event.delta);
       if (!pcm) return { kind: 'bad_audio', message: `${event.type} is not base64 of 16-bit PCM` };
-      ledger.received(event.item_id, event.response_id, pcm.length);
+      ledger.received(event.item_id, event.response_id, pcm.length, event.content_index);
       return { kind: 'audio', responseId: event.response_id, itemId: event.item_id, pcm };
     }
     case 'output_audio_buffer.started':
@@ -159,6 +170,29 @@ export function routeClientEvent(
     return { kind: 'send', event: { ...event, audio_end_ms: ms } };
   }
   return { kind: 'send', event };
+}
+
+/**
+ * Server VAD heard the user over a reply that is playing here (`input_audio_buffer.speech_started`): a
+ * WebSocket server cannot stop audio it already sent, so, as OpenAI's WebSocket clients do, the client
+ * stops its player and truncates the item at what was played. The truncation to send, or null when
+ * nothing of `playing` is known.
+ */
+export function serverBargeIn(
+  ledger: AudioLedger,
+  playing: string | null,
+  playedMs: number | null,
+): ClientEvent | null {
+  if (playing === null) return null;
+  const item = ledger.itemOf(playing);
+  if (!item) return null;
+  const received = ledger.receivedMs(item.itemId);
+  return {
+    type: 'conversation.item.truncate',
+    item_id: item.itemId,
+    content_index: item.contentIndex,
+    audio_end_ms: truncationPointMs(playedMs ?? 0, received, playedMs),
+  };
 }
 
 type LocalOutputEvent = OutputAudioBufferStartedEvent | OutputAudioBufferStoppedEvent | OutputAudioBufferClearedEvent;
