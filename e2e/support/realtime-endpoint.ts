@@ -8,11 +8,12 @@ import { freeTcpPort } from '../../scripts/stack/ports.ts';
 import { startRealtime, type RealtimeHandle } from '../../scripts/stack/realtime.ts';
 import { root } from '../browser.ts';
 
-export async function startEndpoint(tag: string): Promise<RealtimeHandle> {
+/** Starts the endpoint on `port` (default a free one). */
+export async function startEndpoint(tag: string, port?: number): Promise<RealtimeHandle> {
   const handle = await startRealtime({
     root,
     runDir: join(root, 'test-results', `realtime-${tag}-${String(process.pid)}`),
-    port: await freeTcpPort(),
+    port: port ?? (await freeTcpPort()),
     env: { SOTTO_REALTIME_TURN_DETECTION: 'none' },
   });
   const kill = (): void => {
