@@ -6,7 +6,9 @@
  * URL parameters (settings for tests and links): `endpointing=client|manual|push-to-talk`, `silenceMs=N`,
  * `eagerness=normal|eager`, `turnDetector=smart-turn|silence`, `bargeIn=0`, `agc=1`, `room=NAME`, `fallback=auto|off|force`,
  * `phrases=a|b|c` (phrases the on-device recogniser is biased toward), `url=ws://…` (another LiveKit server),
- * `endpointing=server` (the server's VAD), and for the latency lab `lab=latency` and `endpointing=peer`.
+ * `endpointing=server` (the server's VAD), `transport=openai-ws|openai-webrtc&realtimeUrl=…` (OpenAI's
+ * Realtime protocol to an OpenAI-compatible endpoint instead of LiveKit), and for the latency lab
+ * `lab=latency` and `endpointing=peer`.
  *
  * The on-device engine's ASR model is served by the dev server at /models/ (from ../shared/models).
  */
@@ -19,6 +21,7 @@ import {
   type OfflineModelConfig,
   type ConnectOptions,
   type Interruption,
+  type RealtimeTransportConfig,
   type Transcript,
   type TurnMetrics,
   type VoiceSession,
@@ -163,6 +166,16 @@ function settings(): Omit<ConnectOptions, 'url' | 'token'> {
     vad: { endpointer: { silenceMs } },
     bargeIn: { enabled: bargeIn },
   };
+}
+
+/** `?transport=openai-ws|openai-webrtc&realtimeUrl=…[&apiKey=…]`: an OpenAI-protocol endpoint, or null. */
+function realtimeTransport(): RealtimeTransportConfig | null {
+  const q = new URLSearchParams(location.search);
+  const kind = q.get('transport');
+  const url = q.get('realtimeUrl');
+  if ((kind !== 'openai-ws' && kind !== 'openai-webrtc') || !url) return null;
+  const apiKey = q.get('apiKey');
+  return { kind, url, ...(apiKey ? { apiKey } : {}) };
 }
 
 async function fetchToken(): Promise<TokenReply> {
@@ -319,11 +332,19 @@ async function onConnect(): Promise<void> {
   setState('connecting');
   try {
     const opts = settings();
-    const reply = await fetchToken();
-    const { token, room } = reply;
-    // `?url=` points the session at another LiveKit server (tests: a dead port, to start offline).
-    const url = new URLSearchParams(location.search).get('url') ?? reply.url;
-    log(`joining room ${room}`);
+    // `?transport=openai-ws|openai-webrtc&realtimeUrl=…` talks OpenAI's Realtime protocol to that endpoint
+    // (Sotto's /v1/realtime) instead of joining a LiveKit room.
+    const realtime = realtimeTransport();
+    let link: Pick<ConnectOptions, 'url' | 'token' | 'transport'>;
+    if (realtime) {
+      link = { transport: realtime };
+      log(`connecting ${realtime.kind} to ${realtime.url}`);
+    } else {
+      const reply = await fetchToken();
+      // `?url=` points the session at another LiveKit server (tests: a dead port, to start offline).
+      link = { url: new URLSearchParams(location.search).get('url') ?? reply.url, token: reply.token };
+      log(`joining room ${reply.room}`);
+    }
     const mic = await navigator.mediaDevices
       .getUserMedia({
         audio: {
@@ -341,8 +362,7 @@ async function onConnect(): Promise<void> {
     (window as unknown as { latencyProbe?: unknown }).latencyProbe = probe;
     // The page opens the mic itself (to meter it) when it can; the SDK's own errors show otherwise.
     const session = await connect({
-      url,
-      token,
+      ...link,
       ...opts,
       ...(mic ? { mediaStream: mic } : {}),
       ...(ctx ? { audioContext: ctx } : {}),

@@ -52,7 +52,7 @@ describe('documentation examples', () => {
   const all = blocks();
 
   it('finds the examples', () => {
-    expect(all.filter((b) => b.doc === 'docs/quick-start.md').map((b) => b.lang)).toEqual(['js', 'ts']);
+    expect(all.filter((b) => b.doc === 'docs/quick-start.md').map((b) => b.lang)).toEqual(['js', 'ts', 'ts']);
     expect(all.filter((b) => b.doc === 'README.md').length).toBeGreaterThanOrEqual(2);
   });
 

@@ -44,6 +44,8 @@ export type SottoErrorCode =
    * keeps waiting (an agent that joins later is taken on); reported once per connection.
    */
   | 'no_agent'
+  /** An option is missing or out of range (a transport without its URL, a key of the wrong type). */
+  | 'invalid_option'
   /** Anything else; `cause` holds the original. */
   | 'internal';
 

@@ -38,6 +38,21 @@ export { SottoError, isSottoError, type SottoErrorCode } from './errors.ts';
 export { setAssetBaseUrl, assetBaseUrl, type AssetFile } from './assets/asset-base.ts';
 export { LiveKitTransport, type LiveKitTransportOptions } from './transport/livekit/livekit-transport.ts';
 export type { AgentProtocolOptions } from './transport/livekit/lk-agents-link.ts';
+export {
+  OpenAIWebSocketTransport,
+  type OpenAIWebSocketTransportOptions,
+} from './transport/openai-ws/openai-ws-transport.ts';
+export {
+  OpenAIWebRTCTransport,
+  type OpenAIWebRTCTransportOptions,
+} from './transport/openai-webrtc/openai-webrtc-transport.ts';
+export type {
+  ApiKeySource,
+  OpenAIWebRTCConfig,
+  OpenAIWebSocketConfig,
+  RealtimeLinkOptions,
+  RealtimeTransportConfig,
+} from './transport/openai/options.ts';
 export type { AgentProtocol } from './transport/lk-agents-adapter.ts';
 export type {
   Transport,

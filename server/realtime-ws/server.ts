@@ -12,7 +12,8 @@ import { WebSocketServer, type RawData, type WebSocket } from 'ws';
 import { SERVER_VAD_DEFAULTS, type TurnDetection } from '../../src/protocol/index.ts';
 import type { Brain } from '../brains/index.ts';
 import type { SpeechModel } from '../vad/silero-model.ts';
-import { CallsEndpoint } from '../realtime-webrtc/calls-endpoint.ts';
+import { CALLS_PATH, CallsEndpoint } from '../realtime-webrtc/calls-endpoint.ts';
+import { allowedOrigin, corsHeaders } from '../realtime-webrtc/cors.ts';
 import { authorize, chosenProtocol, offeredProtocols, presentedKey, type AuthResult } from './auth.ts';
 import type { RealtimeServerConfig } from './config.ts';
 import { MAX_WS_EVENT_BYTES, RealtimeWsConnection, type Logger } from './connection.ts';
@@ -149,6 +150,15 @@ export class RealtimeWsServer {
 
   #onRequest(req: IncomingMessage, res: ServerResponse): void {
     const path = new URL(req.url ?? '/', 'http://x').pathname;
+    if (path.startsWith(CALLS_PATH)) {
+      // Browsers post the offer cross-origin (a page on another port or host): CORS, preflight first.
+      const origin = allowedOrigin(req.headers.origin, this.#o.config.apiKey !== undefined);
+      if (origin !== null) for (const [k, v] of Object.entries(corsHeaders(origin))) res.setHeader(k, v);
+      if (req.method === 'OPTIONS') {
+        res.writeHead(origin === null ? 403 : 204).end();
+        return;
+      }
+    }
     if (this.#calls.handles(req.method, path)) {
       const auth = this.#authorize(req);
       if (!auth.ok) {

@@ -4,6 +4,7 @@ import type { ServerVadTurnDetection } from '../protocol/index.ts';
 import type { BackoffOptions } from '../transport/backoff.ts';
 import type { HealthThresholds } from '../transport/health.ts';
 import type { Transport } from '../transport/types.ts';
+import type { RealtimeTransportConfig } from '../transport/openai/options.ts';
 import type { TurnDetectorOptions } from '../vad/turn/turn-config.ts';
 import type { VadOptions } from '../vad/types.ts';
 import type { AsrOptions, OfflineEngine } from '../offline/engine.ts';
@@ -14,6 +15,11 @@ import type { BargeInOptions } from './barge-in.ts';
 import type { FallbackMode, FallbackThresholds } from './fallback-policy.ts';
 
 export type { BargeInOptions } from './barge-in.ts';
+export type {
+  OpenAIWebRTCConfig,
+  OpenAIWebSocketConfig,
+  RealtimeTransportConfig,
+} from '../transport/openai/options.ts';
 
 /**
  * The on-device engine the session falls back to (ASR -> responder -> TTS in a worker), and when it
@@ -63,13 +69,16 @@ export const SESSION_ENDPOINTER_DEFAULTS = Object.freeze({ silenceMs: 200, turnE
 
 /** Options of {@link VoiceSession.connect}. */
 export interface ConnectOptions {
-  /** LiveKit server URL, e.g. `wss://example.livekit.cloud` or `ws://127.0.0.1:7880`. */
-  url: string;
+  /**
+   * LiveKit server URL, e.g. `wss://example.livekit.cloud` or `ws://127.0.0.1:7880`. Required for the
+   * default LiveKit transport; not used with `transport`.
+   */
+  url?: string;
   /**
    * An access token for the room, or a function that fetches one. A function is called again for each
-   * full rejoin after a lost connection, so prefer it with short-lived tokens.
+   * full rejoin after a lost connection, so prefer it with short-lived tokens. Required with `url`.
    */
-  token: string | (() => Promise<string>);
+  token?: string | (() => Promise<string>);
   /**
    * Give up one connection attempt after this many milliseconds; an attempt that times out is made once
    * more (a lossy link can lose the first ICE exchange), so `connect()` rejects with `connect_timeout`
@@ -165,10 +174,22 @@ export interface ConnectOptions {
    */
   unlockOnGesture?: boolean;
   /**
-   * Use this transport instead of LiveKit (e.g. `FakeTransport` from `sotto/testing` in unit tests);
-   * `url`, `token`, `reconnect` and `health` are then ignored. The session closes it on `close()`.
+   * Another transport than LiveKit (`url`, `token`, `reconnect`, `health` and `agent` are then not used):
+   *
+   * - `{ kind: 'openai-ws', url, apiKey }`: OpenAI's Realtime protocol over a WebSocket, to
+   *   `wss://api.openai.com/v1/realtime` (with `model`, and an ephemeral key) or Sotto's
+   *   `ws://host:7890/v1/realtime`. Mic audio goes as PCM16 events, the reply plays through the SDK's
+   *   jitter buffer. See {@link OpenAIWebSocketConfig}.
+   * - `{ kind: 'openai-webrtc', url, apiKey }`: the same protocol over WebRTC, the offer POSTed to
+   *   `https://api.openai.com/v1/realtime/calls` or Sotto's `http://host:7890/v1/realtime/calls`. See
+   *   {@link OpenAIWebRTCConfig}.
+   * - A {@link Transport} instance (e.g. `FakeTransport` from `sotto/testing` in unit tests). The session
+   *   closes it on `close()`, and cannot make a new one after a fatal loss.
+   *
+   * Client endpointing, barge-in at the heard sample, metrics and the on-device fallback work the same
+   * over each.
    */
-  transport?: Transport;
+  transport?: Transport | RealtimeTransportConfig;
   /**
    * When the on-device engine answers instead of the remote agent. `'auto'` (default when `offline` is
    * given): when the link is down or reconnecting for `offline.failoverMs`, when a turn ends while the link

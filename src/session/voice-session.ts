@@ -15,7 +15,7 @@ import { BargeIn } from './barge-in.ts';
 import { ClientEndpointing } from './client-endpointing.ts';
 import { Readiness, type ReadinessTimeline } from './readiness.ts';
 import { conversationState, type ConversationState } from './conversation-state.ts';
-import { createTransport } from './create-transport.ts';
+import { canRecreateTransport, createTransport } from './create-transport.ts';
 import { Fallback } from './fallback.ts';
 import { fallbackHost, prepareCommit, type SessionParts } from './fallback-bridge.ts';
 import type { AnswerMode } from './fallback-policy.ts';
@@ -210,12 +210,13 @@ export class VoiceSession extends TypedEmitter<VoiceSessionEvents> {
     if (fallback !== 'off' && opts.endpointing === 'server') {
       throw new SottoError('internal', `fallback '${fallback}' needs client, manual or push-to-talk endpointing`);
     }
-    const transport = fallback === 'force' ? null : (opts.transport ?? createTransport(opts));
+    let transport: Transport | null = null;
     let mic: MediaStream | undefined;
     let session: VoiceSession | undefined;
     let endpointing: Promise<void> | undefined;
     const ctx = opts.audioContext ?? new AudioContext({ latencyHint: 'interactive' });
     try {
+      transport = fallback === 'force' ? null : createTransport(opts, ctx);
       mic = opts.mediaStream ?? (await openMicrophone(opts.microphone));
       const [micTrack] = mic.getAudioTracks();
       if (!micTrack) throw new SottoError('no_microphone', 'the media stream has no audio track');
@@ -586,7 +587,7 @@ export class VoiceSession extends TypedEmitter<VoiceSessionEvents> {
       client: () => this.#client,
       remoteOutput: () => this.#audio.output,
       fallback: () => this.#fallback,
-      newTransport: () => (this.#opts.transport ? null : createTransport(this.#opts)),
+      newTransport: () => (canRecreateTransport(this.#opts) ? createTransport(this.#opts, this.#ctx) : null),
       wireLocal: (local) => {
         this.#listenLocal(local);
       },

@@ -48,12 +48,12 @@ export interface TransportStartOptions {
 }
 
 /**
- * A connection to an agent: LiveKit (remote) or the on-device engine (local). The session talks to
- * whichever is active through this interface only.
+ * A connection to an agent: LiveKit, OpenAI's Realtime protocol over a WebSocket or WebRTC (remote), or
+ * the on-device engine (local). The session talks to whichever is active through this interface only.
  */
 export interface Transport extends Pick<TypedEmitter<TransportEvents>, 'on' | 'once' | 'next'> {
   /** Which implementation this is. */
-  readonly kind: 'livekit' | 'local' | 'fake';
+  readonly kind: 'livekit' | 'openai-ws' | 'openai-webrtc' | 'local' | 'fake';
   readonly status: TransportStatus;
   /** Latest health snapshot. */
   readonly health: HealthSnapshot;
