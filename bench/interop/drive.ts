@@ -20,9 +20,23 @@ export interface InteropRecord {
   responses: { id: string; status: string }[];
   interruptions: number;
   v2vMs: number[];
+  turns: { marks: Record<string, number | undefined>; stages: Record<string, number | undefined> }[];
+  stateTimes: [string, number][];
   errors: string[];
   agentAudioStarts: number;
   agentProtocol: string | null;
+}
+
+/** One voice turn as Sotto measured it, split at the agent's `thinking` (its own end-of-turn decision). */
+export interface TurnSplit {
+  /** Sotto's voice-to-voice: its endpointer's speech end -> first audible reply sample, ms. */
+  v2v: number;
+  /** Speech end -> the agent's `lk.agent.state` = thinking as seen by the page (agent endpointing + signalling). */
+  toAgentThinking: number | null;
+  /** The agent's thinking -> first reply sample played (STT/LLM/TTS fakes, transport, playout). */
+  thinkingToAudio: number | null;
+  /** Sotto's own endpointing (speech end -> its endpoint), ms. */
+  sottoEndpointing: number | null;
 }
 
 export interface PeerRun {
@@ -48,7 +62,14 @@ export interface PeerRun {
   bargeInWorked: boolean;
   /** Typed text on `lk.chat` was answered. */
   typedAnswered: boolean;
+  /** Voice turns only (the typed turn's figure is left out: see `typedTurnV2vMs`). */
   v2vMs: number[];
+  turnSplits: TurnSplit[];
+  /**
+   * What Sotto reported as voice_to_voice for the typed turn: measured from the last spoken turn's speech
+   * end, so not a voice-to-voice figure (kept to show it).
+   */
+  typedTurnV2vMs: number[];
   responses: Record<string, number>;
   errors: string[];
   pageProblems: string[];
@@ -61,8 +82,6 @@ export interface Script {
   seconds: number;
   /** Spoken turns before the barge-in pair (each answered in full). */
   plainTurns: number;
-  /** Seconds of speech of the sentence that interrupts (its transcript is "I spoke for ~N seconds"). */
-  bargeSeconds: number;
 }
 
 const read = (page: Page): Promise<InteropRecord> =>
@@ -132,11 +151,17 @@ export async function runPeer(opts: {
     await page.waitForFunction(() => 'sottoInterop' in window, null, { timeout: 120_000 });
     const clicked = performance.now();
     await page.click('#connect');
-    const ready = await waitFor(page, "d.agentProtocol !== null && d.states.includes('listening')", 60_000);
+    // Ready: the protocol found and a state that only the agent can drive (listening, thinking, speaking).
+    const ready = await waitFor(
+      page,
+      "d.agentProtocol !== null && d.states.some((s) => ['listening', 'thinking', 'agent-speaking'].includes(s))",
+      60_000,
+    );
     const readyMs = ready ? performance.now() - clicked : null;
     // The script plays from the mic's opening (about the click); then the last reply.
     await page.waitForTimeout(Math.max(0, script.seconds * 1000 + 2000 - (performance.now() - clicked)));
     await waitFor(page, "d.states.at(-1) === 'listening'", 15_000);
+    const voiceTurns = (await read(page)).turns.length;
     // Typed text on lk.chat.
     await page.evaluate(() =>
       (
@@ -166,13 +191,30 @@ export async function runPeer(opts: {
     const agentRepliesCut = agentTranscripts.filter((a) =>
       echoes.some((e) => e.startsWith(a.trim()) && a.trim().length < e.length),
     ).length;
-    // The interrupting sentence: the user transcript after the plain turns and the interrupted one.
-    const near = (t: string): boolean => {
-      const m = /I spoke for ([\d.]+) seconds/.exec(t);
-      return m !== null && Math.abs(Number(m[1]) - script.bargeSeconds) <= 1.2;
-    };
-    const bargeUser = userTranscripts.slice(script.plainTurns).find(near);
+    // The interrupting sentence is the last spoken one (the typed text is not transcribed as speech).
+    const bargeUser = userTranscripts.filter((t) => t.startsWith('I spoke for')).at(-1);
     const bargeAnswered = bargeUser !== undefined && agentTranscripts.includes(echoOf(bargeUser));
+    const split = (t: InteropRecord['turns'][number]): TurnSplit | null => {
+      const { speechEnd, firstAudioPlayed, endpoint } = t.marks;
+      const v2v = t.stages.voice_to_voice;
+      if (v2v === undefined || speechEnd === undefined || firstAudioPlayed === undefined) return null;
+      const thinking = r.stateTimes.find(([s, at]) => s === 'thinking' && at > speechEnd && at <= firstAudioPlayed);
+      // Marks and state times are on the session's AudioContext clock, in seconds.
+      const ms = (x: number): number => Math.round(x * 1000);
+      return {
+        v2v: ms(v2v),
+        toAgentThinking: thinking ? ms(thinking[1] - speechEnd) : null,
+        thinkingToAudio: thinking ? ms(firstAudioPlayed - thinking[1]) : null,
+        sottoEndpointing: endpoint === undefined ? null : ms(endpoint - speechEnd),
+      };
+    };
+    const turnSplits = r.turns
+      .slice(0, voiceTurns)
+      .map(split)
+      .filter((x): x is TurnSplit => x !== null);
+    const typedTurnV2vMs = r.turns
+      .slice(voiceTurns)
+      .flatMap((t) => (t.stages.voice_to_voice === undefined ? [] : [Math.round(t.stages.voice_to_voice)]));
     const responses: Record<string, number> = {};
     for (const x of r.responses) responses[x.status] = (responses[x.status] ?? 0) + 1;
     return {
@@ -189,7 +231,9 @@ export async function runPeer(opts: {
       bargeAnswered,
       bargeInWorked: r.interruptions >= 1 && agentRepliesCut >= 1 && bargeAnswered,
       typedAnswered,
-      v2vMs: r.v2vMs.map((v) => Math.round(v)),
+      v2vMs: turnSplits.map((t) => t.v2v),
+      turnSplits,
+      typedTurnV2vMs,
       responses,
       errors: r.errors,
       pageProblems: problems,

@@ -20,6 +20,11 @@ export interface PeerSummary {
   interruptions: number[];
   typedAnswered: string;
   v2v: { n: number; p50: number | null; p95: number | null; min: number | null; max: number | null };
+  /**
+   * Medians of the split of each voice turn (ms): speech end -> the agent's `thinking` as seen by the page;
+   * thinking -> first reply sample played; Sotto's own endpointing (it decides, the agent does not listen).
+   */
+  split: { toAgentThinking: number | null; thinkingToAudio: number | null; sottoEndpointing: number | null };
   readyMsMedian: number | null;
   agentJoinMsMedian: number | null;
   /** CPU seconds of the job process over one conversation, median over runs. */
@@ -35,6 +40,7 @@ const pct = (xs: readonly number[], p: number): number | null => (xs.length ? ro
 
 export function summarise(peer: string, runs: readonly PeerRun[], turnsSpoken: number): PeerSummary {
   const v2v = runs.flatMap((r) => r.v2vMs);
+  const splits = runs.flatMap((r) => r.turnSplits);
   const states: string[] = [];
   for (const r of runs) for (const s of r.states) if (!states.includes(s)) states.push(s);
   const errors: Record<string, number> = {};
@@ -58,6 +64,11 @@ export function summarise(peer: string, runs: readonly PeerRun[], turnsSpoken: n
       min: v2v.length ? Math.min(...v2v) : null,
       max: v2v.length ? Math.max(...v2v) : null,
     },
+    split: {
+      toAgentThinking: pct(of(splits.map((t) => t.toAgentThinking)), 50),
+      thinkingToAudio: pct(of(splits.map((t) => t.thinkingToAudio)), 50),
+      sottoEndpointing: pct(of(splits.map((t) => t.sottoEndpointing)), 50),
+    },
     readyMsMedian: pct(of(runs.map((r) => r.readyMs)), 50),
     agentJoinMsMedian: pct(of(runs.map((r) => r.agentJoinMs)), 50),
     jobCpuSMedian: round(percentile(of(runs.map((r) => r.agentCpu?.maxS ?? null)), 50), 2),
@@ -73,6 +84,8 @@ export function compare(a: PeerSummary, b: PeerSummary): Record<string, number |
   return {
     v2v_p50: ratio(a.v2v.p50, b.v2v.p50),
     v2v_p95: ratio(a.v2v.p95, b.v2v.p95),
+    to_agent_thinking: ratio(a.split.toAgentThinking, b.split.toAgentThinking),
+    thinking_to_audio: ratio(a.split.thinkingToAudio, b.split.thinkingToAudio),
     ready_ms: ratio(a.readyMsMedian, b.readyMsMedian),
     agent_join_ms: ratio(a.agentJoinMsMedian, b.agentJoinMsMedian),
     job_cpu_s: ratio(a.jobCpuSMedian, b.jobCpuSMedian),
@@ -91,6 +104,7 @@ export function table(rows: readonly PeerSummary[]): string {
     ['barge-in', (s) => s.bargeInWorked],
     ['typed', (s) => s.typedAnswered],
     ['v2v p50/p95 ms (n)', (s) => `${String(s.v2v.p50)}/${String(s.v2v.p95)} (${String(s.v2v.n)})`],
+    ['end->thinking->audio ms', (s) => `${String(s.split.toAgentThinking)} + ${String(s.split.thinkingToAudio)}`],
     ['ready ms', (s) => String(s.readyMsMedian)],
     ['job CPU s', (s) => String(s.jobCpuSMedian)],
     ['errors', (s) => String(Object.values(s.errors).reduce((a, b) => a + b, 0))],

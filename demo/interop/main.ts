@@ -18,6 +18,10 @@ const record = {
   responses: [] as { id: string; status: string }[],
   interruptions: 0,
   v2vMs: [] as number[],
+  /** Every turn's metrics (marks on the page's clock, stages in ms), for the interop bench's breakdown. */
+  turns: [] as { marks: Record<string, number>; stages: Record<string, number> }[],
+  /** Each state with when it came on the session's clock (its AudioContext's currentTime, s: the metrics' clock). */
+  stateTimes: [] as [string, number][],
   errors: [] as string[],
   agentAudioStarts: 0,
   agentProtocol: null as string | null,
@@ -40,6 +44,7 @@ button.addEventListener('click', () => {
       record.session = session;
       const note = (s: string): void => {
         record.states.push(s);
+        record.stateTimes.push([s, session.audioContext.currentTime]);
         stateEl.textContent = s;
       };
       note(session.state);
@@ -52,6 +57,7 @@ button.addEventListener('click', () => {
       session.on('agent_audio_start', () => record.agentAudioStarts++);
       session.on('metrics', (m) => {
         if (m.stages.voice_to_voice !== undefined) record.v2vMs.push(m.stages.voice_to_voice);
+        record.turns.push({ marks: { ...m.marks }, stages: { ...m.stages } });
       });
       session.on('error', (e) => record.errors.push(`${e.code}: ${e.message}`));
       session.on('server_event', (e) => {
