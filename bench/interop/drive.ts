@@ -22,21 +22,28 @@ export interface InteropRecord {
   v2vMs: number[];
   turns: { marks: Record<string, number | undefined>; stages: Record<string, number | undefined> }[];
   stateTimes: [string, number][];
+  agentEvents: [string, number][];
   errors: string[];
   agentAudioStarts: number;
   agentProtocol: string | null;
 }
 
-/** One voice turn as Sotto measured it, split at the agent's `thinking` (its own end-of-turn decision). */
+/**
+ * One voice turn as Sotto measured it, split at the agent's own decisions as the page saw them: its
+ * `lk.agent.state` going to thinking (Sotto's adapter: `response.created`) and to speaking
+ * (`output_audio_buffer.started`). Every figure in ms; null where an event was not seen.
+ */
 export interface TurnSplit {
-  /** Sotto's voice-to-voice: its endpointer's speech end -> first audible reply sample, ms. */
+  /** Sotto's voice-to-voice: its endpointer's speech end -> first audible reply sample. */
   v2v: number;
-  /** Speech end -> the agent's `lk.agent.state` = thinking as seen by the page (agent endpointing + signalling). */
-  toAgentThinking: number | null;
-  /** The agent's thinking -> first reply sample played (STT/LLM/TTS fakes, transport, playout). */
-  thinkingToAudio: number | null;
-  /** Sotto's own endpointing (speech end -> its endpoint), ms. */
+  /** Sotto's own endpointing (speech end -> its endpoint; it is not what the agent waits for). */
   sottoEndpointing: number | null;
+  /** Speech end -> the agent is thinking (the agent's VAD and endpointing, STT, the attribute's trip). */
+  toAgentThinking: number | null;
+  /** Thinking -> the agent says it is speaking (LLM, TTS, the agent's playout start). */
+  thinkingToSpeaking: number | null;
+  /** The agent speaking -> the first reply sample played on the page (media path, jitter buffer, playout). */
+  speakingToAudio: number | null;
 }
 
 export interface PeerRun {
@@ -198,14 +205,19 @@ export async function runPeer(opts: {
       const { speechEnd, firstAudioPlayed, endpoint } = t.marks;
       const v2v = t.stages.voice_to_voice;
       if (v2v === undefined || speechEnd === undefined || firstAudioPlayed === undefined) return null;
-      const thinking = r.stateTimes.find(([s, at]) => s === 'thinking' && at > speechEnd && at <= firstAudioPlayed);
-      // Marks and state times are on the session's AudioContext clock, in seconds.
-      const ms = (x: number): number => Math.round(x * 1000);
+      // Marks and event times are on the session's AudioContext clock, in seconds.
+      const after = (type: string, from: number): number | null =>
+        r.agentEvents.find(([e, at]) => e === type && at >= from && at <= firstAudioPlayed + 1)?.[1] ?? null;
+      const thinking = after('response.created', speechEnd);
+      const speaking = after('output_audio_buffer.started', thinking ?? speechEnd);
+      const ms = (a: number | null | undefined, b: number | null | undefined): number | null =>
+        a === null || a === undefined || b === null || b === undefined ? null : Math.round((b - a) * 1000);
       return {
-        v2v: ms(v2v),
-        toAgentThinking: thinking ? ms(thinking[1] - speechEnd) : null,
-        thinkingToAudio: thinking ? ms(firstAudioPlayed - thinking[1]) : null,
-        sottoEndpointing: endpoint === undefined ? null : ms(endpoint - speechEnd),
+        v2v: Math.round(v2v),
+        sottoEndpointing: ms(speechEnd, endpoint),
+        toAgentThinking: ms(speechEnd, thinking),
+        thinkingToSpeaking: ms(thinking, speaking),
+        speakingToAudio: ms(speaking, firstAudioPlayed),
       };
     };
     const turnSplits = r.turns

@@ -20,11 +20,13 @@ export interface PeerSummary {
   interruptions: number[];
   typedAnswered: string;
   v2v: { n: number; p50: number | null; p95: number | null; min: number | null; max: number | null };
-  /**
-   * Medians of the split of each voice turn (ms): speech end -> the agent's `thinking` as seen by the page;
-   * thinking -> first reply sample played; Sotto's own endpointing (it decides, the agent does not listen).
-   */
-  split: { toAgentThinking: number | null; thinkingToAudio: number | null; sottoEndpointing: number | null };
+  /** Medians of the split of each voice turn at the agent's own decisions (see `TurnSplit`), ms. */
+  split: {
+    sottoEndpointing: number | null;
+    toAgentThinking: number | null;
+    thinkingToSpeaking: number | null;
+    speakingToAudio: number | null;
+  };
   readyMsMedian: number | null;
   agentJoinMsMedian: number | null;
   /** CPU seconds of the job process over one conversation, median over runs. */
@@ -65,9 +67,10 @@ export function summarise(peer: string, runs: readonly PeerRun[], turnsSpoken: n
       max: v2v.length ? Math.max(...v2v) : null,
     },
     split: {
-      toAgentThinking: pct(of(splits.map((t) => t.toAgentThinking)), 50),
-      thinkingToAudio: pct(of(splits.map((t) => t.thinkingToAudio)), 50),
       sottoEndpointing: pct(of(splits.map((t) => t.sottoEndpointing)), 50),
+      toAgentThinking: pct(of(splits.map((t) => t.toAgentThinking)), 50),
+      thinkingToSpeaking: pct(of(splits.map((t) => t.thinkingToSpeaking)), 50),
+      speakingToAudio: pct(of(splits.map((t) => t.speakingToAudio)), 50),
     },
     readyMsMedian: pct(of(runs.map((r) => r.readyMs)), 50),
     agentJoinMsMedian: pct(of(runs.map((r) => r.agentJoinMs)), 50),
@@ -85,7 +88,8 @@ export function compare(a: PeerSummary, b: PeerSummary): Record<string, number |
     v2v_p50: ratio(a.v2v.p50, b.v2v.p50),
     v2v_p95: ratio(a.v2v.p95, b.v2v.p95),
     to_agent_thinking: ratio(a.split.toAgentThinking, b.split.toAgentThinking),
-    thinking_to_audio: ratio(a.split.thinkingToAudio, b.split.thinkingToAudio),
+    thinking_to_speaking: ratio(a.split.thinkingToSpeaking, b.split.thinkingToSpeaking),
+    speaking_to_audio: ratio(a.split.speakingToAudio, b.split.speakingToAudio),
     ready_ms: ratio(a.readyMsMedian, b.readyMsMedian),
     agent_join_ms: ratio(a.agentJoinMsMedian, b.agentJoinMsMedian),
     job_cpu_s: ratio(a.jobCpuSMedian, b.jobCpuSMedian),
@@ -104,7 +108,11 @@ export function table(rows: readonly PeerSummary[]): string {
     ['barge-in', (s) => s.bargeInWorked],
     ['typed', (s) => s.typedAnswered],
     ['v2v p50/p95 ms (n)', (s) => `${String(s.v2v.p50)}/${String(s.v2v.p95)} (${String(s.v2v.n)})`],
-    ['end->thinking->audio ms', (s) => `${String(s.split.toAgentThinking)} + ${String(s.split.thinkingToAudio)}`],
+    [
+      'end>thinking>speaking>heard ms',
+      (s) =>
+        `${String(s.split.toAgentThinking)} + ${String(s.split.thinkingToSpeaking)} + ${String(s.split.speakingToAudio)}`,
+    ],
     ['ready ms', (s) => String(s.readyMsMedian)],
     ['job CPU s', (s) => String(s.jobCpuSMedian)],
     ['errors', (s) => String(Object.values(s.errors).reduce((a, b) => a + b, 0))],

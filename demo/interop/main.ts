@@ -11,6 +11,8 @@ const button = document.querySelector<HTMLButtonElement>('#connect');
 const stateEl = document.querySelector<HTMLElement>('#state');
 if (!button || !stateEl) throw new Error('the interop page lacks #connect or #state');
 
+const AGENT_EVENTS = new Set(['response.created', 'output_audio_buffer.started', 'response.done']);
+
 const record = {
   session: null as VoiceSession | null,
   states: [] as string[],
@@ -20,6 +22,11 @@ const record = {
   v2vMs: [] as number[],
   /** Every turn's metrics (marks on the page's clock, stages in ms), for the interop bench's breakdown. */
   turns: [] as { marks: Record<string, number>; stages: Record<string, number> }[],
+  /**
+   * Reply events (for a stock agent: made from its `lk.agent.state`) with when they came on the session's
+   * clock (s), so the bench can split a turn at the agent's own decisions.
+   */
+  agentEvents: [] as [string, number][],
   /** Each state with when it came on the session's clock (its AudioContext's currentTime, s: the metrics' clock). */
   stateTimes: [] as [string, number][],
   errors: [] as string[],
@@ -61,6 +68,7 @@ button.addEventListener('click', () => {
       });
       session.on('error', (e) => record.errors.push(`${e.code}: ${e.message}`));
       session.on('server_event', (e) => {
+        if (AGENT_EVENTS.has(e.type)) record.agentEvents.push([e.type, session.audioContext.currentTime]);
         if (e.type === 'session.updated') record.sessionUpdatedInstructions.push(e.session.instructions?.length ?? 0);
       });
       setInterval(() => {
