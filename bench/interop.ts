@@ -173,7 +173,9 @@ export async function runInteropBench(): Promise<Record<string, unknown>> {
     what:
       "Sotto's client (demo/interop/, connect() defaults, silenceMs 500, fallback off) in Chromium with a fake mic against " +
       'two stock LiveKit Agents voice agents with the same fakes (STT: "I spoke for N.N seconds", not a recogniser; ' +
-      'echo LLM; espeak-ng TTS) and Silero VAD, each on its own loopback LiveKit server, rounds alternating the order.',
+      'echo LLM; espeak-ng TTS) and Silero VAD, each on its own loopback LiveKit server, rounds alternating the order. ' +
+      "Turn handling is each framework's default: both then use LiveKit's audio end-of-turn model locally " +
+      '(turn-detector v1-mini, inside livekit-local-inference / @livekit/local-inference; endpointing min 0.5 s, max 3 s).',
     peers: {
       node: '@livekit/agents 1.9.0 voice.AgentSession + @livekit/agents-plugin-silero (e2e/support/stock-agent/)',
       python: `livekit-agents ${LIVEKIT_AGENTS_PY_VERSION} AgentSession + livekit-plugins-silero ${LIVEKIT_AGENTS_PY_VERSION} (bench/interop/agent.py), ${py.pythonVersion}, venv resolved from the ${py.resolved}`,

@@ -66,6 +66,13 @@ export interface PeerRun {
   agentRepliesCut: number;
   /** The interrupting sentence was transcribed and answered after the cut. */
   bargeAnswered: boolean;
+  /** Sotto's barge-in: the user's onset over the reply -> the reply silent on the page (Sotto's local duck), ms. */
+  bargeLocalSilenceMs: number | null;
+  /**
+   * The same onset -> the agent ended its reply by itself (its `lk.agent.state` left speaking: Sotto's
+   * adapter `response.done`), ms.
+   */
+  bargeAgentStopMs: number | null;
   bargeInWorked: boolean;
   /** Typed text on `lk.chat` was answered. */
   typedAnswered: boolean;
@@ -227,6 +234,15 @@ export async function runPeer(opts: {
     const typedTurnV2vMs = r.turns
       .slice(voiceTurns)
       .flatMap((t) => (t.stages.voice_to_voice === undefined ? [] : [Math.round(t.stages.voice_to_voice)]));
+    // The barge-in: the first turn with an onset over the agent's reply.
+    const barge = r.turns.find((t) => t.marks.bargeInOnset !== undefined);
+    const onset = barge?.marks.bargeInOnset;
+    const agentStop =
+      onset === undefined ? undefined : r.agentEvents.find(([e, at]) => e === 'response.done' && at >= onset)?.[1];
+    const bargeLocalSilenceMs =
+      barge?.stages.barge_in_silence === undefined ? null : Math.round(barge.stages.barge_in_silence);
+    const bargeAgentStopMs =
+      onset === undefined || agentStop === undefined ? null : Math.round((agentStop - onset) * 1000);
     const responses: Record<string, number> = {};
     for (const x of r.responses) responses[x.status] = (responses[x.status] ?? 0) + 1;
     return {
@@ -241,6 +257,8 @@ export async function runPeer(opts: {
       interruptions: r.interruptions,
       agentRepliesCut,
       bargeAnswered,
+      bargeLocalSilenceMs,
+      bargeAgentStopMs,
       bargeInWorked: r.interruptions >= 1 && agentRepliesCut >= 1 && bargeAnswered,
       typedAnswered,
       v2vMs: turnSplits.map((t) => t.v2v),
