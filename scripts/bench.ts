@@ -65,6 +65,11 @@ const BENCHES: Record<string, BenchEntry> = {
     run: 'runBundleBench',
     what: 'npm package cost: SDK JS, connect-only page JS + wasm, consumer node_modules vs livekit-client, vad-web',
   },
+  interop: {
+    module: 'bench/interop.ts',
+    run: 'runInteropBench',
+    what: "Sotto's client vs stock LiveKit Agents voice agents, Node and Python, in the same run (state, transcripts, barge-in, v2v)",
+  },
   offline: {
     module: 'bench/offline.ts',
     run: 'runOfflineBench',

@@ -11,6 +11,8 @@ const button = document.querySelector<HTMLButtonElement>('#connect');
 const stateEl = document.querySelector<HTMLElement>('#state');
 if (!button || !stateEl) throw new Error('the interop page lacks #connect or #state');
 
+const AGENT_EVENTS = new Set(['response.created', 'output_audio_buffer.started', 'response.done']);
+
 const record = {
   session: null as VoiceSession | null,
   states: [] as string[],
@@ -18,6 +20,15 @@ const record = {
   responses: [] as { id: string; status: string }[],
   interruptions: 0,
   v2vMs: [] as number[],
+  /** Every turn's metrics (marks on the page's clock, stages in ms), for the interop bench's breakdown. */
+  turns: [] as { marks: Record<string, number>; stages: Record<string, number> }[],
+  /**
+   * Reply events (for a stock agent: made from its `lk.agent.state`) with when they came on the session's
+   * clock (s), so the bench can split a turn at the agent's own decisions.
+   */
+  agentEvents: [] as [string, number][],
+  /** Each state with when it came on the session's clock (its AudioContext's currentTime, s: the metrics' clock). */
+  stateTimes: [] as [string, number][],
   errors: [] as string[],
   agentAudioStarts: 0,
   agentProtocol: null as string | null,
@@ -40,6 +51,7 @@ button.addEventListener('click', () => {
       record.session = session;
       const note = (s: string): void => {
         record.states.push(s);
+        record.stateTimes.push([s, session.audioContext.currentTime]);
         stateEl.textContent = s;
       };
       note(session.state);
@@ -52,9 +64,11 @@ button.addEventListener('click', () => {
       session.on('agent_audio_start', () => record.agentAudioStarts++);
       session.on('metrics', (m) => {
         if (m.stages.voice_to_voice !== undefined) record.v2vMs.push(m.stages.voice_to_voice);
+        record.turns.push({ marks: { ...m.marks }, stages: { ...m.stages } });
       });
       session.on('error', (e) => record.errors.push(`${e.code}: ${e.message}`));
       session.on('server_event', (e) => {
+        if (AGENT_EVENTS.has(e.type)) record.agentEvents.push([e.type, session.audioContext.currentTime]);
         if (e.type === 'session.updated') record.sessionUpdatedInstructions.push(e.session.instructions?.length ?? 0);
       });
       setInterval(() => {

@@ -4,20 +4,39 @@
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 
-/** A span of the source in seconds, or silence of `silence` seconds. */
-export type Piece = { from: number; to: number } | { silence: number };
+/**
+ * A span in seconds of the source (or of another WAV `file` of the same rate), or silence of `silence`
+ * seconds.
+ */
+export type Piece = { from: number; to: number; file?: string } | { silence: number };
 
-export function composeWav(source: string, pieces: readonly Piece[], out: string): void {
-  const wav = readFileSync(source);
-  const rate = wav.readUInt32LE(24);
+function readPcm(file: string): { rate: number; pcm: Int16Array } {
+  const wav = readFileSync(file);
   const dataAt = wav.indexOf('data', 12) + 8;
   const pcm = new Int16Array(
     wav.buffer.slice(wav.byteOffset + dataAt, wav.byteOffset + wav.length - ((wav.length - dataAt) % 2)),
   );
+  return { rate: wav.readUInt32LE(24), pcm };
+}
+
+export function composeWav(source: string, pieces: readonly Piece[], out: string): void {
+  const { rate, pcm } = readPcm(source);
+  const others = new Map<string, Int16Array>();
+  const pcmOf = (file: string | undefined): Int16Array => {
+    if (file === undefined || file === source) return pcm;
+    let got = others.get(file);
+    if (!got) {
+      const w = readPcm(file);
+      if (w.rate !== rate) throw new Error(`${file} is at ${String(w.rate)} Hz, ${source} at ${String(rate)} Hz`);
+      got = w.pcm;
+      others.set(file, got);
+    }
+    return got;
+  };
   const parts: Int16Array[] = pieces.map((p) =>
     'silence' in p
       ? new Int16Array(Math.round(p.silence * rate))
-      : pcm.slice(Math.round(p.from * rate), Math.round(p.to * rate)),
+      : pcmOf(p.file).slice(Math.round(p.from * rate), Math.round(p.to * rate)),
   );
   const samples = parts.reduce((n, p) => n + p.length, 0);
   const body = Buffer.alloc(44 + samples * 2);
