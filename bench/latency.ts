@@ -107,6 +107,11 @@ export interface RawRun {
   sessionTurns: { turnId: string; stages: Record<string, number | undefined> }[];
   /** The agent's track as the page's WebRTC stack received it (getStats at the end of the run). */
   receiver: ReceiverStats | null;
+  /**
+   * Replies played locally (the WebSocket transport): how often a playing reply ran dry waiting for the
+   * network. Null for transports whose audio arrives as a WebRTC track (see `receiver`).
+   */
+  playback?: { underruns: number } | null;
 }
 
 export async function runConfig(browser: Browser, demoUrl: string, fx: Fixture, c: Config, n: number): Promise<RawRun> {
@@ -139,6 +144,14 @@ export async function runConfig(browser: Browser, demoUrl: string, fx: Fixture, 
     );
     if (problems.length > 0) throw new Error(`the page failed: ${problems.join('; ')}`);
     const receiver = await receiverStats(page);
+    const playback = await page.evaluate(() => {
+      const t = (
+        window as unknown as {
+          sottoDemo?: { session?: { remoteTransport?: { playbackStats?: () => { underruns: number } } | null } | null };
+        }
+      ).sottoDemo?.session?.remoteTransport;
+      return t?.playbackStats?.() ?? null;
+    });
     const bytes = Buffer.from(dump.samples, 'base64');
     const samples = new Float32Array(bytes.buffer, bytes.byteOffset, bytes.byteLength / 4);
     const turns = analyseRun(fx.samples16k, fx.utterances, { ...dump, samples });
@@ -159,6 +172,7 @@ export async function runConfig(browser: Browser, demoUrl: string, fx: Fixture, 
       events: dump.events,
       sessionTurns: dump.metrics.map((m) => ({ turnId: m.turnId, stages: m.stages })),
       receiver,
+      playback,
     };
   } finally {
     await page.close();

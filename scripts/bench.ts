@@ -55,6 +55,11 @@ const BENCHES: Record<string, BenchEntry> = {
     run: 'runLatencyNetBench',
     what: 'the latency lab under loss, delay and jitter (Chromium in a namespace, the scripts/netem relay)',
   },
+  transports: {
+    module: 'bench/transports.ts',
+    run: 'runTransportsBench',
+    what: 'LiveKit-WebRTC vs plain WebRTC vs WebSocket under clean, jitter and loss (the scripts/netem relay)',
+  },
   chaos: {
     module: 'bench/chaos.ts',
     run: 'runChaosBench',

@@ -41,6 +41,13 @@ class Impairment:
         )
 
 
+def retransmit_ms(imp: Impairment) -> float:
+    """How late TCP delivers a segment that was lost once: Linux's minimum retransmission timeout
+    (200 ms) or, on a long path, about two round trips (RTT = 2 x the one-way delay), whichever is
+    longer. A model: a tail-loss probe can be quicker, a second loss or a backed-off RTO slower."""
+    return max(200.0, 4.0 * imp.delay_ms)
+
+
 class Schedule:
     """Decides, packet by packet, whether a packet is lost and when it is due. Seeded: the same seed and
     the same sequence of packets give the same decisions (the random draws do not depend on time)."""
@@ -52,15 +59,22 @@ class Schedule:
     def set(self, impairment: Impairment) -> None:
         self.impairment = impairment
 
-    def decide(self, now: float, lossy: bool = True) -> float | None:
+    def decide(self, now: float, lossy: bool = True, retransmit: bool = False) -> float | None:
         """The due time of a packet that arrived at `now`, or None when it is dropped. Two draws per
-        packet whatever the impairment, so changing it mid-run does not shift later decisions."""
+        packet whatever the impairment, so changing it mid-run does not shift later decisions.
+
+        `retransmit` (byte streams, not `lossy`): a chunk the loss draw hits is not dropped but arrives
+        one retransmission timeout late ({@link retransmit_ms}), as TCP recovers a lost segment; in a FIFO
+        everything behind it waits too (head-of-line blocking)."""
         imp = self.impairment
         u_loss = self._rng.random()
         u_jitter = self._rng.random()
-        if lossy and u_loss < imp.loss:
+        hit = u_loss < imp.loss
+        if lossy and hit:
             return None
         delay_ms = imp.delay_ms + (2.0 * u_jitter - 1.0) * imp.jitter_ms
+        if retransmit and not lossy and hit:
+            delay_ms += retransmit_ms(imp)
         return now + max(0.0, delay_ms) / 1000.0
 
 

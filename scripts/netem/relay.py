@@ -93,6 +93,9 @@ class Relay:
         self.schedules: list[tuple[str, Schedule]] = []
         self.stats = Stats()
         self.flow_n = 0
+        # TCP chunks hit by the loss draw arrive a retransmission timeout late (netem_core.retransmit_ms)
+        # instead of seeing no loss at all.
+        self.tcp_loss = False
 
     def schedule(self, direction: str) -> Schedule:
         """A seeded schedule for a new flow's direction (flows are numbered in the order they open)."""
@@ -302,7 +305,7 @@ class TcpSide(asyncio.Protocol):
             self.to_peer(item)
 
     def queue(self, item: object) -> None:
-        due = self.schedule.decide(self.relay.loop.time(), lossy=False)
+        due = self.schedule.decide(self.relay.loop.time(), lossy=False, retransmit=self.relay.tcp_loss)
         assert due is not None
         self.pump.push(due, item)
 
@@ -386,6 +389,7 @@ async def run(args: argparse.Namespace, ns_fd: int) -> str:
     loop = asyncio.get_running_loop()
     cfg = json.loads(args.condition) if args.condition else {}
     relay = Relay(loop, str(args.seed), Impairment.from_json(cfg.get("up")), Impairment.from_json(cfg.get("down")))
+    relay.tcp_loss = bool(args.tcp_loss)
     echo_transport, _ = await loop.create_datagram_endpoint(Echo, local_addr=("127.0.0.1", 0))
     echo_port = echo_transport.get_extra_info("sockname")[1]
     args.udp = [*args.udp, echo_port]
@@ -489,6 +493,11 @@ def main() -> int:
     ap.add_argument("--udp", type=int, action="append", default=[], help="UDP port to relay (repeatable)")
     ap.add_argument("--condition", default="", help='JSON {"up": {delayMs, jitterMs, loss}, "down": {...}}')
     ap.add_argument("--seed", default="1")
+    ap.add_argument(
+        "--tcp-loss",
+        action="store_true",
+        help="TCP chunks hit by the loss rate arrive one retransmission timeout late (default: TCP sees no loss)",
+    )
     ap.add_argument("--max-seconds", type=float, required=True)
     ap.add_argument("--parent-pid", type=int, default=0, help="stop when this process is gone")
     args = ap.parse_args()

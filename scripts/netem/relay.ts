@@ -30,6 +30,12 @@ export interface NetemOptions {
   condition?: Condition;
   /** Seed of the loss and jitter draws. Default 1. */
   seed?: number;
+  /**
+   * TCP under loss: a chunk hit by the loss rate arrives one retransmission timeout late (max(200 ms,
+   * 2 RTT)) and holds up the stream behind it, as TCP recovers a lost segment. Default false: TCP sees
+   * delay and jitter only.
+   */
+  tcpLoss?: boolean;
 }
 
 export interface LatenessSummary {
@@ -117,6 +123,7 @@ export async function startNetem(opts: NetemOptions): Promise<Netem> {
   const ns = `${PREFIX}${String(process.pid)}-${String(counter++)}`;
   const args = [join(here, 'relay.py'), '--ns', ns, '--max-seconds', String(opts.maxSeconds)];
   args.push('--parent-pid', String(process.pid), '--seed', String(opts.seed ?? 1));
+  if (opts.tcpLoss) args.push('--tcp-loss');
   for (const p of opts.tcpPorts) args.push('--tcp', String(p));
   for (const p of opts.udpPorts) args.push('--udp', String(p));
   if (opts.condition)

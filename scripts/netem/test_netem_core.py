@@ -3,7 +3,7 @@
 
 import unittest
 
-from netem_core import DelayLine, FifoLine, Impairment, Lateness, Schedule, percentile
+from netem_core import DelayLine, FifoLine, Impairment, Lateness, Schedule, percentile, retransmit_ms
 
 
 class ScheduleTest(unittest.TestCase):
@@ -17,6 +17,19 @@ class ScheduleTest(unittest.TestCase):
         # Binomial(20000, 0.1): sd 42; 0.1 +- 0.01 is 4.7 sd, and the seed makes it exact anyway.
         self.assertTrue(1800 <= dropped <= 2200, dropped)
         self.assertNotEqual(da, [Schedule(Impairment(loss=0.1), "seed:2").decide(0.0) for _ in range(20_000)])
+
+    def test_stream_loss_is_a_late_chunk_not_a_lost_one(self) -> None:
+        s = Schedule(Impairment(delay_ms=25, loss=0.3), "tcp")
+        dues = [s.decide(0.0, lossy=False, retransmit=True) for _ in range(2000)]
+        self.assertTrue(all(d is not None for d in dues))
+        late = [d for d in dues if d is not None and d > 0.1]
+        self.assertTrue(0.25 < len(late) / len(dues) < 0.35)
+        # 25 ms one way + max(200, 100) ms retransmission timeout
+        self.assertTrue(all(abs(d - 0.225) < 1e-9 for d in late))
+        self.assertEqual(retransmit_ms(Impairment(delay_ms=80)), 320.0)
+        # Without `retransmit` a stream sees no loss at all, as before.
+        s2 = Schedule(Impairment(delay_ms=25, loss=0.3), "tcp")
+        self.assertTrue(all(s2.decide(0.0, lossy=False) == 0.025 for _ in range(200)))
 
     def test_no_loss_and_not_lossy(self) -> None:
         s = Schedule(Impairment(loss=0.0), "x")

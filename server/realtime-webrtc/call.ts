@@ -24,7 +24,8 @@ const OPEN_TIMEOUT_MS = 30_000;
 
 /** The parts of `@roamhq/wrtc` used here (it types them as the DOM's, which they only resemble). */
 export interface Wrtc {
-  RTCPeerConnection: new () => PeerConnection;
+  /** `portRange` is wrtc's own (non-standard) option: the UDP ports its ICE transports may bind. */
+  RTCPeerConnection: new (config?: { portRange?: { min: number; max: number } }) => PeerConnection;
   nonstandard: {
     RTCAudioSource: new () => AudioSourceNode;
     RTCAudioSink: new (track: unknown) => AudioSinkNode;
@@ -73,6 +74,8 @@ export interface CallOptions {
   log: Logger;
   loadVadModel: () => Promise<SpeechModel>;
   turnDetection: TurnDetection;
+  /** UDP ports for the call's media (default any). */
+  rtcPorts?: { min: number; max: number } | undefined;
   /** Called once the call has ended (either side hung up, the connection failed, or it never opened). */
   onClosed: () => void;
 }
@@ -94,7 +97,7 @@ export class RealtimeCall {
 
   private constructor(o: CallOptions) {
     this.#o = o;
-    this.#pc = new o.wrtc.RTCPeerConnection();
+    this.#pc = new o.wrtc.RTCPeerConnection(o.rtcPorts ? { portRange: o.rtcPorts } : undefined);
     this.#source = new o.wrtc.nonstandard.RTCAudioSource();
     this.#track = this.#source.createTrack();
     const rate = o.brain.sampleRate;

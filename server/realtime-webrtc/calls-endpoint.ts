@@ -21,6 +21,8 @@ export interface CallsEndpointOptions {
   log: Logger;
   loadVadModel: () => Promise<SpeechModel>;
   turnDetection: () => TurnDetection;
+  /** UDP ports for the calls' media (default any). */
+  rtcPorts?: { min: number; max: number } | undefined;
   /** Loads the WebRTC stack (default: `import('@roamhq/wrtc')`). */
   loadWrtc?: () => Promise<Wrtc>;
 }
@@ -77,6 +79,7 @@ export class CallsEndpoint {
         log: this.#o.log,
         loadVadModel: this.#o.loadVadModel,
         turnDetection: this.#o.turnDetection(),
+        rtcPorts: this.#o.rtcPorts,
         onClosed: () => {
           if (call) this.#calls.delete(call.id);
         },

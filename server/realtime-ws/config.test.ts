@@ -39,4 +39,19 @@ describe('realtime endpoint config', () => {
     expect(() => readRealtimeConfig({ SOTTO_REALTIME_PORT: '70000' })).toThrow(ConfigError);
     expect(() => readRealtimeConfig({ SOTTO_REALTIME_TURN_DETECTION: 'semantic_vad' })).toThrow(ConfigError);
   });
+
+  it("reads the WebRTC calls' UDP port range, and refuses a bad one", () => {
+    expect(readRealtimeConfig({}).rtcPorts).toBeUndefined();
+    expect(readRealtimeConfig({ SOTTO_REALTIME_RTC_PORTS: '50000-50010' }).rtcPorts).toEqual({
+      min: 50000,
+      max: 50010,
+    });
+    expect(readRealtimeConfig({ SOTTO_REALTIME_RTC_PORTS: '50000-50000' }).rtcPorts).toEqual({
+      min: 50000,
+      max: 50000,
+    });
+    for (const bad of ['50010-50000', '0-10', '1-70000', 'x', '5000']) {
+      expect(() => readRealtimeConfig({ SOTTO_REALTIME_RTC_PORTS: bad })).toThrow(ConfigError);
+    }
+  });
 });

@@ -27,6 +27,11 @@ export interface RealtimeServerConfig {
    * `SOTTO_REALTIME_TURN_DETECTION`: `server_vad` (default, as OpenAI's WebSocket sessions start) or `none`.
    */
   turnDetection: 'server_vad' | 'none';
+  /**
+   * UDP ports the WebRTC calls' media may use, e.g. `{ min: 50000, max: 50100 }` (a firewall rule, or a relay
+   * that must know the port). Env `SOTTO_REALTIME_RTC_PORTS` as `MIN-MAX`; default: any port.
+   */
+  rtcPorts?: { min: number; max: number };
 }
 
 /** A variable's value; an empty one counts as unset. */
@@ -64,12 +69,26 @@ export function readRealtimeConfig(env: NodeJS.ProcessEnv = process.env): Realti
   if (td !== 'server_vad' && td !== 'none') {
     throw new ConfigError(`SOTTO_REALTIME_TURN_DETECTION must be server_vad or none, got "${td}"`);
   }
+  const rtcPorts = parsePortRange(set(env.SOTTO_REALTIME_RTC_PORTS));
   return {
     host,
+    ...(rtcPorts ? { rtcPorts } : {}),
     port: nonNegativeInt(env, 'SOTTO_REALTIME_PORT', 7890, 65_535),
     apiKey,
     tls,
     maxSessions: Math.max(1, nonNegativeInt(env, 'SOTTO_REALTIME_MAX_SESSIONS', 16)),
     turnDetection: td,
   };
+}
+
+/** `MIN-MAX` (1-65535, MIN <= MAX), or undefined when unset. */
+function parsePortRange(raw: string | undefined): { min: number; max: number } | undefined {
+  if (raw === undefined) return undefined;
+  const m = /^(\d{1,5})-(\d{1,5})$/.exec(raw.trim());
+  const min = Number(m?.[1]);
+  const max = Number(m?.[2]);
+  if (!m || min < 1 || max > 65_535 || min > max) {
+    throw new ConfigError(`SOTTO_REALTIME_RTC_PORTS must be MIN-MAX with 1 <= MIN <= MAX <= 65535, got "${raw}"`);
+  }
+  return { min, max };
 }

@@ -70,6 +70,7 @@ export class RealtimeWsServer {
       log: opts.log,
       loadVadModel: opts.loadVadModel,
       turnDetection: () => this.#initialTurnDetection(),
+      rtcPorts: opts.config.rtcPorts,
     });
     this.#heartbeat = setInterval(() => {
       this.#ping();

@@ -22,6 +22,7 @@ export class AgentVoice {
   readonly #track: MediaStreamTrack;
   readonly #off: (() => void)[];
   #playing: string | null = null;
+  #underruns = 0;
 
   private constructor(ctx: AudioContext, node: PlaybackNode, on: AgentVoiceEvents) {
     this.#node = node;
@@ -38,6 +39,9 @@ export class AgentVoice {
       node.on('drained', (e) => {
         if (this.#playing === e.responseId) this.#playing = null;
         on.drained(e.responseId);
+      }),
+      node.on('underrun', () => {
+        this.#underruns++;
       }),
       node.on('interrupted', (e) => {
         if (this.#playing === e.responseId) this.#playing = null;
@@ -79,6 +83,11 @@ export class AgentVoice {
   /** Milliseconds of `responseId` played (its timeline position), or null when unknown. */
   playedMs(responseId: string): number | null {
     return this.#node.played(responseId)?.ms ?? null;
+  }
+
+  /** Times a reply's audio ran dry while it played (the network did not keep up: an audible gap). */
+  get underruns(): number {
+    return this.#underruns;
   }
 
   close(): void {

@@ -53,6 +53,8 @@ export class OpenAIWebSocketTransport extends TypedEmitter<TransportEvents> impl
   #ctx: AudioContext | null = null;
   #ws: WebSocket | null = null;
   #voice: AgentVoice | null = null;
+  /** Underruns of the player before it was closed. */
+  #underrunsBefore = 0;
   #pump: MicPump | null = null;
   readonly #link = new EventLink();
   readonly #ledger = new AudioLedger();
@@ -75,6 +77,14 @@ export class OpenAIWebSocketTransport extends TypedEmitter<TransportEvents> impl
 
   get health(): HealthSnapshot {
     return this.#health;
+  }
+
+  /**
+   * The local playback of replies (a WebSocket carries them as events): how often a playing reply ran dry
+   * waiting for the network (each an audible gap), over this transport's life.
+   */
+  playbackStats(): { underruns: number } {
+    return { underruns: (this.#voice?.underruns ?? 0) + this.#underrunsBefore };
   }
 
   /** Members of unknown types left out of server events so far (a debug count). */
@@ -312,6 +322,7 @@ export class OpenAIWebSocketTransport extends TypedEmitter<TransportEvents> impl
     }
     this.#pump?.close();
     this.#pump = null;
+    this.#underrunsBefore += this.#voice?.underruns ?? 0;
     this.#voice?.close();
     this.#voice = null;
     if (this.#ctx && !this.#o.audioContext) void this.#ctx.close().catch(() => undefined);
