@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { Heartbeat, HEARTBEAT_MS } from './heartbeat.ts';
+import { connectionOf, Heartbeat, HEARTBEAT_MS } from './heartbeat.ts';
 
 describe('Heartbeat', () => {
   it('sends nothing until the agent says it answers pings, then one ping a second', () => {
@@ -59,5 +59,15 @@ describe('Heartbeat', () => {
       if (n !== null) seen.add(n);
     }
     expect(seen.size).toBe(40);
+  });
+
+  it('maps transport statuses onto the health model: idle and closed are disconnected', () => {
+    expect(['idle', 'connecting', 'connected', 'reconnecting', 'closed'].map((s) => connectionOf(s as never))).toEqual([
+      'disconnected',
+      'connecting',
+      'connected',
+      'reconnecting',
+      'disconnected',
+    ]);
   });
 });

@@ -3,8 +3,14 @@
  * smoothed round trip from the pongs, and the health it implies together with the link status and the
  * browser's online flag. The transport sends the pings and feeds the pongs; the clock is passed in.
  */
-import { assessHealth, smoothRtt, type HealthSnapshot, type HealthThresholds } from './health.ts';
+import { assessHealth, smoothRtt, type HealthInputs, type HealthSnapshot, type HealthThresholds } from './health.ts';
 import type { TransportStatus } from './types.ts';
+
+/** The health model's connection state for a transport status. */
+export function connectionOf(status: TransportStatus): HealthInputs['connection'] {
+  if (status === 'connected' || status === 'reconnecting' || status === 'connecting') return status;
+  return 'disconnected';
+}
 
 /** About one ping a second while the agent answers them. */
 export const HEARTBEAT_MS = 1000;
@@ -19,6 +25,11 @@ export class Heartbeat {
   #lastPongAt = 0;
   /** When the browser started saying it is offline, or null while it says online. */
   #offlineAt: number | null = null;
+
+  /** Whether the agent answers pings (it listed the extension when it announced itself). */
+  get supported(): boolean {
+    return this.#supported;
+  }
 
   /** A fresh nonce (pings, and the hello that asks agents to announce themselves). */
   nextNonce(): number {
@@ -69,20 +80,12 @@ export class Heartbeat {
    * host): a pong that arrived after the browser said so proves the link works.
    */
   assess(
-    status: TransportStatus,
+    connection: HealthInputs['connection'],
     browserOnline: boolean,
     connectedAt: number,
     now: number,
     thresholds?: HealthThresholds,
   ): HealthSnapshot {
-    const connection =
-      status === 'connected'
-        ? 'connected'
-        : status === 'reconnecting'
-          ? 'reconnecting'
-          : status === 'connecting'
-            ? 'connecting'
-            : 'disconnected';
     if (browserOnline) this.#offlineAt = null;
     else this.#offlineAt ??= now;
     const online = browserOnline || (this.#offlineAt !== null && this.#lastPongAt > this.#offlineAt);

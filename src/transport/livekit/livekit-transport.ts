@@ -26,7 +26,7 @@ import type { LiveKitTransportOptions } from './livekit-options.ts';
 export type { LiveKitTransportOptions } from './livekit-options.ts';
 import { sendStreamText } from './send-stream-text.ts';
 import type { HealthSnapshot } from '../health.ts';
-import { Heartbeat } from '../heartbeat.ts';
+import { connectionOf, Heartbeat } from '../heartbeat.ts';
 import type { Transport, TransportEvents, TransportStartOptions, TransportStatus } from '../types.ts';
 import { AgentPeer } from './agent-peer.ts';
 import { connectRoom } from './connect-room.ts';
@@ -458,7 +458,7 @@ export class LiveKitTransport extends TypedEmitter<TransportEvents> implements T
   #updateHealth(): void {
     const now = performance.now();
     const next = this.#beat.assess(
-      this.#status,
+      connectionOf(this.#status),
       globalThis.navigator.onLine,
       this.#connectedAt,
       now,

@@ -7,12 +7,8 @@
 import { SottoError } from '../../errors.ts';
 import { EXT_HEARTBEAT } from '../../protocol/extensions.ts';
 import { MAX_STREAM_EVENT_BYTES, parseServerEvent, type ClientEvent, type ServerEvent } from '../../protocol/index.ts';
-import { assessHealth, smoothRtt, type HealthInputs, type HealthSnapshot, type HealthThresholds } from '../health.ts';
-
-/** Heartbeat period, ms (when the server speaks `sotto.heartbeat`). */
-const HEARTBEAT_MS = 1000;
-/** A ping not answered this long is forgotten, ms. */
-const PING_FORGET_MS = 10_000;
+import type { HealthInputs, HealthSnapshot, HealthThresholds } from '../health.ts';
+import { Heartbeat } from '../heartbeat.ts';
 
 const encoder = new TextEncoder();
 
@@ -24,14 +20,9 @@ export type Received =
   | { kind: 'error'; error: SottoError };
 
 export class EventLink {
-  #heartbeat = false;
-  #nonce = 0;
-  readonly #pings = new Map<number, number>();
-  #rttMs: number | null = null;
-  #lastPongAt = 0;
+  #beat = new Heartbeat();
   #upAt = 0;
   #skipped = 0;
-  #offlineAt: number | null = null;
 
   /** Members of unknown types left out of server events so far (a debug count). */
   get skippedMembers(): number {
@@ -40,16 +31,13 @@ export class EventLink {
 
   /** Whether the server answers heartbeats (it listed `sotto.heartbeat`). */
   get heartbeatSupported(): boolean {
-    return this.#heartbeat;
+    return this.#beat.supported;
   }
 
   /** A new connection is up at `now`: heartbeat state starts over until its `session.created`. */
   up(now: number): void {
-    this.#heartbeat = false;
-    this.#pings.clear();
-    this.#rttMs = null;
+    this.#beat = new Heartbeat();
     this.#upAt = now;
-    this.#lastPongAt = now;
   }
 
   /** One message from the server (a text frame; binary frames are not part of the protocol). */
@@ -67,30 +55,19 @@ export class EventLink {
     if (parsed.skipped !== undefined) this.#skipped += parsed.skipped;
     const event = parsed.event;
     if (event.type === 'sotto.pong') {
-      const sent = this.#pings.get(event['sotto:nonce']);
-      if (sent !== undefined) {
-        this.#pings.delete(event['sotto:nonce']);
-        this.#rttMs = smoothRtt(this.#rttMs, now - sent);
-        this.#lastPongAt = now;
-      }
+      this.#beat.pong(event['sotto:nonce'], now);
       return { kind: 'none' };
     }
     if (event.type === 'session.created') {
-      this.#heartbeat = event.session['sotto:extensions']?.includes(EXT_HEARTBEAT) ?? false;
-      this.#lastPongAt = now;
+      this.#beat.announced(event.session['sotto:extensions']?.includes(EXT_HEARTBEAT) ?? false, now);
     }
     return { kind: 'event', event };
   }
 
   /** The ping to send now, if one is due (a server with the heartbeat, one a second). */
   ping(now: number): ClientEvent | null {
-    if (!this.#heartbeat) return null;
-    const last = this.#pings.size > 0 ? Math.max(...this.#pings.values()) : 0;
-    if (now - last < HEARTBEAT_MS) return null;
-    for (const [n, t] of this.#pings) if (now - t > PING_FORGET_MS) this.#pings.delete(n);
-    const nonce = ++this.#nonce;
-    this.#pings.set(nonce, now);
-    return { type: 'sotto.ping', 'sotto:nonce': nonce };
+    const nonce = this.#beat.due(now);
+    return nonce === null ? null : { type: 'sotto.ping', 'sotto:nonce': nonce };
   }
 
   /**
@@ -103,20 +80,7 @@ export class EventLink {
     now: number,
     thresholds?: HealthThresholds,
   ): HealthSnapshot {
-    if (online) this.#offlineAt = null;
-    else this.#offlineAt ??= now;
-    const reachable = online || (this.#offlineAt !== null && this.#lastPongAt > this.#offlineAt);
-    return assessHealth(
-      {
-        connection,
-        online: reachable,
-        rttMs: this.#rttMs,
-        lastPongAt: Math.max(this.#lastPongAt, this.#upAt),
-        heartbeatSupported: this.#heartbeat,
-        now,
-      },
-      thresholds,
-    );
+    return this.#beat.assess(connection, online, this.#upAt, now, thresholds);
   }
 }
 
