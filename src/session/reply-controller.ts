@@ -30,6 +30,8 @@ export interface ReplyHost {
   changed(): void;
   /** The reply ended or a new one started (barge-in forgets its decision). */
   agentStopped(): void;
+  /** Whether the agent answers the latest turn and merges unanswered ones (it ends turns by itself). */
+  answersLatest?(): boolean;
 }
 
 interface Reply {
@@ -250,7 +252,7 @@ export class ReplyController {
       this.#h.output()?.restore();
       this.#h.agentStopped();
     }
-    this.#h.tracker.replyCreated(id, this.#h.ctx.currentTime);
+    this.#h.tracker.replyCreated(id, this.#h.ctx.currentTime, this.#h.answersLatest?.() ?? false);
     this.#reply = {
       id,
       itemId: null,

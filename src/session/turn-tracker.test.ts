@@ -50,4 +50,22 @@ describe('TurnTracker', () => {
     t.committed('y', 1);
     expect(t.finishUncommitted('y')).toBeUndefined();
   });
+
+  it('an agent that ends turns itself answers the latest turn; the ones it merged leave the queue', () => {
+    const t = new TurnTracker();
+    t.mark('a', 'speechEnd', 1);
+    t.committed('a', 1.2);
+    t.mark('b', 'speechEnd', 3);
+    t.committed('b', 3.2);
+    // One reply for both (the agent heard them as one turn): it answers b, measured from b's speech end.
+    expect(t.replyCreated('r1', 4, true)).toBe('b');
+    expect(t.awaiting).toBe(false);
+    t.firstAudio('r1', 4.1, 4.2);
+    expect(t.finishReply('r1')?.stages.voice_to_voice).toBe(1200);
+    // Later turns pair with their own replies, not with a turn the agent never answered.
+    t.mark('c', 'speechEnd', 10);
+    t.committed('c', 10.2);
+    expect(t.replyCreated('r2', 11, true)).toBe('c');
+    expect(t.turns().map((m) => m.turnId)).toEqual(['b']);
+  });
 });

@@ -41,8 +41,19 @@ export class TurnTracker {
     if (id !== undefined) this.#c.mark(id, 'serverAck', time);
   }
 
-  /** A reply was created: it answers the oldest committed turn without a reply. Returns that turn. */
-  replyCreated(responseId: string, time: number): string | undefined {
+  /**
+   * A reply was created: it answers the oldest committed turn without a reply, or with `latest` (an agent
+   * that ends turns by itself, e.g. a stock LiveKit Agents agent, answers what it heard last and merges
+   * the turns before it) the newest, the older ones leaving the queue without metrics. Returns that turn.
+   */
+  replyCreated(responseId: string, time: number, latest = false): string | undefined {
+    if (latest) {
+      for (const merged of this.#awaitingReply.splice(0, Math.max(0, this.#awaitingReply.length - 1))) {
+        const ack = this.#awaitingAck.indexOf(merged);
+        if (ack >= 0) this.#awaitingAck.splice(ack, 1);
+        this.#c.discard(merged);
+      }
+    }
     const id = this.#awaitingReply.shift();
     if (id === undefined) return undefined;
     // Some servers skip the commit ack; the reply acknowledges the turn then.

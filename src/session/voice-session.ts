@@ -105,6 +105,11 @@ export class VoiceSession extends TypedEmitter<VoiceSessionEvents> {
       agentStopped: () => {
         this.#bargeIn.agentStopped();
       },
+      // A stock LiveKit Agents agent ends turns itself: a reply answers the last turn it heard.
+      answersLatest: () => {
+        const t = this.transport;
+        return 'agentProtocol' in t && t.agentProtocol === 'livekit-agents';
+      },
     });
     const ep = resolveEndpointerOptions(opts.vad?.endpointer);
     this.#bargeIn = new BargeIn(
@@ -392,6 +397,9 @@ export class VoiceSession extends TypedEmitter<VoiceSessionEvents> {
       type: 'conversation.item.create',
       item: { type: 'message', role: 'user', content: [{ type: 'input_text', text }] },
     });
+    // A typed turn of its own: its reply is measured from the send (no speech end: no voice-to-voice),
+    // not charged to an earlier spoken turn.
+    this.#tracker.committed(this.#tracker.manualId(), this.#ctx.currentTime, this.mode);
     this.#replies.requestResponse();
   }
 
