@@ -58,7 +58,7 @@ function setup(opts: ConstructorParameters<typeof LkAgentsLink>[1] = {}) {
 describe('LkAgentsLink', () => {
   it('adopts an agent that stays silent for detectMs and follows its state', () => {
     const t = setup();
-    const agent = { identity: 'agent-x', isAgent: true, attributes: { 'lk.agent.state': 'listening' } };
+    const agent: FakeParticipant = { identity: 'agent-x', isAgent: true, attributes: {} };
     t.participants.set(agent.identity, agent);
     t.link.tick(1000);
     t.link.tick(3000);
@@ -69,6 +69,26 @@ describe('LkAgentsLink', () => {
     expect(t.events.map((e) => e.type)).toEqual(['session.created']);
     t.attr(agent, 'thinking');
     expect(t.events.map((e) => e.type)).toEqual(['session.created', 'response.created']);
+  });
+
+  it("adopts at once an agent that shows lk.agent.state without Sotto's attribute (its first words count)", () => {
+    const t = setup();
+    const agent: FakeParticipant = { identity: 'agent-y', isAgent: true, attributes: {} };
+    t.participants.set(agent.identity, agent);
+    t.link.tick(100);
+    expect(t.adopted).toEqual([]);
+    t.attr(agent, 'initializing'); // the attribute arrives: adopted on the event, no tick needed
+    expect(t.adopted).toEqual(['agent-y']);
+    // Sotto's agent sets its protocol attribute in the same update as lk.agent.state: never adopted.
+    const u = setup();
+    u.participants.set('s', {
+      identity: 's',
+      isAgent: true,
+      attributes: { 'lk.agent.state': 'listening', 'sotto.protocol_version': '2' },
+    });
+    u.link.tick(0);
+    u.link.tick(60_000);
+    expect(u.adopted).toEqual([]);
   });
 
   it('a Sotto agent that announced itself is never adopted; protocol sotto', () => {

@@ -1,8 +1,9 @@
 /**
  * The LiveKit transport's link to a stock LiveKit Agents agent (the shell around {@link LkAgentsAdapter}).
  * Which protocol the room's agent speaks is found out, not assumed (`agentProtocol: 'auto'`, the default):
- * an agent participant that has not announced a Realtime session (`session.created`) `detectMs` after it was
- * first seen is a LiveKit Agents agent; its `lk.agent.state` attribute and `lk.transcription` streams then
+ * an agent participant that shows `lk.agent.state` without Sotto's protocol attribute, or that has not
+ * announced a Realtime session (`session.created`) `detectMs` after it was first seen, is a LiveKit Agents
+ * agent; its `lk.agent.state` attribute and `lk.transcription` streams then
  * drive the session, and typed text goes out on `lk.chat`. With no agent in the room at all for `waitMs`,
  * the host is told once (a typed `no_agent` error instead of a session that says `connecting` forever).
  */
@@ -77,7 +78,9 @@ export class LkAgentsLink {
     this.#connectedAt = now;
     this.#everSeen = false;
     room.on(RoomEvent.ParticipantAttributesChanged, (_changed: Record<string, string>, p: Participant) => {
-      if (this.#room === room && p.identity === this.#adapter?.agentIdentity) this.#state(p);
+      if (this.#room !== room) return;
+      if (p.identity === this.#adapter?.agentIdentity) this.#state(p);
+      else if (!this.#adapter && p.isAgent) this.tick(performance.now());
     });
     room.registerTextStreamHandler(LK_TOPIC_TRANSCRIPTION, (reader, info) => {
       if (this.#room === room) this.#transcription(reader, info.identity);
@@ -100,8 +103,11 @@ export class LkAgentsLink {
     }
     for (const p of agents) if (!this.#seenAt.has(p.identity)) this.#seenAt.set(p.identity, now);
     if (agents.length > 0) this.#everSeen = true;
-    const due = this.#protocol === 'livekit-agents' ? 0 : this.#detectMs;
-    const silent = agents.find((p) => now - (this.#seenAt.get(p.identity) ?? now) >= due);
+    // An agent showing LiveKit Agents' `lk.agent.state` without Sotto's protocol attribute (which a Sotto
+    // agent sets in the same update) is a LiveKit Agents agent now: its first words are not missed.
+    const due = (p: Participant): number =>
+      this.#protocol === 'livekit-agents' || p.attributes[LK_ATTRIBUTE_AGENT_STATE] !== undefined ? 0 : this.#detectMs;
+    const silent = agents.find((p) => now - (this.#seenAt.get(p.identity) ?? now) >= due(p));
     if (silent) {
       this.#adopt(silent);
       return;
