@@ -100,6 +100,10 @@ test.describe('Sotto client with a stock LiveKit Agents agent', () => {
       // The third sentence talks over the reply to the second: the client cuts it locally.
       await waitFor(page, 'd.interruptions >= 1', 60_000);
       await waitFor(page, 'd.v2vMs.length >= 1', 30_000);
+      // The agent has answered the third sentence: a stock agent busy with a spoken turn (thinking about it
+      // or answering it) may drop a chat message meanwhile (seen once in CI: "good morning" typed while the
+      // agent thought about the third sentence, never answered), so the user types after its reply.
+      await waitFor(page, 'd.responses.length >= 3', 60_000);
 
       // Typed text goes to the agent on lk.chat and is answered.
       await page.evaluate(() =>
