@@ -101,15 +101,21 @@ export class RealtimeCall {
     this.#source = new o.wrtc.nonstandard.RTCAudioSource();
     this.#track = this.#source.createTrack();
     const rate = o.brain.sampleRate;
-    this.#output = new PacedOutput(rate, (frame) => {
-      this.#source.onData({
-        samples: frame,
-        sampleRate: rate,
-        bitsPerSample: 16,
-        channelCount: 1,
-        numberOfFrames: frame.length,
-      });
-    });
+    // Continuous: silence between replies keeps the listener's jitter buffer steady (see PacedOutput).
+    this.#output = new PacedOutput(
+      rate,
+      (frame) => {
+        this.#source.onData({
+          samples: frame,
+          sampleRate: rate,
+          bitsPerSample: 16,
+          channelCount: 1,
+          numberOfFrames: frame.length,
+        });
+      },
+      200,
+      { continuous: true },
+    );
     this.#session = new RealtimeSession(
       {
         send: (e) => {
@@ -203,6 +209,7 @@ export class RealtimeCall {
     this.#channel = channel;
     const opened = (): void => {
       clearTimeout(this.#openTimer);
+      this.#output.start(); // silence until the first reply
       this.#session.start();
       for (const text of this.#outbox.splice(0)) channel.send(text);
     };

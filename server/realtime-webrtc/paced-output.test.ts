@@ -58,4 +58,25 @@ describe('PacedOutput', () => {
     await vi.advanceTimersByTimeAsync(100);
     expect(frames).toHaveLength(1);
   });
+
+  it('continuous: silent frames on the clock between replies, the reply in order when it comes', async () => {
+    const frames: Int16Array[] = [];
+    const out = new PacedOutput(48_000, (f) => frames.push(f), 200, { continuous: true });
+    out.start();
+    await vi.advanceTimersByTimeAsync(50);
+    expect(frames.length).toBeGreaterThanOrEqual(5);
+    expect(frames.length).toBeLessThanOrEqual(6);
+    expect(frames.every((f) => f.length === 480 && f.every((x) => x === 0))).toBe(true);
+    const before = frames.length;
+    await out.write(ramp(960, 1)); // goes out from the next tick of the running clock
+    await vi.advanceTimersByTimeAsync(20);
+    const reply = frames.slice(before, before + 2);
+    expect(Int16Array.from(reply.flatMap((f) => Array.from(f)))).toEqual(ramp(960, 1));
+    await vi.advanceTimersByTimeAsync(100);
+    expect(frames.length - before).toBeGreaterThanOrEqual(11); // silence again, never a stall
+    out.close();
+    const closed = frames.length;
+    await vi.advanceTimersByTimeAsync(100);
+    expect(frames.length).toBe(closed);
+  });
 });
