@@ -164,10 +164,16 @@ export async function runConfig(browser: Browser, demoUrl: string, fx: Fixture, 
         50,
       );
     }
+    // A connect() that failed never reached the probe's session: the page's own error list says why.
+    const pageErrors = await page.evaluate(
+      () =>
+        (window as unknown as { sottoDemo?: { errors?: { code: string; message: string }[] } }).sottoDemo?.errors ?? [],
+    );
+    const seen = new Set(dump.errors.map((e) => `${e.code}:${e.message}`));
     return {
       turns,
       stages,
-      errors: dump.errors,
+      errors: [...dump.errors, ...pageErrors.filter((e) => !seen.has(`${e.code}:${e.message}`))],
       replies: dump.replies.length,
       events: dump.events,
       sessionTurns: dump.metrics.map((m) => ({ turnId: m.turnId, stages: m.stages })),

@@ -16,15 +16,17 @@
  * clock), turns answered, errors, and how the reply audio suffered: WebRTC's concealment (receiver stats:
  * concealed %, concealment events) or the WebSocket player's underruns (a reply running dry mid-play).
  * Writes bench/results/transports.json. Knobs: SOTTO_TRANSPORTS_CONDITIONS=clean,loss5,
- * SOTTO_TRANSPORTS=livekit,openai_ws.
+ * SOTTO_TRANSPORTS=livekit,openai_ws, SOTTO_TRANSPORTS_MERGE=1 (keep the previous file's other cells).
  */
+import { existsSync, readFileSync } from 'node:fs';
+import { createSocket } from 'node:dgram';
 import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { launchChromium } from '../e2e/browser.ts';
 import { CONDITIONS, type Condition } from '../scripts/netem/conditions.ts';
 import { netemUnavailable, startNetem, type Netem, type ProbeResult } from '../scripts/netem/relay.ts';
-import { freeTcpPort, freeUdpPort } from '../scripts/stack/index.ts';
+import { freeTcpPort } from '../scripts/stack/index.ts';
 import { startRealtime, type RealtimeHandle } from '../scripts/stack/realtime.ts';
 import { loadFixture, runConfig, startLabStack, summarise, type Config, type Fixture, type RawRun } from './latency.ts';
 import type { ConfigSummary } from './latency-report.ts';
@@ -37,6 +39,61 @@ const DEFAULT_CONDITIONS = ['clean', 'rtt50_jitter20', 'loss5', 'loss5_rtt50_jit
 const TRANSPORTS = ['livekit', 'openai_webrtc', 'openai_ws'] as const;
 
 const list = (env: string | undefined): string[] | null => env?.split(',').filter(Boolean) ?? null;
+
+/** UDP ports the realtime endpoint's calls may use: a call the browser left holds its port until ICE gives up. */
+const RTC_PORTS = 16;
+
+/** Whether `port` can be bound on 127.0.0.1 now (UDP). */
+function udpFree(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const s = createSocket('udp4');
+    s.once('error', () => {
+      s.close();
+      resolve(false);
+    });
+    s.bind(port, '127.0.0.1', () => {
+      s.close(() => {
+        resolve(true);
+      });
+    });
+  });
+}
+
+/** `count` consecutive free UDP ports (tried from random bases in 40000-59999). */
+async function freeUdpRange(count: number): Promise<number> {
+  for (let tries = 0; tries < 50; tries++) {
+    const base = 40_000 + Math.floor(Math.random() * (20_000 - count));
+    let ok = true;
+    for (let p = base; p < base + count && ok; p++) ok = await udpFree(p);
+    if (ok) return base;
+  }
+  throw new Error(`no ${String(count)} consecutive free UDP ports found`);
+}
+
+/**
+ * `SOTTO_TRANSPORTS_MERGE=1`: cells (condition x transport) of the previous results that this run did not
+ * measure are kept, each marked with the run it came from, so one transport can be measured again alone.
+ */
+function mergePrevious(conditions: Record<string, Record<string, unknown>>, file: string): void {
+  if (!existsSync(file)) return;
+  const prev = JSON.parse(readFileSync(file, 'utf8')) as {
+    started?: string;
+    results?: { conditions?: Record<string, Record<string, unknown>> };
+  };
+  for (const [cond, cells] of Object.entries(prev.results?.conditions ?? {})) {
+    const here = (conditions[cond] ??= { ...cells });
+    for (const t of TRANSPORTS) {
+      const old = cells[t];
+      if (old !== undefined && here[t] === undefined) here[t] = { ...(old as object), from_run: prev.started ?? null };
+    }
+    // This run's cells against the kept LiveKit figure of the same condition.
+    const lk = (here.livekit as { v2v_ms_p50?: number | null } | undefined)?.v2v_ms_p50 ?? null;
+    for (const t of TRANSPORTS) {
+      const cell = here[t] as { v2v_ms_p50?: number | null; v2v_p50_vs_livekit?: number | null } | undefined;
+      if (cell && lk && cell.v2v_ms_p50) cell.v2v_p50_vs_livekit = round(cell.v2v_ms_p50 / lk, 3);
+    }
+  }
+}
 
 interface Row {
   condition: string;
@@ -152,17 +209,18 @@ export async function runTransportsBench(): Promise<Record<string, unknown>> {
   let realtime: RealtimeHandle | null = null;
   try {
     // The OpenAI-compatible endpoint, its WebRTC media on one known UDP port the relay carries.
-    const rtcPort = await freeUdpPort();
+    const rtcBase = await freeUdpRange(RTC_PORTS);
+    const rtcPorts = Array.from({ length: RTC_PORTS }, (_, i) => rtcBase + i);
     realtime = await startRealtime({
       root,
       runDir: join(root, 'test-results', `bench-transports-${String(process.pid)}`),
       port: await freeTcpPort(),
-      env: { SOTTO_REALTIME_RTC_PORTS: `${String(rtcPort)}-${String(rtcPort)}` },
+      env: { SOTTO_REALTIME_RTC_PORTS: `${String(rtcBase)}-${String(rtcBase + RTC_PORTS - 1)}` },
     });
     const realtimePort = Number(new URL(realtime.callsUrl).port);
     netem = await startNetem({
       tcpPorts: [stack.demo.port, stack.livekitPort, realtimePort],
-      udpPorts: [stack.rtcPort, rtcPort],
+      udpPorts: [stack.rtcPort, ...rtcPorts],
       maxSeconds: RELAY_MAX_S,
       seed: 1,
       tcpLoss: true,
@@ -183,7 +241,10 @@ export async function runTransportsBench(): Promise<Record<string, unknown>> {
     await realtime?.stop();
     await stack.stop();
   }
-  const conditions = table(rows, conds, probes);
+  const conditions = table(rows, conds, probes) as Record<string, Record<string, unknown>>;
+  if (process.env.SOTTO_TRANSPORTS_MERGE === '1') {
+    mergePrevious(conditions, join(root, 'bench', 'results', 'transports.json'));
+  }
   return {
     schema:
       'conditions.<condition>.<transport>: v2v_ms_p50|p95, answered_pct, errors, audible_concealed_pct + concealment_events (WebRTC receiver stats) or player_underruns (WebSocket), v2v_p50_vs_livekit, v2v_p50_vs_own_clean; probe: UDP RTT/loss through the relay',
