@@ -81,7 +81,7 @@ function mergePrevious(conditions: Record<string, Record<string, unknown>>, file
     results?: { conditions?: Record<string, Record<string, unknown>> };
   };
   for (const [cond, cells] of Object.entries(prev.results?.conditions ?? {})) {
-    const here = (conditions[cond] ??= { ...cells });
+    const here = (conditions[cond] ??= { ...cells, ...Object.fromEntries(TRANSPORTS.map((t) => [t, undefined])) });
     for (const t of TRANSPORTS) {
       const old = cells[t];
       if (old !== undefined && here[t] === undefined) here[t] = { ...(old as object), from_run: prev.started ?? null };
