@@ -47,7 +47,7 @@ class FakeOutput implements AgentOutput {
   }
 }
 
-function setup(answersLatest = false) {
+function setup() {
   const ctx = { currentTime: 10 };
   const out = new FakeOutput(ctx);
   const sent: ClientEvent[] = [];
@@ -62,7 +62,6 @@ function setup(answersLatest = false) {
     emit: (name) => emitted.push(name),
     changed: () => undefined,
     agentStopped,
-    answersLatest: () => answersLatest,
   });
   const server = (e: Omit<ServerEvent, 'event_id'>): void => {
     replies.onServerEvent({ event_id: 'e', ...e } as ServerEvent);
@@ -125,15 +124,6 @@ describe('ReplyController', () => {
     h.replies.interrupt(10, false);
     expect(h.sent.map((e) => e.type)).toEqual(['response.cancel', 'output_audio_buffer.clear']);
     expect(h.emitted).not.toContain('interrupted');
-    h.replies.close();
-  });
-
-  it('an agent that ends turns itself keeps a reply not voiced yet when the user speaks again', () => {
-    const h = setup(true);
-    h.create('r1');
-    h.replies.cancelPending(true);
-    expect(h.sent).toEqual([]);
-    expect(h.out.gain).toBeNull();
     h.replies.close();
   });
 

@@ -167,10 +167,6 @@ export class ReplyController {
    * reply that is not audible yet, or (`requested`) one that `response.create` is about to start.
    */
   cancelPending(requested: boolean): void {
-    // An agent that ends turns itself (stock LiveKit Agents) decides what it answers: a reply it has not
-    // voiced yet may be its answer to the speech going on (it merges turns), and muting it here would
-    // silence that answer. Its audible replies are still cut by a confirmed barge-in.
-    if (this.#h.answersLatest?.()) return;
     // The tap may have heard the reply's first sample since the last poll: then it is audible, and is
     // reported (and interrupted by barge-in, with a truncation) instead of cancelled as never heard.
     this.#pollOutput();
