@@ -103,7 +103,14 @@ test.describe('Sotto client with a stock LiveKit Agents agent', () => {
       // The agent has answered the third sentence: a stock agent busy with a spoken turn (thinking about it
       // or answering it) may drop a chat message meanwhile (seen once in CI: "good morning" typed while the
       // agent thought about the third sentence, never answered), so the user types after its reply.
-      await waitFor(page, 'd.responses.length >= 3', 60_000);
+      // The agent decides how many replies that takes (it may answer the interrupted and the interrupting
+      // sentence in one), so the wait is for two complete answers and no reply in progress.
+      await waitFor(
+        page,
+        "d.transcripts.filter((t) => t.role === 'assistant' && t.final && /^You said: I spoke for [0-9.]+ seconds[.]$/.test(t.text)).length >= 2 && " +
+          "d.agentEvents.length > 0 && d.agentEvents[d.agentEvents.length - 1][0] === 'response.done'",
+        60_000,
+      );
 
       // Typed text goes to the agent on lk.chat and is answered.
       await page.evaluate(() =>
