@@ -19,7 +19,6 @@
  * SOTTO_TRANSPORTS=livekit,openai_ws, SOTTO_TRANSPORTS_MERGE=1 (keep the previous file's other cells).
  */
 import { existsSync, readFileSync } from 'node:fs';
-import { createSocket } from 'node:dgram';
 import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -27,6 +26,7 @@ import { launchChromium } from '../e2e/browser.ts';
 import { CONDITIONS, type Condition } from '../scripts/netem/conditions.ts';
 import { netemUnavailable, startNetem, type Netem, type ProbeResult } from '../scripts/netem/relay.ts';
 import { freeTcpPort } from '../scripts/stack/index.ts';
+import { udpPortFree } from '../scripts/stack/ports.ts';
 import { startRealtime, type RealtimeHandle } from '../scripts/stack/realtime.ts';
 import { loadFixture, runConfig, startLabStack, summarise, type Config, type Fixture, type RawRun } from './latency.ts';
 import type { ConfigSummary } from './latency-report.ts';
@@ -43,28 +43,12 @@ const list = (env: string | undefined): string[] | null => env?.split(',').filte
 /** UDP ports the realtime endpoint's calls may use: a call the browser left holds its port until ICE gives up. */
 const RTC_PORTS = 16;
 
-/** Whether `port` can be bound on 127.0.0.1 now (UDP). */
-function udpFree(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const s = createSocket('udp4');
-    s.once('error', () => {
-      s.close();
-      resolve(false);
-    });
-    s.bind(port, '127.0.0.1', () => {
-      s.close(() => {
-        resolve(true);
-      });
-    });
-  });
-}
-
 /** `count` consecutive free UDP ports (tried from random bases in 40000-59999). */
 async function freeUdpRange(count: number): Promise<number> {
   for (let tries = 0; tries < 50; tries++) {
     const base = 40_000 + Math.floor(Math.random() * (20_000 - count));
     let ok = true;
-    for (let p = base; p < base + count && ok; p++) ok = await udpFree(p);
+    for (let p = base; p < base + count && ok; p++) ok = await udpPortFree(p);
     if (ok) return base;
   }
   throw new Error(`no ${String(count)} consecutive free UDP ports found`);

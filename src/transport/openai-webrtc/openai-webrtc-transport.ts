@@ -10,6 +10,7 @@
  * `failed`, a closed channel, or no recovery within {@link RESUME_GRACE_MS} starts rejoins (a new call,
  * hence a new server session) with backoff.
  */
+import { connectionOf } from '../heartbeat.ts';
 import { SottoError } from '../../errors.ts';
 import { TypedEmitter } from '../../events.ts';
 import type { ClientEvent } from '../../protocol/index.ts';
@@ -244,14 +245,7 @@ export class OpenAIWebRTCTransport extends TypedEmitter<TransportEvents> impleme
   }
 
   #updateHealth(): void {
-    const connection =
-      this.#status === 'connected'
-        ? 'connected'
-        : this.#status === 'reconnecting'
-          ? 'reconnecting'
-          : this.#status === 'connecting'
-            ? 'connecting'
-            : 'disconnected';
+    const connection = connectionOf(this.#status);
     const next = this.#link.health(connection, globalThis.navigator.onLine, performance.now(), this.#o.health);
     const changed = healthChanged(next, this.#health);
     this.#health = next;

@@ -6,6 +6,7 @@
  * session's `agent_track`. So client endpointing, barge-in (cut at the heard sample, truncation clamped
  * to what was received and played), metrics and the fallback work as over LiveKit.
  */
+import { connectionOf } from '../heartbeat.ts';
 import { SottoError } from '../../errors.ts';
 import { TypedEmitter } from '../../events.ts';
 import type { ClientEvent, ServerEvent } from '../../protocol/index.ts';
@@ -293,14 +294,7 @@ export class OpenAIWebSocketTransport extends TypedEmitter<TransportEvents> impl
   }
 
   #updateHealth(): void {
-    const connection =
-      this.#status === 'connected'
-        ? 'connected'
-        : this.#status === 'reconnecting'
-          ? 'reconnecting'
-          : this.#status === 'connecting'
-            ? 'connecting'
-            : 'disconnected';
+    const connection = connectionOf(this.#status);
     let next = this.#link.health(connection, globalThis.navigator.onLine, performance.now(), this.#o.health);
     const backlog = this.#ws?.bufferedAmount ?? 0;
     if (next.level === 'healthy' && backlog > BACKLOG_DEGRADED_BYTES) {
