@@ -47,7 +47,20 @@ export interface FaultSummary {
   unexpected_errors: number;
 }
 
-export function summarise(results: readonly RunResult[]): { summary: FaultSummary; p50: number | null } {
+/** The median of the runs' values that exist; null when none does. */
+function median(xs: readonly (number | null)[]): number | null {
+  return percentile(
+    xs.filter((x): x is number => x !== null),
+    50,
+  );
+}
+
+export function summarise(results: readonly RunResult[]): {
+  summary: FaultSummary;
+  p50: number | null;
+  /** Medians of the two parts of recovery -> answer: until the answered turn ended, then to its reply. */
+  split: { recover_to_turn_end_ms_p50: number | null; turn_end_to_answer_ms_p50: number | null };
+} {
   const turns = results.reduce((n, r) => n + r.afterTurns, 0);
   const answered = results.reduce((n, r) => n + r.afterAnswered, 0);
   // A run with no answered turn after recovery did not recover within the window: it counts as the window.
@@ -63,18 +76,29 @@ export function summarise(results: readonly RunResult[]): { summary: FaultSummar
       unexpected_errors: results.reduce((n, r) => n + r.unexpectedErrors.length, 0),
     },
     p50: finite(percentile(times, 50)),
+    split: {
+      recover_to_turn_end_ms_p50: median(results.map((r) => r.recoverToTurnEndMs)),
+      turn_end_to_answer_ms_p50: median(results.map((r) => r.turnEndToAnswerMs)),
+    },
   };
 }
 
-function table(faults: Record<string, FaultSummary>, p50: Record<string, number | null>): string {
+type Split = ReturnType<typeof summarise>['split'];
+
+function table(
+  faults: Record<string, FaultSummary>,
+  p50: Record<string, number | null>,
+  split: Record<string, Split>,
+): string {
   const ms = (x: number | null): string => (x === null ? 'never' : String(x));
+  const part = (x: number | null | undefined): string => (x === null || x === undefined ? '-' : String(x));
   const rows = Object.entries(faults).map(
     ([k, f]) =>
-      `| ${k} | ${String(f.runs)} | ${String(f.after_recovery_answered_pct)} % | ${ms(p50[k] ?? null)} / ${ms(f.recover_to_answer_ms_p95)} | ${String(f.turns_lost)} | ${String(f.samples_lost)} | ${String(f.unexpected_errors)} |`,
+      `| ${k} | ${String(f.runs)} | ${String(f.after_recovery_answered_pct)} % | ${ms(p50[k] ?? null)} / ${ms(f.recover_to_answer_ms_p95)} | ${part(split[k]?.recover_to_turn_end_ms_p50)} + ${part(split[k]?.turn_end_to_answer_ms_p50)} | ${String(f.turns_lost)} | ${String(f.samples_lost)} | ${String(f.unexpected_errors)} |`,
   );
   return [
-    '| fault_mode | runs | answered after recovery | recovery -> answer ms p50 / p95 | turns lost | samples lost | unexpected errors |',
-    '| --- | ---: | ---: | ---: | ---: | ---: | ---: |',
+    '| fault_mode | runs | answered after recovery | recovery -> answer ms p50 / p95 | of which: until the turn ended + turn end -> answer, ms p50 | turns lost | samples lost | unexpected errors |',
+    '| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
     ...rows,
   ].join('\n');
 }
@@ -109,21 +133,24 @@ export async function runChaosBench(): Promise<Record<string, unknown>> {
   }
   const out: Record<string, FaultSummary> = {};
   const p50: Record<string, number | null> = {};
+  const split: Record<string, Split> = {};
   for (const fault of faults) {
     for (const mode of modes) {
       const key = `${fault}_${mode}`;
       const s = summarise(all.filter((r) => r.fault === fault && r.mode === mode));
       out[key] = s.summary;
       p50[key] = s.p50;
+      split[key] = s.split;
     }
   }
-  const md = table(out, p50);
+  const md = table(out, p50, split);
   console.log(`\n${md}\n`);
   writeFileSync(join(root, 'bench', 'results', 'chaos.md'), `${md}\n`);
   return {
     faults: out,
     detail: {
       recover_to_answer_ms_p50: p50,
+      recover_to_answer_split: split,
       after_s: afterS,
       runs: all,
       definitions:
@@ -131,7 +158,8 @@ export async function runChaosBench(): Promise<Record<string, unknown>> {
         '(browser_offline: network service thawed, context online), the fault itself (participant_removed, job_kill: the ' +
         'server stays reachable). A turn is a client turn_end; it is answered when a reply becomes audible before the next ' +
         'turn_end. turns_lost counts turns from the fault on with no audible reply. A run that never answered after recovery ' +
-        'counts as never in the p95 (reported as null).',
+        'counts as never in the p95 (reported as null). recover_to_answer_split: medians of recovery -> the end of the ' +
+        'first answered turn (when the looping recording next finished a sentence) and that turn end -> its audible reply.',
     },
   };
 }

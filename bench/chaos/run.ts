@@ -102,6 +102,8 @@ export async function runOnce(
     afterTurns: 0,
     afterAnswered: 0,
     recoverToAnswerMs: null,
+    recoverToTurnEndMs: null,
+    turnEndToAnswerMs: null,
     turnsLost: 0,
     samplesLost: 0,
     unexpectedErrors: [],

@@ -21,6 +21,8 @@ describe('scoreRun', () => {
       afterTurns: 2,
       afterAnswered: 2,
       recoverToAnswerMs: 3200,
+      recoverToTurnEndMs: 2000,
+      turnEndToAnswerMs: 1200,
       turnsLost: 1,
     });
   });
@@ -31,6 +33,8 @@ describe('scoreRun', () => {
       afterTurns: 2,
       afterAnswered: 1,
       recoverToAnswerMs: 7000,
+      recoverToTurnEndMs: 6000,
+      turnEndToAnswerMs: 1000,
       turnsLost: 1,
     });
   });
@@ -40,6 +44,8 @@ describe('scoreRun', () => {
       afterTurns: 0,
       afterAnswered: 0,
       recoverToAnswerMs: null,
+      recoverToTurnEndMs: null,
+      turnEndToAnswerMs: null,
       turnsLost: 1,
     });
   });

@@ -31,6 +31,13 @@ export interface RunScore {
   afterAnswered: number;
   /** Recovery -> first audible reply to a turn spoken after recovery, ms; null when none came. */
   recoverToAnswerMs: number | null;
+  /**
+   * How that figure splits: recovery -> the end of the turn it answers (the script's timing: when the user
+   * happens to finish a sentence), and that turn's end -> its audible reply (the system's part). Null
+   * when no turn after recovery was answered.
+   */
+  recoverToTurnEndMs: number | null;
+  turnEndToAnswerMs: number | null;
   /** Turns from the fault on (before the grace period) with no audible reply. */
   turnsLost: number;
 }
@@ -47,6 +54,7 @@ export function scoreRun(events: readonly TimedEvent[], m: RunMarks): RunScore {
   let afterTurns = 0;
   let afterAnswered = 0;
   let firstAnswer: number | null = null;
+  let firstAnsweredEnd: number | null = null;
   let turnsLost = 0;
   for (let i = 0; i < ends.length; i++) {
     const t = ends[i] ?? 0;
@@ -55,7 +63,10 @@ export function scoreRun(events: readonly TimedEvent[], m: RunMarks): RunScore {
     if (answer === null) turnsLost++;
     if (t >= m.recovered && answer !== null) {
       afterAnswered++;
-      firstAnswer ??= answer;
+      if (firstAnswer === null) {
+        firstAnswer = answer;
+        firstAnsweredEnd = t;
+      }
     }
     if (t >= m.recovered) afterTurns++;
   }
@@ -63,6 +74,9 @@ export function scoreRun(events: readonly TimedEvent[], m: RunMarks): RunScore {
     afterTurns,
     afterAnswered,
     recoverToAnswerMs: firstAnswer === null ? null : Math.round((firstAnswer - m.recovered) * 1000),
+    recoverToTurnEndMs: firstAnsweredEnd === null ? null : Math.round((firstAnsweredEnd - m.recovered) * 1000),
+    turnEndToAnswerMs:
+      firstAnswer === null || firstAnsweredEnd === null ? null : Math.round((firstAnswer - firstAnsweredEnd) * 1000),
     turnsLost,
   };
 }
