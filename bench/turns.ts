@@ -307,7 +307,12 @@ async function bench(page: TurnsPage): Promise<Record<string, unknown>> {
     smartTurnMissing() === null
       ? await smartTurnParity()
       : { max_abs_diff: `not run: ${String(smartTurnMissing())}`, clips: 0, runtime: '' };
-  console.log(`[bench turns] Smart Turn parity (wasm): max abs difference ${String(parity.max_abs_diff)}`);
+  console.log(
+    `[bench turns] Smart Turn parity (wasm): max abs difference ${String(parity.max_abs_diff)}` +
+      ('native_unfused' in parity
+        ? `, ${String(parity.decision_flips)} decision flips; the reference runtime unfused: ${String(parity.native_unfused.max_abs_diff)}, ${String(parity.native_unfused.decision_flips)} flips`
+        : ''),
+  );
   const smartAnswers = await askSmartTurn(page, raw, smartAsks);
   const smart = smartTurnRows({ pauses, policy: MODEL_POLICY, thresholds: THRESHOLDS }, smartAnswers);
   // SOTTO_TURNS_ANSWERS=<file>: the truth, the pauses and Smart Turn's answers, for studying policies offline.
