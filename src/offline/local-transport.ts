@@ -17,17 +17,16 @@ import {
   type ErrorInfo,
   type OutgoingServerEvent,
   type ServerEvent,
-  type ServerItem,
   type SessionInfo,
 } from '../protocol/index.ts';
 import type { HealthSnapshot } from '../transport/health.ts';
 import type { Transport, TransportEvents, TransportStartOptions, TransportStatus } from '../transport/types.ts';
 import type { OfflineEngine, OfflineEngineInfo } from './engine.ts';
 import { newId } from './ids.ts';
-import { LocalResponse, type LocalCancelReason } from './local-response.ts';
+import { INPUT_RATE, recognise, type AudioItem } from './local-recognition.ts';
+import { LocalReplies } from './local-replies.ts';
 import type { ReplyOutput } from './reply-output.ts';
-import { defaultResponder } from './responder.ts';
-import type { OfflineTurn, Recognition } from './types.ts';
+import type { OfflineTurn } from './types.ts';
 import { decodeAppendAudio } from './append-audio.ts';
 import { LocalConversation } from './local-conversation.ts';
 import type { LocalTransportOptions } from './local-transport-options.ts';
@@ -36,15 +35,6 @@ export type { LocalTransportOptions };
 
 /** Shortest turn a commit accepts, ms (OpenAI's minimum, as the reference server). */
 export const MIN_TURN_MS = 100;
-const RATE = 16_000;
-
-interface AudioItem {
-  item: ServerItem;
-  recognition: Promise<Recognition | null>;
-  turn: OfflineTurn;
-  /** performance.now() of the commit (for `sotto:timings`). */
-  committedAt: number;
-}
 
 /**
  * ```ts
@@ -69,12 +59,10 @@ export class LocalTransport extends TypedEmitter<TransportEvents> implements Tra
   #session: SessionInfo;
   #phrases: readonly string[];
   #micEnabled = true;
-  readonly #conv = new LocalConversation(RATE);
+  readonly #conv = new LocalConversation(INPUT_RATE);
   /** Recognition of each spoken user item, by item id. */
   readonly #audio = new Map<string, AudioItem>();
-  #response: LocalResponse | null = null;
-  #lastResponseId: string | null = null;
-  #lastReply: string | null = null;
+  readonly #replies: LocalReplies;
   #closing = false;
 
   constructor(options: LocalTransportOptions) {
@@ -96,6 +84,22 @@ export class LocalTransport extends TypedEmitter<TransportEvents> implements Tra
       'sotto:protocol_version': PROTOCOL_VERSION,
       'sotto:extensions': [EXT_TIMINGS],
     };
+    this.#replies = new LocalReplies(options, {
+      conv: this.#conv,
+      engine: () => this.#engine,
+      output: () => this.#output,
+      audioItem: (itemId) => this.#audio.get(itemId),
+      instructions: () => this.#session.instructions,
+      send: (e) => {
+        this.#serverSend(e);
+      },
+      protocolError: (code, message, eventId, param) => {
+        this.#protocolError(code, message, eventId, param);
+      },
+      error: (e) => {
+        this.emit('error', e);
+      },
+    });
   }
 
   get status(): TransportStatus {
@@ -133,8 +137,7 @@ export class LocalTransport extends TypedEmitter<TransportEvents> implements Tra
 
   /** The response in progress, if any: its id and assistant item id. */
   get activeResponse(): { id: string; itemId: string } | null {
-    const r = this.#response;
-    return r && !r.done ? { id: r.id, itemId: r.item.id } : null;
+    return this.#replies.active;
   }
 
   /** The offline turns so far, oldest first (copies): hand them to the server when back online. */
@@ -206,7 +209,7 @@ export class LocalTransport extends TypedEmitter<TransportEvents> implements Tra
   async close(): Promise<void> {
     if (this.#closing) return;
     this.#closing = true;
-    this.#response?.cancel('session_closed');
+    this.#replies.close();
     await this.#release();
     this.#setStatus('closed');
     this.#setHealth('down', 'closed');
@@ -253,40 +256,23 @@ export class LocalTransport extends TypedEmitter<TransportEvents> implements Tra
           this.#protocolError('item_not_found', `no item "${event.item_id}"`, eventId, 'item_id');
           return;
         }
-        if (this.#response?.item.id === event.item_id) this.#cancel('client_cancelled', true);
+        this.#replies.deleting(event.item_id);
         this.#conv.delete(event.item_id);
         this.#serverSend({ type: 'conversation.item.deleted', item_id: event.item_id });
         return;
       }
       case 'conversation.item.truncate':
-        this.#truncate(event.item_id, event.content_index, event.audio_end_ms, eventId);
+        this.#replies.truncate(event.item_id, event.content_index, event.audio_end_ms, eventId);
         return;
       case 'response.create':
-        this.#createResponse(event, eventId);
+        this.#replies.create(event, eventId);
         return;
-      case 'response.cancel': {
-        const r = this.#response;
-        if (!r || r.done || (event.response_id !== undefined && event.response_id !== r.id)) {
-          this.#protocolError(
-            'response_cancel_not_active',
-            'no response in progress to cancel',
-            eventId,
-            'response_id',
-          );
-          return;
-        }
-        this.#cancel('client_cancelled', false);
+      case 'response.cancel':
+        this.#replies.cancelRequested(event, eventId);
         return;
-      }
-      case 'output_audio_buffer.clear': {
-        const r = this.#response;
-        if (r && !r.done) this.#cancel('output_cleared', true);
-        else {
-          this.#output?.flush();
-          this.#serverSend({ type: 'output_audio_buffer.cleared', response_id: this.#lastResponseId ?? '' });
-        }
+      case 'output_audio_buffer.clear':
+        this.#replies.clearOutput();
         return;
-      }
       case 'sotto.ping':
         this.#serverSend({ type: 'sotto.pong', 'sotto:nonce': event['sotto:nonce'] });
         return;
@@ -316,161 +302,15 @@ export class LocalTransport extends TypedEmitter<TransportEvents> implements Tra
     });
     this.#serverSend({ type: 'conversation.item.added', previous_item_id: previous, item });
     this.#serverSend({ type: 'conversation.item.done', previous_item_id: previous, item });
-    const recognition = this.#recognise(item, audio, turn);
-    this.#audio.set(item.id, { item, recognition, turn, committedAt });
-  }
-
-  async #recognise(item: ServerItem, audio: Float32Array, turn: OfflineTurn): Promise<Recognition | null> {
-    const engine = this.#engine;
-    if (!engine) return null;
-    try {
-      const r = await engine.transcribe(audio, { ...this.#o.asr, phrases: this.#phrases });
-      turn.user = r.text;
-      turn.asrText = r.raw;
-      turn.phrase = r.phrase;
-      if (item.type === 'message' && item.content[0]?.type === 'input_audio') item.content[0].transcript = r.text;
-      this.#serverSend({
-        type: 'conversation.item.input_audio_transcription.completed',
-        item_id: item.id,
-        content_index: 0,
-        transcript: r.text,
-        usage: { type: 'duration', seconds: Math.round((audio.length / RATE) * 1000) / 1000 },
-      });
-      return r;
-    } catch (e) {
-      const err = e instanceof SottoError ? e : new SottoError('offline_engine_error', String(e), { cause: e });
-      this.#serverSend({
-        type: 'conversation.item.input_audio_transcription.failed',
-        item_id: item.id,
-        content_index: 0,
-        error: { type: 'server_error', code: err.code, message: err.message },
-      });
-      this.emit('error', err);
-      return null;
-    }
-  }
-
-  #createResponse(event: Extract<ClientEvent, { type: 'response.create' }>, eventId: string | undefined): void {
-    const engine = this.#engine;
-    const output = this.#output;
-    if (!engine || !output) return;
-    if (this.#response && !this.#response.done) {
-      this.#protocolError(
-        'conversation_already_has_active_response',
-        `response ${this.#response.id} is in progress`,
-        eventId,
-      );
-      return;
-    }
-    const params = event.response;
-    if (params?.output_modalities && params.output_modalities.join() !== 'audio') {
-      this.#protocolError('unsupported_value', 'only ["audio"] output is supported', eventId, 'output_modalities');
-      return;
-    }
-    const lastUser = this.#conv.lastUser();
-    const turn = lastUser?.turn;
-    const audio = lastUser ? this.#audio.get(lastUser.item.id) : undefined;
-    const inConversation = params?.conversation !== 'none';
-    const instructions = params?.instructions ?? this.#session.instructions ?? '';
-    const responder = this.#o.onOfflineTurn ?? defaultResponder;
-    const history = this.#conv.turnsExcept(turn);
-    const response = new LocalResponse({
-      engine,
-      output,
+    const recognition = recognise(this.#engine, { ...this.#o.asr, phrases: this.#phrases }, item, audio, turn, {
       send: (e) => {
         this.#serverSend(e);
       },
-      compose: async (signal) => {
-        const r = audio ? await audio.recognition : null;
-        const text = audio ? (r?.text ?? '') : (turn?.user ?? '');
-        const reply = await responder(text, {
-          source: audio ? 'audio' : 'text',
-          phrase: r?.phrase ?? null,
-          confidence: r?.confidence ?? null,
-          instructions,
-          history: history.map((t) => ({ ...t })),
-          lastReply: this.#lastReply,
-          now: new Date(),
-          signal,
-        });
-        if (turn) {
-          turn.reply = reply;
-          turn.at.reply = Date.now();
-        }
-        return reply;
+      error: (e) => {
+        this.emit('error', e);
       },
-      voice: this.#o.voice ?? 'slt',
-      inConversation,
-      previousItemId: this.#conv.lastId,
-      metadata: params?.metadata ?? null,
-      committedAt: audio?.committedAt ?? null,
     });
-    if (inConversation) this.#conv.add(response.item);
-    if (turn && inConversation) {
-      turn.responseId = response.id;
-      turn.assistantItemId = response.item.id;
-    }
-    this.#response = response;
-    this.#lastResponseId = response.id;
-    void response.run().then((outcome) => {
-      if (this.#response === response) this.#response = null;
-      if (outcome.heard) this.#lastReply = outcome.heard;
-      if (turn?.responseId === response.id) {
-        turn.heardReply = outcome.heard;
-        turn.playedMs = outcome.playedMs;
-        turn.status =
-          outcome.status === 'completed' ? 'completed' : outcome.status === 'cancelled' ? 'cancelled' : 'failed';
-        turn.at.end = Date.now();
-      }
-      if (outcome.error) this.emit('error', outcome.error);
-    });
-  }
-
-  #truncate(itemId: string, contentIndex: number, audioEndMs: number, eventId: string | undefined): void {
-    const item = this.#conv.find(itemId);
-    if (!item) {
-      this.#protocolError('item_not_found', `no item "${itemId}"`, eventId, 'item_id');
-      return;
-    }
-    if (item.type !== 'message' || item.role !== 'assistant' || contentIndex !== 0) {
-      this.#protocolError(
-        'invalid_content_index',
-        'only the audio of an assistant item can be truncated',
-        eventId,
-        'content_index',
-      );
-      return;
-    }
-    const r = this.#response;
-    if (r?.item.id === itemId && !r.done) {
-      if (audioEndMs > Math.ceil(r.pushedMs)) {
-        this.#protocolError(
-          'audio_end_ms_out_of_range',
-          `audio_end_ms ${audioEndMs} is beyond the ${Math.round(r.pushedMs)} ms of audio played out so far`,
-          eventId,
-          'audio_end_ms',
-        );
-        return;
-      }
-      this.#cancel('truncated', true);
-    }
-    this.#serverSend({
-      type: 'conversation.item.truncated',
-      item_id: itemId,
-      content_index: contentIndex,
-      audio_end_ms: audioEndMs,
-    });
-  }
-
-  /**
-   * Cuts the active response. `flush` (barge-in): the whole output is flushed, silent within one render
-   * quantum; otherwise only this response is cancelled (also faded out within a quantum).
-   */
-  #cancel(reason: LocalCancelReason, flush: boolean): void {
-    const r = this.#response;
-    if (!r || r.done) return;
-    if (flush) this.#output?.flush();
-    r.cancel(reason, flush);
+    this.#audio.set(item.id, { item, recognition, turn, committedAt });
   }
 
   #protocolError(code: string, message: string, eventId?: string, param?: string): void {

@@ -1,39 +1,29 @@
-import { setAssetBaseUrl } from '../assets/asset-base.ts';
-import { browserSupportError } from './browser-support.ts';
-import { openMicrophone } from '../audio/microphone.ts';
 import type { OutputTapStats } from '../audio/output-tap.ts';
 import { SottoError } from '../errors.ts';
 import { TypedEmitter } from '../events.ts';
 import type { SessionStats } from '../metrics/collector.ts';
 import type { TurnMetrics } from '../metrics/timeline.ts';
-import type { ClientEvent, ServerEvent, SessionConfig } from '../protocol/index.ts';
+import type { ClientEvent, SessionConfig } from '../protocol/index.ts';
 import type { LocalTransport } from '../offline/local-transport.ts';
 import type { Transport } from '../transport/types.ts';
-import { resolveEndpointerOptions } from '../vad/endpointer-options.ts';
-import { AgentContinuity } from './agent-continuity.ts';
-import { BargeIn } from './barge-in.ts';
-import { ClientEndpointing } from './client-endpointing.ts';
-import { Readiness, type ReadinessTimeline } from './readiness.ts';
+import type { AgentContinuity } from './agent-continuity.ts';
+import type { BargeIn } from './barge-in.ts';
+import { connectSession, type SessionStartup } from './connect-session.ts';
+import type { ReadinessTimeline } from './readiness.ts';
 import { conversationState, type ConversationState } from './conversation-state.ts';
-import { canRecreateTransport, createTransport } from './create-transport.ts';
 import { Fallback } from './fallback.ts';
-import { fallbackHost, prepareCommit, type SessionParts } from './fallback-bridge.ts';
-import type { AnswerMode } from './fallback-policy.ts';
-import { RemoteAgent } from './remote-agent.ts';
-import { AgentAudio } from './agent-audio.ts';
+import { fallbackHost, type SessionParts } from './fallback-bridge.ts';
+import type { AnswerMode, FallbackMode } from './fallback-policy.ts';
+import type { RemoteAgent } from './remote-agent.ts';
+import type { AgentAudio } from './agent-audio.ts';
 import type { ModeChange, VoiceSessionEvents } from './events.ts';
 import type { ConnectOptions } from './options.ts';
-import { adoptPreloaded, sessionVadOptions } from './preload.ts';
-import { VadClient } from '../vad/vad-client.ts';
-import { ReplyController } from './reply-controller.ts';
-import { TranscriptAssembler } from './transcripts.ts';
-import { TurnTaking } from './turn-taking.ts';
-import { TurnTracker } from './turn-tracker.ts';
-
-/** Push-to-talk: the mic stays on this long after `endTurn()` so the last word's packets arrive, in ms. */
-const PTT_TAIL_MS = 250;
-/** Codes of a first connection that failed for a network reason: `fallback: 'auto'` starts offline. */
-const NETWORK_FAILURES: readonly string[] = ['server_unreachable', 'connect_timeout'];
+import type { ReplyController } from './reply-controller.ts';
+import type { SessionCapture } from './session-capture.ts';
+import type { SessionMic } from './session-mic.ts';
+import { wireParts } from './session-wiring.ts';
+import type { TurnTaking } from './turn-taking.ts';
+import type { TurnTracker } from './turn-tracker.ts';
 
 /**
  * A voice conversation with a Realtime-style agent: the mic goes up through a {@link Transport} (LiveKit
@@ -49,30 +39,27 @@ const NETWORK_FAILURES: readonly string[] = ['server_unreachable', 'connect_time
  * the audio elements.
  */
 export class VoiceSession extends TypedEmitter<VoiceSessionEvents> {
+  // The session keeps what changes over its life (the fallback, closing, the state); its parts are built
+  // and wired to each other in session-wiring.ts, and connect() runs in connect-session.ts.
   readonly #opts: ConnectOptions;
   /** The remote agent and its transport (LiveKit, or the app's; none with `fallback: 'force'`). */
   readonly #remote: RemoteAgent;
   #fallback: Fallback | null = null;
-  #mic: MediaStream;
-  #ownsMic: boolean;
+  /** The microphone: its stream, listening, mute and push-to-talk. */
+  readonly #mic: SessionMic;
   readonly #ctx: AudioContext;
   readonly #ownsCtx: boolean;
   readonly #endpointing: NonNullable<ConnectOptions['endpointing']>;
-  readonly #tracker = new TurnTracker();
-  readonly #transcripts = new TranscriptAssembler();
+  readonly #tracker: TurnTracker;
   readonly #bargeIn: BargeIn;
   readonly #replies: ReplyController;
   readonly #turns: TurnTaking;
   readonly #continuity: AgentContinuity;
-  #state: ConversationState = 'connecting';
-  #listening: boolean;
-  #muted = false;
   readonly #audio: AgentAudio;
-  #client: ClientEndpointing | null = null;
-  /** Client endpointing: whether the VAD keeps up with real time yet (until then the session is not ready). */
-  #vadLive = true;
-  #readiness: Readiness | null = null;
-  #pttTail: ReturnType<typeof setTimeout> | undefined;
+  /** The capture ring and the VAD (client endpointing, or the fallback's read-back). */
+  readonly #capture: SessionCapture;
+  readonly #bridge: SessionParts;
+  #state: ConversationState = 'connecting';
   #closed = false;
   /** Inside `connect()`: events the app cannot have subscribed to yet are deferred by a task. */
   #connecting = true;
@@ -80,77 +67,14 @@ export class VoiceSession extends TypedEmitter<VoiceSessionEvents> {
   private constructor(opts: ConnectOptions, transport: Transport | null, mic: MediaStream, ctx: AudioContext) {
     super();
     this.#opts = opts;
-    this.#mic = mic;
-    this.#ownsMic = !opts.mediaStream;
     this.#ctx = ctx;
     this.#ownsCtx = !opts.audioContext;
-    this.#endpointing = opts.endpointing ?? 'client';
-    this.#listening = opts.autoStart ?? true;
-    const emit = <K extends keyof VoiceSessionEvents>(name: K, payload: VoiceSessionEvents[K]): void => {
-      this.emit(name, payload);
-    };
-    const changed = (): void => {
-      this.#update();
-    };
-    const quietly = (event: ClientEvent): void => {
-      this.#sendQuietly(event);
-    };
-    this.#replies = new ReplyController({
-      ctx,
-      tracker: this.#tracker,
-      output: () => (this.mode === 'local' ? (this.#fallback?.output ?? null) : this.#audio.output),
-      send: quietly,
-      emit,
-      changed,
-      agentStopped: () => {
-        this.#bargeIn.agentStopped();
-      },
-      // A stock LiveKit Agents agent ends turns itself: a reply answers the last turn it heard.
-      answersLatest: () => {
-        const t = this.transport;
-        return 'agentProtocol' in t && t.agentProtocol === 'livekit-agents';
-      },
-    });
-    const ep = resolveEndpointerOptions(opts.vad?.endpointer);
-    this.#bargeIn = new BargeIn(
-      { ...opts.bargeIn, ...(this.#endpointing === 'client' ? {} : { enabled: false }) },
-      { positive: ep.positiveThreshold, negative: ep.negativeThreshold },
-      {
-        duck: (gain) => {
-          // A first hint of speech ducks before the endpointer opens a turn; speech_start claims it.
-          const id = this.#turns.userSpeaking ? this.#turns.turnId : null;
-          this.#replies.duck(gain, id, (id ? this.#tracker.marks(id)?.speechStart : undefined) ?? ctx.currentTime);
-        },
-        restore: () => {
-          this.#replies.restore();
-        },
-        confirm: (onset) => {
-          this.#replies.interrupt(onset, this.#tracker.awaiting);
-        },
-      },
-    );
-    this.#audio = new AgentAudio(ctx, {
-      ...(opts.volume === undefined ? {} : { volume: opts.volume }),
-      ...(opts.outputDeviceId ? { outputDeviceId: opts.outputDeviceId } : {}),
-      ...(opts.unlockOnGesture === undefined ? {} : { unlockOnGesture: opts.unlockOnGesture }),
-      alsoPlay: () => this.#fallback?.output ?? null,
-      error: (e) => {
-        this.emit('error', e);
-      },
-    });
-    this.#remote = new RemoteAgent(transport, this.#endpointing === 'server' ? (opts.serverVad ?? {}) : null, {
-      serverEvent: (e, from) => {
-        this.#onServerEvent(e, from);
-      },
-      agentTrack: (track) => void this.#onAgentTrack(track),
-      error: (e) => {
-        this.emit('error', e);
-      },
-      changed: () => {
-        this.#fallback?.check();
-        this.#update();
-      },
-      closed: () => {
+    const parts = wireParts(opts, transport, mic, ctx, {
+      mode: () => this.mode,
+      transport: () => this.transport,
+      fallback: () => this.#fallback,
+      closed: () => this.#closed,
+      remoteClosed: () => {
         if (this.#fallback) return true;
         if (!this.#closed) {
           this.#closed = true;
@@ -158,44 +82,31 @@ export class VoiceSession extends TypedEmitter<VoiceSessionEvents> {
         }
         return false;
       },
-      // While the engine answers, the remote link's troubles are expected (and reported by `mode`).
-      reportErrors: (code) => this.mode === 'remote' || code !== 'not_connected',
-      agentSession: (id) => {
-        this.#continuity.agentSession(id);
-      },
-      agentLeft: () => {
-        this.#continuity.agentLeft();
-      },
-    });
-    this.#turns = new TurnTaking({
-      ctx,
-      tracker: this.#tracker,
-      replies: this.#replies,
-      bargeIn: this.#bargeIn,
-      eager: (opts.eagerness ?? 'normal') === 'eager',
-      accepting: () => this.#listening && !this.#muted && !this.#closed,
-      agentReady: () => (this.mode === 'local' ? this.#fallback?.local?.status === 'connected' : this.#remote.ready),
-      mode: () => this.mode,
-      prepareCommit: (turnId, span) => prepareCommit(this.#parts(), turnId, span),
-      extensions: () => this.#remote.extensions,
       send: (event) => this.send(event),
-      emit,
-      changed,
-    });
-    this.#continuity = new AgentContinuity(
-      {
-        turns: this.#turns,
-        tracker: this.#tracker,
-        replies: this.#replies,
-        mode: () => this.mode,
-        remote: () => this.#remote.transport,
-        ring: () => this.#client?.capture.reader() ?? null,
-        failover: () => this.#fallback?.agentLost() ?? false,
-        emit,
-        update: changed,
+      sendQuietly: (event) => {
+        this.#sendQuietly(event);
       },
-      opts.replyTimeoutMs === undefined ? {} : { replyTimeoutMs: opts.replyTimeoutMs },
-    );
+      emit: (name, payload) => {
+        this.emit(name, payload);
+      },
+      emitMode: (m) => {
+        this.#emitMode(m);
+      },
+      changed: () => {
+        this.#update();
+      },
+    });
+    this.#endpointing = parts.endpointing;
+    this.#tracker = parts.tracker;
+    this.#replies = parts.replies;
+    this.#bargeIn = parts.bargeIn;
+    this.#audio = parts.audio;
+    this.#remote = parts.remote;
+    this.#turns = parts.turns;
+    this.#continuity = parts.continuity;
+    this.#mic = parts.mic;
+    this.#capture = parts.capture;
+    this.#bridge = parts.bridge;
   }
 
   /**
@@ -204,68 +115,15 @@ export class VoiceSession extends TypedEmitter<VoiceSessionEvents> {
    * with a {@link SottoError} (`unsupported_browser`, `token_rejected`, `server_unreachable`,
    * `connect_timeout`, `mic_permission_denied`, `no_microphone`); nothing is left open on failure.
    */
-  static async connect(opts: ConnectOptions): Promise<VoiceSession> {
-    if (opts.assetBaseUrl !== undefined) setAssetBaseUrl(opts.assetBaseUrl);
-    const unsupported = browserSupportError(globalThis);
-    if (unsupported) throw unsupported;
-    const fallback = opts.fallback ?? (opts.offline ? 'auto' : 'off');
-    if (fallback !== 'off' && !opts.offline?.models && !opts.offline?.engine) {
-      throw new SottoError('internal', `fallback '${fallback}' needs the on-device engine's models (options.offline)`);
-    }
-    if (fallback !== 'off' && opts.endpointing === 'server') {
-      throw new SottoError('internal', `fallback '${fallback}' needs client, manual or push-to-talk endpointing`);
-    }
-    let transport: Transport | null = null;
-    let mic: MediaStream | undefined;
-    let session: VoiceSession | undefined;
-    let endpointing: Promise<void> | undefined;
-    const ctx = opts.audioContext ?? new AudioContext({ latencyHint: 'interactive' });
-    try {
-      transport = fallback === 'force' ? null : createTransport(opts, ctx);
-      mic = opts.mediaStream ?? (await openMicrophone(opts.microphone));
-      const [micTrack] = mic.getAudioTracks();
-      if (!micTrack) throw new SottoError('no_microphone', 'the media stream has no audio track');
-      session = new VoiceSession(opts, transport, mic, ctx);
-      // Before the first connection: a remote that fails must not close a session that can go offline.
-      if (fallback !== 'off' && opts.offline) {
-        session.#fallback = new Fallback(fallbackHost(session.#parts()), fallback, opts.offline);
-      }
-      let remoteFailed: SottoError | null = null;
-      // The capture ring (and the VAD for client endpointing) also feeds the on-device engine. It starts
-      // while the room connects: the VAD's model, runtime and warm-up load behind the join (issue 16).
-      if (session.#endpointing === 'client' || fallback !== 'off') endpointing = session.#startEndpointing();
-      endpointing?.catch(() => undefined);
-      try {
-        await transport?.connect({ micTrack });
-      } catch (e) {
-        // Offline from the first second: the on-device engine answers and the link is tried again.
-        if (fallback !== 'auto' || !(e instanceof SottoError) || !NETWORK_FAILURES.includes(e.code)) throw e;
-        remoteFailed = e;
-      }
-      session.#audio.unlock();
-      await endpointing;
-      await session.#fallback?.start(remoteFailed);
-      await session.#applyMic();
-      if (session.mode === 'remote') session.#emitMode({ mode: 'remote', reason: 'connected' });
-      session.#connecting = false;
-      session.#update();
-      return session;
-    } catch (e) {
-      if (session) {
-        await endpointing?.catch(() => undefined);
-        await session.#fallback?.close();
-        await session.#client?.close();
-      }
-      await transport?.close();
-      if (!opts.mediaStream) for (const t of mic?.getTracks() ?? []) t.stop();
-      if (!opts.audioContext) await ctx.close().catch(() => undefined);
-      throw e;
-    }
+  static connect(opts: ConnectOptions): Promise<VoiceSession> {
+    return connectSession(opts, (transport, mic, ctx, fallback) =>
+      new VoiceSession(opts, transport, mic, ctx).#startup(fallback),
+    );
   }
 
   /** The VAD's cold start (load, warm-up, live) on the page's clock; null without client endpointing. */
   get readiness(): ReadinessTimeline | null {
-    return this.#readiness?.timeline ?? null;
+    return this.#capture.readiness;
   }
 
   /** The conversation state (see {@link ConversationState}). */
@@ -305,12 +163,12 @@ export class VoiceSession extends TypedEmitter<VoiceSessionEvents> {
 
   /** Whether the microphone is muted (nothing leaves the device). */
   get muted(): boolean {
-    return this.#muted;
+    return this.#mic.muted;
   }
 
   /** Whether the session is listening (`start()`ed and not `stop()`ped). */
   get listening(): boolean {
-    return this.#listening;
+    return this.#mic.listening;
   }
 
   /** What the agent's audio track has delivered so far (null before the agent's audio arrives). */
@@ -330,16 +188,16 @@ export class VoiceSession extends TypedEmitter<VoiceSessionEvents> {
 
   /** Starts listening: the mic is sent (unless muted) and turns are taken. */
   async start(): Promise<void> {
-    this.#listening = true;
-    await this.#applyMic();
+    this.#mic.listening = true;
+    await this.#mic.apply();
     this.#update();
   }
 
   /** Stops listening without disconnecting: the mic is not sent, no turns are taken; `start()` resumes. */
   async stop(): Promise<void> {
-    this.#listening = false;
+    this.#mic.listening = false;
     this.#turns.drop();
-    await this.#applyMic();
+    await this.#mic.apply();
     this.#update();
   }
 
@@ -348,15 +206,15 @@ export class VoiceSession extends TypedEmitter<VoiceSessionEvents> {
    * hears silence: no turn starts). A `mediaStream` the app passed in is disabled too, until `unmute()`.
    */
   async mute(): Promise<void> {
-    this.#muted = true;
+    this.#mic.muted = true;
     this.#turns.drop();
-    await this.#applyMic();
+    await this.#mic.apply();
     this.#update();
   }
 
   async unmute(): Promise<void> {
-    this.#muted = false;
-    await this.#applyMic();
+    this.#mic.muted = false;
+    await this.#mic.apply();
     this.#update();
   }
 
@@ -368,17 +226,17 @@ export class VoiceSession extends TypedEmitter<VoiceSessionEvents> {
     if (this.#endpointing === 'client' || this.#endpointing === 'server') {
       throw new SottoError('internal', 'startTurn() needs manual or push-to-talk endpointing');
     }
-    clearTimeout(this.#pttTail);
+    this.#mic.cancelTail();
     this.#turns.manualStart();
     await this.send({ type: 'input_audio_buffer.clear' });
-    await this.#applyMic();
+    await this.#mic.apply();
   }
 
   /** Manual / push-to-talk turns: the user is done; commits the turn and asks for a reply. */
   async endTurn(): Promise<void> {
     await this.#turns.manualEnd(true);
     if (this.#endpointing === 'push-to-talk') {
-      this.#pttTail = setTimeout(() => void this.#applyMic(), PTT_TAIL_MS);
+      this.#mic.startTail();
     }
   }
 
@@ -448,19 +306,7 @@ export class VoiceSession extends TypedEmitter<VoiceSessionEvents> {
    * stopped if the session opened it. Rejects with `no_microphone` / `mic_permission_denied`.
    */
   async setInputDevice(deviceId: string): Promise<void> {
-    const next = await openMicrophone({ ...this.#opts.microphone, deviceId });
-    const [track] = next.getAudioTracks();
-    const remote = this.#remote.transport;
-    if (!track || (remote && !remote.replaceMicTrack)) {
-      for (const t of next.getTracks()) t.stop();
-      throw new SottoError(track ? 'internal' : 'no_microphone', `cannot switch to microphone ${deviceId}`);
-    }
-    await remote?.replaceMicTrack?.(track);
-    this.#client?.switchSource(next);
-    if (this.#ownsMic) for (const t of this.#mic.getTracks()) t.stop();
-    this.#mic = next;
-    this.#ownsMic = true;
-    await this.#applyMic();
+    await this.#mic.switchDevice(deviceId);
   }
 
   /** Plays the agent on another output device (`setSinkId`; '' = default). */
@@ -482,41 +328,34 @@ export class VoiceSession extends TypedEmitter<VoiceSessionEvents> {
 
   // --- wiring -------------------------------------------------------------------------------------
 
-  async #startEndpointing(): Promise<void> {
-    // With the fallback on, the ring holds a whole turn of maxTurnMs (default 30 s) for read-back.
-    const maxTurnMs = resolveEndpointerOptions(this.#opts.vad?.endpointer).maxTurnMs;
-    const seconds = this.#opts.fallback === 'off' || !this.#opts.offline ? 10 : Math.max(10, maxTurnMs / 1000 + 2);
-    const options = sessionVadOptions({ ...this.#opts, endpointing: this.#endpointing });
-    // A VAD preloaded with these options is warm already (preload.ts): no backlog, `listening` at once.
-    const preloaded = adoptPreloaded(options);
-    const client = await ClientEndpointing.start(
-      this.#ctx,
-      this.#mic,
-      preloaded?.vad ?? new VadClient(options),
-      (e) => {
-        this.emit('error', e);
+  /** The session's side of `connect()` (connect-session.ts). */
+  #startup(fallback: FallbackMode): SessionStartup<VoiceSession> {
+    // Before the first connection: a remote that fails must not close a session that can go offline.
+    if (fallback !== 'off' && this.#opts.offline) {
+      this.#fallback = new Fallback(fallbackHost(this.#bridge), fallback, this.#opts.offline);
+    }
+    return {
+      session: this,
+      // The capture ring also feeds the on-device engine; the VAD drives turns with client endpointing.
+      startCapture: () =>
+        this.#endpointing === 'client' || fallback !== 'off'
+          ? this.#capture.start(this.#mic.stream, this.#opts, this.#endpointing)
+          : undefined,
+      unlockAudio: () => {
+        this.#audio.unlock();
       },
-      seconds,
-      preloaded?.errors,
-    );
-    this.#client = client;
-    if (this.#endpointing !== 'client') return;
-    this.#vadLive = false;
-    this.#readiness = new Readiness(client, () => {
-      this.#vadLive = true;
-      this.#update();
-    });
-    client.drive(
-      this.#turns,
-      this.#bargeIn,
-      () => this.#replies.agentSpeaking,
-      (f) => {
-        this.emit('vad_frame', f);
+      started: async (remoteFailed) => {
+        await this.#fallback?.start(remoteFailed);
+        await this.#mic.apply();
+        if (this.mode === 'remote') this.#emitMode({ mode: 'remote', reason: 'connected' });
+        this.#connecting = false;
+        this.#update();
       },
-    );
-    client.vad.on('turn_model', (v) => {
-      this.emit('turn_model', v);
-    });
+      abort: async () => {
+        await this.#fallback?.close();
+        await this.#capture.client?.close();
+      },
+    };
   }
 
   /**
@@ -541,107 +380,13 @@ export class VoiceSession extends TypedEmitter<VoiceSessionEvents> {
     });
   }
 
-  /** An event of the remote agent or of the on-device engine; only the one answering now is followed. */
-  #onServerEvent(event: ServerEvent, from: Transport): void {
-    if ((from.kind === 'local') !== (this.mode === 'local')) return; // the standby agent
-    this.emit('server_event', event);
-    const t = this.#transcripts.accept(event);
-    if (t) this.emit('transcript', t);
-    this.#continuity.serverEvent(event, from.kind === 'local', t);
-    if (this.#endpointing === 'server') this.#turns.serverEvent(event);
-    this.#replies.onServerEvent(event);
-    switch (event.type) {
-      case 'session.created':
-        this.#update();
-        return;
-      case 'input_audio_buffer.committed':
-        if (this.#endpointing !== 'server') this.#tracker.acked(this.#ctx.currentTime);
-        return;
-      case 'error':
-        this.emit(
-          'error',
-          new SottoError('server_error', `${event.error.code}: ${event.error.message}`, { cause: event.error }),
-        );
-        return;
-      default:
-        return;
-    }
-  }
-
-  /** Wires the on-device transport's events. */
-  #listenLocal(t: LocalTransport): void {
-    t.on('server_event', (e) => {
-      this.#onServerEvent(e, t);
-    });
-    t.on('error', (e) => {
-      this.emit('error', e);
-    });
-  }
-
-  /** What the fallback bridge works with. */
-  #parts(): SessionParts {
-    return {
-      ctx: this.#ctx,
-      remote: this.#remote,
-      turns: this.#turns,
-      tracker: this.#tracker,
-      replies: this.#replies,
-      continuity: () => this.#continuity,
-      micTrack: () => {
-        const [track] = this.#mic.getAudioTracks();
-        if (!track) throw new SottoError('no_microphone', 'the microphone stream has no audio track');
-        return track;
-      },
-      client: () => this.#client,
-      remoteOutput: () => this.#audio.output,
-      fallback: () => this.#fallback,
-      newTransport: () => (canRecreateTransport(this.#opts) ? createTransport(this.#opts, this.#ctx) : null),
-      wireLocal: (local) => {
-        this.#listenLocal(local);
-      },
-      emit: (name, payload) => {
-        this.emit(name, payload);
-      },
-      emitMode: (m) => {
-        this.#emitMode(m);
-      },
-      sendQuietly: (event) => {
-        this.#sendQuietly(event);
-      },
-      update: () => {
-        this.#update();
-      },
-      applyMic: () => this.#applyMic(),
-      closed: () => this.#closed,
-    };
-  }
-
-  async #onAgentTrack(track: MediaStreamTrack): Promise<void> {
-    const out = await this.#audio.attach(track);
-    if (out) this.#replies.outputAttached(out);
-  }
-
-  /** The transport's mic follows listening, mute and push-to-talk. */
-  async #applyMic(): Promise<void> {
-    const ptt = this.#endpointing === 'push-to-talk';
-    const on = this.#listening && !this.#muted && (!ptt || this.#turns.userSpeaking);
-    // Muting disables the track itself too, so nothing reaches the ring or a transport.
-    for (const t of this.#mic.getAudioTracks()) t.enabled = !this.#muted;
-    const remote = this.#remote.transport;
-    if (remote && (remote.status === 'connected' || remote.status === 'reconnecting')) {
-      await remote.setMicEnabled(on);
-    }
-  }
-
   async #release(): Promise<void> {
     this.#replies.close();
     this.#continuity.close();
-    clearTimeout(this.#pttTail);
-    const client = this.#client;
-    this.#client = null;
-    await client?.close();
+    this.#mic.cancelTail();
+    await this.#capture.close();
     this.#audio.close();
-    if (this.#ownsMic) for (const t of this.#mic.getTracks()) t.stop();
+    this.#mic.stopOwned();
     this.#remote.markClosed();
     this.#update();
   }
@@ -651,13 +396,13 @@ export class VoiceSession extends TypedEmitter<VoiceSessionEvents> {
     const resting = conversationState({
       link: this.#closed ? 'closed' : local ? 'ready' : this.#remote.link,
       mode: this.mode,
-      listening: this.#listening && !this.#muted,
+      listening: this.#mic.listening && !this.#mic.muted,
       userSpeaking: this.#turns.userSpeaking,
       awaitingReply: this.#tracker.awaiting || this.#replies.awaitingAudio,
       agentSpeaking: this.#replies.agentSpeaking,
     });
     // Ready (listening) only once the VAD keeps up with real time (src/session/readiness.ts).
-    const state = resting === 'listening' && !this.#vadLive ? 'connecting' : resting;
+    const state = resting === 'listening' && !this.#capture.live ? 'connecting' : resting;
     if (state === this.#state) return;
     this.#state = state;
     this.emit('state', state);
