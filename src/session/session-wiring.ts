@@ -115,6 +115,11 @@ export function wireParts(
         replies.restore();
       },
       confirm: (onset) => {
+        // A duck made on a first hint of speech that speech_start did not claim (the reply had stopped
+        // being audible or pending by then: a stock agent that stops its own reply when it hears the user)
+        // belongs to the turn the user is speaking, so the interruption's marks land on it.
+        const id = turns.userSpeaking ? turns.turnId : null;
+        if (id !== null) replies.claimDuck(id);
         replies.interrupt(onset, tracker.awaiting);
       },
     },
