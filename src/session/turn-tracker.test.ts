@@ -68,4 +68,18 @@ describe('TurnTracker', () => {
     expect(t.replyCreated('r2', 11, true)).toBe('c');
     expect(t.turns().map((m) => m.turnId)).toEqual(['b']);
   });
+
+  it('a barge-in that opened a merged turn moves to the turn the reply answers', () => {
+    const t = new TurnTracker();
+    t.mark('a', 'speechStart', 5);
+    t.mark('a', 'bargeInOnset', 5);
+    t.mark('a', 'bargeInSilent', 5.04);
+    t.mark('a', 'speechEnd', 6);
+    t.committed('a', 6.1);
+    t.mark('b', 'speechEnd', 8);
+    t.committed('b', 8.1);
+    expect(t.replyCreated('r1', 9, true)).toBe('b');
+    t.firstAudio('r1', 9.1, 9.2);
+    expect(t.finishReply('r1')?.stages.barge_in_silence).toBe(40);
+  });
 });

@@ -44,14 +44,24 @@ export class TurnTracker {
   /**
    * A reply was created: it answers the oldest committed turn without a reply, or with `latest` (an agent
    * that ends turns by itself, e.g. a stock LiveKit Agents agent, answers what it heard last and merges
-   * the turns before it) the newest, the older ones leaving the queue without metrics. Returns that turn.
+   * the turns before it) the newest, the older ones leaving the queue without metrics of their own (a
+   * barge-in that opened one of them moves to the newest). Returns that turn.
    */
   replyCreated(responseId: string, time: number, latest = false): string | undefined {
     if (latest) {
-      for (const merged of this.#awaitingReply.splice(0, Math.max(0, this.#awaitingReply.length - 1))) {
-        const ack = this.#awaitingAck.indexOf(merged);
+      const merged = this.#awaitingReply.splice(0, Math.max(0, this.#awaitingReply.length - 1));
+      const into = this.#awaitingReply[0];
+      for (const id of merged) {
+        const ack = this.#awaitingAck.indexOf(id);
         if (ack >= 0) this.#awaitingAck.splice(ack, 1);
-        this.#c.discard(merged);
+        // A barge-in that opened a merged turn opened the turn the reply answers.
+        const m = this.#c.marks(id);
+        const keep = into === undefined ? undefined : this.#c.marks(into);
+        if (into !== undefined && m?.bargeInOnset !== undefined && keep?.bargeInOnset === undefined) {
+          this.#c.mark(into, 'bargeInOnset', m.bargeInOnset);
+          if (m.bargeInSilent !== undefined) this.#c.mark(into, 'bargeInSilent', m.bargeInSilent);
+        }
+        this.#c.discard(id);
       }
     }
     const id = this.#awaitingReply.shift();
