@@ -179,6 +179,19 @@ describe('ReplyController', () => {
     h.replies.close();
   });
 
+  it("a response_cancel_not_active answers the session's own cancel once, within the race window", () => {
+    const h = setup();
+    expect(h.replies.ownCancelRace()).toBe(false); // no cancel of its own: the error is the app's or a fault
+    h.replies.cancelPending(true); // nothing created yet: a bare cancel for the reply about to start
+    expect(h.sent).toEqual([{ type: 'response.cancel' }]);
+    expect(h.replies.ownCancelRace()).toBe(true);
+    expect(h.replies.ownCancelRace()).toBe(false); // one answer per cancel
+    h.replies.cancelPending(true);
+    vi.advanceTimersByTime(16_000); // too late to be the answer to it
+    expect(h.replies.ownCancelRace()).toBe(false);
+    h.replies.close();
+  });
+
   it('ducked before the reply became audible, the truncation is at 0 ms', () => {
     const h = setup();
     h.create('r1');

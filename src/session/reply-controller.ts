@@ -16,6 +16,8 @@ const NO_AUDIO_GRACE_MS = 1500;
 const QUANTUM_S = 128 / 48_000;
 /** The agent counts as audible when a sample was heard within this window, in ms. */
 export const AUDIBLE_WINDOW_MS = 120;
+/** How long after the session's own `response.cancel` a `response_cancel_not_active` answers it, in ms. */
+const CANCEL_RACE_MS = 15_000;
 
 /** What the controller needs from its session. */
 export interface ReplyHost {
@@ -56,6 +58,8 @@ export class ReplyController {
   /** Ducked by a barge-in still being decided: a reply created meanwhile stays ducked. */
   #holding = false;
   #poll: ReturnType<typeof setInterval> | undefined;
+  /** When each of the session's own cancels not yet answered by an error was sent (performance.now()). */
+  readonly #cancelsSent: number[] = [];
 
   constructor(host: ReplyHost) {
     this.#h = host;
@@ -141,7 +145,7 @@ export class ReplyController {
     const cut = heard !== null && heard >= reply.startTime ? Math.min(silentTime, heard + QUANTUM_S) : silentTime;
     const playedMs = heardMs(reply.startTime, cut);
     reply.cancelled = true;
-    if (!reply.done) this.#h.send({ type: 'response.cancel', response_id: reply.id });
+    if (!reply.done) this.#cancel(reply.id);
     this.#h.send({ type: 'output_audio_buffer.clear' });
     // Once the server has sent all of the reply (`output_audio_buffer.stopped`), only its last jitter-buffered
     // moments are left to play: the item stays whole. A truncation there could also name a point past the
@@ -174,12 +178,33 @@ export class ReplyController {
     if (reply && !reply.cancelled && !reply.ended && reply.startTime === null) {
       reply.cancelled = true;
       this.#h.output()?.duck(0);
-      if (!reply.done) this.#h.send({ type: 'response.cancel', response_id: reply.id });
+      if (!reply.done) this.#cancel(reply.id);
       this.#h.send({ type: 'output_audio_buffer.clear' });
       this.#end(reply, this.#h.ctx.currentTime, true);
     } else if ((!reply || reply.ended) && requested) {
-      this.#h.send({ type: 'response.cancel' });
+      this.#cancel();
     }
+  }
+
+  /**
+   * The server answered `response_cancel_not_active`: whether that answers a cancel the session sent
+   * itself in the last {@link CANCEL_RACE_MS} (then it is the race "the reply had already ended, or never
+   * started, by the time the cancel arrived", common right after a link stall, and the state the cancel
+   * wanted holds; one such answer is consumed per cancel). A cancel the app sent itself is not counted.
+   */
+  ownCancelRace(): boolean {
+    const now = performance.now();
+    while (this.#cancelsSent.length > 0 && now - (this.#cancelsSent[0] ?? 0) > CANCEL_RACE_MS)
+      this.#cancelsSent.shift();
+    return this.#cancelsSent.shift() !== undefined;
+  }
+
+  #cancel(responseId?: string): void {
+    this.#cancelsSent.push(performance.now());
+    if (this.#cancelsSent.length > 8) this.#cancelsSent.shift();
+    this.#h.send(
+      responseId === undefined ? { type: 'response.cancel' } : { type: 'response.cancel', response_id: responseId },
+    );
   }
 
   /**

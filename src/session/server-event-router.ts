@@ -57,6 +57,9 @@ export class ServerEventRouter {
         if (h.endpointing !== 'server') h.tracker.acked(h.ctx.currentTime);
         return;
       case 'error':
+        // The answer to the session's own cancel of a reply that had already ended: nothing went wrong (the
+        // event is still in `server_event`).
+        if (event.error.code === 'response_cancel_not_active' && h.replies.ownCancelRace()) return;
         h.emit(
           'error',
           new SottoError('server_error', `${event.error.code}: ${event.error.message}`, { cause: event.error }),
