@@ -29,7 +29,7 @@ import { startDemo } from '../scripts/stack/demo.ts';
 import { freeTcpPort } from '../scripts/stack/index.ts';
 import { runPeer, type PeerRun, type Script } from './interop/drive.ts';
 import { ensurePythonAgentsEnv, LIVEKIT_AGENTS_PY_VERSION } from './interop/python-env.ts';
-import { compare, summarise, table } from './interop/summary.ts';
+import { compare, summarise, table, type PeerSummary } from './interop/summary.ts';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const DEADLINE_MS = 15 * 60_000;
@@ -88,6 +88,8 @@ export async function runInteropBench(): Promise<Record<string, unknown>> {
 
   const peers: Record<string, StockWorker> = {
     node: nodeStockWorker(root, { STOCK_AGENT_TTS: 'espeak' }),
+    // The same Node agent opted in to Sotto's turn ends (acceptSottoTurns, turnDetection 'manual').
+    node_sotto_turns: nodeStockWorker(root, { STOCK_AGENT_TTS: 'espeak', STOCK_AGENT_SOTTO_TURNS: '1' }),
     python: {
       name: 'stock-agent-py',
       command: py.python,
@@ -165,19 +167,28 @@ export async function runInteropBench(): Promise<Record<string, unknown>> {
       turnsSpoken,
     ),
   );
-  const [node, python] = summaries;
+  const peerSummary = (name: string): PeerSummary | undefined => summaries.find((x) => x.peer === name);
+  const node = peerSummary('node');
+  const python = peerSummary('python');
+  const optedIn = peerSummary('node_sotto_turns');
   console.log(`\n${table(summaries)}\n`);
   const ratios = node && python ? compare(node, python) : null;
   if (ratios) console.log(`python / node: ${JSON.stringify(ratios)}`);
+  const turnRatios = node && optedIn ? compare(node, optedIn) : null;
+  if (turnRatios) console.log(`node with Sotto's turn ends / node: ${JSON.stringify(turnRatios)}`);
   return {
     what:
       "Sotto's client (demo/interop/, connect() defaults, silenceMs 500, fallback off) in Chromium with a fake mic against " +
-      'two stock LiveKit Agents voice agents with the same fakes (STT: "I spoke for N.N seconds", not a recogniser; ' +
+      'stock LiveKit Agents voice agents with the same fakes (STT: "I spoke for N.N seconds", not a recogniser; ' +
       'echo LLM; espeak-ng TTS) and Silero VAD, each on its own loopback LiveKit server, rounds alternating the order. ' +
       "Turn handling is each framework's default: both then use LiveKit's audio end-of-turn model locally " +
-      '(turn-detector v1-mini, inside livekit-local-inference / @livekit/local-inference; endpointing min 0.5 s, max 3 s).',
+      '(turn-detector v1-mini, inside livekit-local-inference / @livekit/local-inference; endpointing min 0.5 s, max 3 s). ' +
+      "node_sotto_turns is the Node agent opted in to Sotto's turn ends (acceptSottoTurns from @sotto/agent/livekit-agents, " +
+      "turnDetection 'manual'): its turns end when Sotto's endpointer calls sotto.end_of_turn.",
     peers: {
       node: '@livekit/agents 1.9.0 voice.AgentSession + @livekit/agents-plugin-silero (e2e/support/stock-agent/)',
+      node_sotto_turns:
+        "the same, with turnHandling.turnDetection 'manual' + acceptSottoTurns (STOCK_AGENT_SOTTO_TURNS=1)",
       python: `livekit-agents ${LIVEKIT_AGENTS_PY_VERSION} AgentSession + livekit-plugins-silero ${LIVEKIT_AGENTS_PY_VERSION} (bench/interop/agent.py), ${py.pythonVersion}, venv resolved from the ${py.resolved}`,
     },
     script: {
@@ -190,6 +201,7 @@ export async function runInteropBench(): Promise<Record<string, unknown>> {
     python_venv_setup_s: py.setupSeconds,
     summary: summaries,
     ratios_python_over_node: ratios,
+    ratios_sotto_turns_over_node: turnRatios,
     runs,
     seconds_measured: Math.round((performance.now() - t0) / 100) / 10,
   };

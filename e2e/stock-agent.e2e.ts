@@ -7,6 +7,7 @@
  *   talks over it, measures voice-to-voice on its own clock, and typed text reaches the agent on `lk.chat`;
  * - against Sotto's agent (the run's stack): still the Realtime protocol (`agentProtocol: 'sotto'`).
  */
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect, test, type Page } from '@playwright/test';
 import { demoUrl, fixture, launchChromium, root } from './browser.ts';
@@ -134,6 +135,49 @@ test.describe('Sotto client with a stock LiveKit Agents agent', () => {
       expect(r.agentAudioStarts).toBeGreaterThanOrEqual(1);
       // A stock agent answers on its own schedule (its endpointing waits longer than Sotto's 5 s reply timeout
       // may allow for the first turn); a VAD that falls behind on a busy machine catches up by itself.
+      const expected = (e: string): boolean =>
+        e.startsWith('agent_unresponsive') || (e.startsWith('vad_error') && e.includes('catching up'));
+      expect(r.errors.filter((e) => !expected(e))).toEqual([]);
+      expect(problems).toEqual([]);
+    } finally {
+      await browser.close();
+    }
+  });
+
+  test("an agent that opted in (acceptSottoTurns, turnDetection 'manual') ends turns when Sotto's client says so", async () => {
+    test.setTimeout(120_000);
+    if (!stack) throw new Error('no stack');
+    // "Hello there." at 1 s; "Please tell me a story about the sea." at 10 s.
+    const wav = join(stack.runDir, 'stock-sotto-turns.wav');
+    composeWav(
+      fixture('barge'),
+      [{ from: 0, to: 2.5 }, { silence: 7.5 }, { from: 8.15, to: 10.85 }, { silence: 15 }],
+      wav,
+    );
+    const browser = await launchChromium({ wav });
+    try {
+      const page = await browser.newPage();
+      const problems = pageProblems(page);
+      // The stock agent opts in for rooms named so (e2e/support/stock-agent/agent.ts).
+      const room = `stock-sotto-turns-${String(Date.now())}`;
+      await openInterop(page, stack.livekit.url, await stack.token(room, 'sotto-user'));
+      await waitFor(page, "d.agentProtocol === 'livekit-agents' && d.states.includes('listening')", 60_000);
+      // With manual turn detection the agent ends no turn by itself: each answer is to a turn end the client
+      // sent it over RPC.
+      await waitFor(
+        page,
+        "d.transcripts.filter((t) => t.role === 'assistant' && t.final && /^You said: I spoke for [0-9.]+ seconds[.]$/.test(t.text)).length >= 2",
+        60_000,
+      );
+      const log = readFileSync(join(stack.runDir, 'stock-agent.log'), 'utf8');
+      const calls = log.split('\n').filter((l) => l.includes('sotto.end_of_turn from sotto-user')).length;
+      const r = await read(page);
+      console.log(
+        `stock agent with Sotto's turns: ${String(calls)} turn end(s) by RPC; v2v ms ${r.v2vMs.map((v) => v.toFixed(0)).join(', ')}`,
+      );
+      expect(calls).toBeGreaterThanOrEqual(2);
+      expect(r.v2vMs.length).toBeGreaterThanOrEqual(1);
+      expect(r.v2vMs.every((v) => v > 0 && v < 10_000)).toBe(true);
       const expected = (e: string): boolean =>
         e.startsWith('agent_unresponsive') || (e.startsWith('vad_error') && e.includes('catching up'));
       expect(r.errors.filter((e) => !expected(e))).toEqual([]);

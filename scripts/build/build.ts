@@ -67,8 +67,9 @@ export async function buildDist(): Promise<void> {
 }
 
 /**
- * `server/dist/` of `@sotto/agent`: its public entry `token.js` (the token helper, for Node; the package's
- * dependencies left as imports) and its declarations. The worker itself runs from the sources (or the
+ * `server/dist/` of `@sotto/agent`: its public entries `token.js` (the token helper, for Node) and
+ * `livekit-agents-turns.js` (`acceptSottoTurns` for a stock `@livekit/agents` agent), the package's
+ * dependencies left as imports, and their declarations. The worker itself runs from the sources (or the
  * stack's own build, scripts/stack/agent-build.ts).
  */
 export async function buildAgentDist(): Promise<void> {
@@ -76,7 +77,7 @@ export async function buildAgentDist(): Promise<void> {
   rmSync(out, { recursive: true, force: true });
   await build({
     absWorkingDir: root,
-    entryPoints: { token: 'server/token.ts' },
+    entryPoints: { token: 'server/token.ts', 'livekit-agents-turns': 'server/livekit-agents-turns.ts' },
     outdir: out,
     bundle: true,
     format: 'esm',

@@ -44,3 +44,13 @@ export interface SottoTimings {
   /** Reply audio handed to WebRTC, in ms of audio. */
   audio_ms?: number;
 }
+
+/**
+ * Client turn ends for LiveKit Agents agents (not a Realtime extension: a stock agent speaks LiveKit's
+ * surface). An agent that takes its user's turn ends from Sotto's client sets the participant attribute
+ * `sotto.turns` to the name of an RPC method it registers (`sotto.end_of_turn`); the client calls it each
+ * time its endpointer ends the user's turn. `@sotto/agent/livekit-agents` (`acceptSottoTurns`) does both
+ * for a Node `voice.AgentSession`.
+ */
+export const SOTTO_TURNS_ATTRIBUTE = 'sotto.turns';
+export const SOTTO_END_OF_TURN_RPC = 'sotto.end_of_turn';

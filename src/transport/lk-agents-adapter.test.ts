@@ -57,4 +57,14 @@ describe('LkAgentsAdapter', () => {
     ]);
     expect(a.translate({ type: 'response.cancel' })).toEqual({});
   });
+
+  it('a commit ends the turn on an agent that opted in (sotto.turns), and only there', () => {
+    const a = new LkAgentsAdapter('agent-1');
+    expect(a.translate({ type: 'input_audio_buffer.commit' }).endOfTurn).toBeUndefined();
+    a.endOfTurnMethod = 'sotto.end_of_turn';
+    const t = a.translate({ type: 'input_audio_buffer.commit' });
+    expect(t.endOfTurn).toBe('sotto.end_of_turn');
+    expect(types(t.local ?? [])).toEqual(['input_audio_buffer.committed']);
+    expect(a.translate({ type: 'response.create' }).endOfTurn).toBeUndefined();
+  });
 });

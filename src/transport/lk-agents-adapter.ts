@@ -19,10 +19,15 @@ export const LK_ATTRIBUTE_SEGMENT_ID = 'lk.segment_id';
 export const LK_ATTRIBUTE_TRANSCRIPTION_FINAL = 'lk.transcription_final';
 export const LK_ATTRIBUTE_TRANSCRIBED_TRACK_ID = 'lk.transcribed_track_id';
 
-/** What a client event becomes: typed text for `lk.chat`, server events to answer locally, or nothing. */
+/**
+ * What a client event becomes: typed text for `lk.chat`, server events to answer locally, an RPC that ends
+ * the user's turn (an agent that opted in, see `SOTTO_TURNS_ATTRIBUTE`), or nothing.
+ */
 export interface Translation {
   chat?: string;
   local?: ServerEvent[];
+  /** The RPC method to call on the agent: the client's endpointer ended the user's turn. */
+  endOfTurn?: string;
 }
 
 interface Reply {
@@ -32,6 +37,8 @@ interface Reply {
 
 export class LkAgentsAdapter {
   readonly agentIdentity: string;
+  /** The RPC method the agent takes the client's turn ends on (its `sotto.turns` attribute), or null. */
+  endOfTurnMethod: string | null = null;
   #n = 0;
   #state = 'initializing';
   #reply: Reply | null = null;
@@ -148,9 +155,11 @@ export class LkAgentsAdapter {
     this.#typed = null;
     switch (event.type) {
       case 'input_audio_buffer.commit':
-        // The agent ends turns by itself; the client's own turn is acknowledged here.
+        // The agent ends turns by itself (or, if it opted in, is told now); the client's own turn is
+        // acknowledged here.
         return {
           local: [{ type: 'input_audio_buffer.committed', event_id: this.#id('event'), item_id: this.#id('item') }],
+          ...(this.endOfTurnMethod === null ? {} : { endOfTurn: this.endOfTurnMethod }),
         };
       case 'conversation.item.create': {
         const item = event.item;

@@ -8,7 +8,12 @@
  * the host is told once (a typed `no_agent` error instead of a session that says `connecting` forever).
  */
 import { RoomEvent, type Participant, type Room, type TextStreamReader } from 'livekit-client';
-import { AGENT_PROTOCOL_ATTRIBUTE, type ClientEvent, type ServerEvent } from '../../protocol/index.ts';
+import {
+  AGENT_PROTOCOL_ATTRIBUTE,
+  SOTTO_TURNS_ATTRIBUTE,
+  type ClientEvent,
+  type ServerEvent,
+} from '../../protocol/index.ts';
 import {
   LK_ATTRIBUTE_AGENT_STATE,
   LK_ATTRIBUTE_SEGMENT_ID,
@@ -138,6 +143,13 @@ export class LkAgentsLink {
       queueMicrotask(() => {
         this.#h.event(e);
       });
+    if (t.endOfTurn !== undefined) {
+      // The agent opted in to the client's turn ends. If the call fails (an older agent, a timeout), the
+      // agent's own endpointing still ends the turn: nothing is lost, the turn only ends later.
+      room.localParticipant
+        .performRpc({ destinationIdentity: adapter.agentIdentity, method: t.endOfTurn, payload: '{}' })
+        .catch(() => undefined);
+    }
     return true;
   }
 
@@ -168,6 +180,11 @@ export class LkAgentsLink {
 
   #state(p: Participant): void {
     const adapter = this.#adapter;
+    // An empty value clears the attribute: the agent stopped taking turn ends.
+    if (adapter) {
+      const method = p.attributes[SOTTO_TURNS_ATTRIBUTE];
+      adapter.endOfTurnMethod = method === undefined || method === '' ? null : method;
+    }
     const state = p.attributes[LK_ATTRIBUTE_AGENT_STATE];
     if (!adapter || state === undefined) return;
     for (const e of adapter.stateChanged(state)) this.#h.event(e);
