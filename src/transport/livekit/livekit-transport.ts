@@ -92,6 +92,9 @@ export class LiveKitTransport extends TypedEmitter<TransportEvents> implements T
         event: (e) => {
           this.emit('server_event', e);
         },
+        failed: (error) => {
+          this.emit('error', error);
+        },
         noAgent: (ms) => {
           this.emit('error', new SottoError('no_agent', `no agent joined the room in ${String(ms)} ms`));
         },

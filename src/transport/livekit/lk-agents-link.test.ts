@@ -13,6 +13,8 @@ function setup(opts: ConstructorParameters<typeof LkAgentsLink>[1] = {}) {
   const participants = new Map<string, FakeParticipant>();
   const listeners = new Map<string, (changed: Record<string, string>, p: FakeParticipant) => void>();
   const chats: { text: string; to: string[] }[] = [];
+  const rpcs: { to: string; method: string }[] = [];
+  const rpc = { fail: false };
   const room = {
     remoteParticipants: participants,
     localParticipant: {
@@ -22,6 +24,10 @@ function setup(opts: ConstructorParameters<typeof LkAgentsLink>[1] = {}) {
         chats.push({ text, to: o.destinationIdentities });
         return Promise.resolve({});
       },
+      performRpc: (p: { destinationIdentity: string; method: string }) => {
+        rpcs.push({ to: p.destinationIdentity, method: p.method });
+        return rpc.fail ? Promise.reject(new Error('Method not supported at destination')) : Promise.resolve('{}');
+      },
     },
     on: (ev: string, f: (changed: Record<string, string>, p: FakeParticipant) => void) => listeners.set(ev, f),
     registerTextStreamHandler: () => undefined,
@@ -29,11 +35,13 @@ function setup(opts: ConstructorParameters<typeof LkAgentsLink>[1] = {}) {
   const events: ServerEvent[] = [];
   const adopted: string[] = [];
   const noAgent: number[] = [];
+  const failures: string[] = [];
   let sotto: string | null = null;
   const link = new LkAgentsLink(
     {
       adopt: (id) => adopted.push(id),
       event: (e) => events.push(e),
+      failed: (e) => failures.push(`${e.code}: ${e.message}`),
       noAgent: (ms) => noAgent.push(ms),
       sottoAgent: () => sotto,
     },
@@ -47,6 +55,9 @@ function setup(opts: ConstructorParameters<typeof LkAgentsLink>[1] = {}) {
     adopted,
     noAgent,
     chats,
+    rpcs,
+    rpc,
+    failures,
     setSotto: (id: string) => (sotto = id),
     attr: (p: FakeParticipant, state: string) => {
       p.attributes['lk.agent.state'] = state;
@@ -56,6 +67,29 @@ function setup(opts: ConstructorParameters<typeof LkAgentsLink>[1] = {}) {
 }
 
 describe('LkAgentsLink', () => {
+  it("ends the user's turn over RPC on an agent that names the method in sotto.turns, and reports a failed call", async () => {
+    const t = setup();
+    const agent: FakeParticipant = { identity: 'agent-t', isAgent: true, attributes: {} };
+    t.participants.set(agent.identity, agent);
+    t.attr(agent, 'listening'); // adopted at once
+    await t.link.send({ type: 'input_audio_buffer.commit' });
+    expect(t.rpcs).toEqual([]); // not opted in: the agent ends turns itself
+    agent.attributes['sotto.turns'] = 'sotto.end_of_turn';
+    t.attr(agent, 'listening');
+    await t.link.send({ type: 'input_audio_buffer.commit' });
+    expect(t.rpcs).toEqual([{ to: 'agent-t', method: 'sotto.end_of_turn' }]);
+    t.rpc.fail = true;
+    await t.link.send({ type: 'input_audio_buffer.commit' });
+    await new Promise((r) => setTimeout(r, 0));
+    expect(t.failures).toEqual([
+      'server_error: sotto.end_of_turn on agent-t failed: Error: Method not supported at destination',
+    ]);
+    agent.attributes['sotto.turns'] = ''; // cleared: the agent stopped taking turn ends
+    t.attr(agent, 'listening');
+    await t.link.send({ type: 'input_audio_buffer.commit' });
+    expect(t.rpcs.length).toBe(2);
+  });
+
   it('adopts an agent that stays silent for detectMs and follows its state', () => {
     const t = setup();
     const agent: FakeParticipant = { identity: 'agent-x', isAgent: true, attributes: {} };

@@ -8,6 +8,7 @@
  * the host is told once (a typed `no_agent` error instead of a session that says `connecting` forever).
  */
 import { RoomEvent, type Participant, type Room, type TextStreamReader } from 'livekit-client';
+import { SottoError } from '../../errors.ts';
 import {
   AGENT_PROTOCOL_ATTRIBUTE,
   SOTTO_TURNS_ATTRIBUTE,
@@ -43,6 +44,8 @@ export interface LkAgentsLinkHost {
   adopt(identity: string): void;
   /** A server event on behalf of the adopted agent. */
   event(e: ServerEvent): void;
+  /** Something the agent was asked failed (an `sotto.end_of_turn` call). */
+  failed(error: SottoError): void;
   /** No agent has been in the room for `waitMs`. */
   noAgent(waitedMs: number): void;
   /** The agent that announced a Realtime session on this connection, if any. */
@@ -144,11 +147,17 @@ export class LkAgentsLink {
         this.#h.event(e);
       });
     if (t.endOfTurn !== undefined) {
-      // The agent opted in to the client's turn ends. If the call fails (an older agent, a timeout), the
-      // agent's own endpointing still ends the turn: nothing is lost, the turn only ends later.
+      // The agent opted in to the client's turn ends. A failed call (the agent refused it, or did not answer)
+      // is reported; the turn's audio stays with the agent, which ends the turn with its own detection or
+      // on the next call that gets through.
+      const method = t.endOfTurn;
       room.localParticipant
-        .performRpc({ destinationIdentity: adapter.agentIdentity, method: t.endOfTurn, payload: '{}' })
-        .catch(() => undefined);
+        .performRpc({ destinationIdentity: adapter.agentIdentity, method, payload: '{}' })
+        .catch((e: unknown) => {
+          this.#h.failed(
+            new SottoError('server_error', `${method} on ${adapter.agentIdentity} failed: ${String(e)}`, { cause: e }),
+          );
+        });
     }
     return true;
   }
