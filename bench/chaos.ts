@@ -59,7 +59,11 @@ export function summarise(results: readonly RunResult[]): {
   summary: FaultSummary;
   p50: number | null;
   /** Medians of the two parts of recovery -> answer: until the answered turn ended, then to its reply. */
-  split: { recover_to_turn_end_ms_p50: number | null; turn_end_to_answer_ms_p50: number | null };
+  split: {
+    recover_to_turn_end_ms_p50: number | null;
+    turn_end_to_answer_ms_p50: number | null;
+    recover_to_first_reply_ms_p50: number | null;
+  };
 } {
   const turns = results.reduce((n, r) => n + r.afterTurns, 0);
   const answered = results.reduce((n, r) => n + r.afterAnswered, 0);
@@ -79,6 +83,7 @@ export function summarise(results: readonly RunResult[]): {
     split: {
       recover_to_turn_end_ms_p50: median(results.map((r) => r.recoverToTurnEndMs)),
       turn_end_to_answer_ms_p50: median(results.map((r) => r.turnEndToAnswerMs)),
+      recover_to_first_reply_ms_p50: median(results.map((r) => r.recoverToFirstReplyMs)),
     },
   };
 }
@@ -94,11 +99,11 @@ function table(
   const part = (x: number | null | undefined): string => (x === null || x === undefined ? '-' : String(x));
   const rows = Object.entries(faults).map(
     ([k, f]) =>
-      `| ${k} | ${String(f.runs)} | ${String(f.after_recovery_answered_pct)} % | ${ms(p50[k] ?? null)} / ${ms(f.recover_to_answer_ms_p95)} | ${part(split[k]?.recover_to_turn_end_ms_p50)} + ${part(split[k]?.turn_end_to_answer_ms_p50)} | ${String(f.turns_lost)} | ${String(f.samples_lost)} | ${String(f.unexpected_errors)} |`,
+      `| ${k} | ${String(f.runs)} | ${String(f.after_recovery_answered_pct)} % | ${ms(p50[k] ?? null)} / ${ms(f.recover_to_answer_ms_p95)} | ${part(split[k]?.recover_to_turn_end_ms_p50)} + ${part(split[k]?.turn_end_to_answer_ms_p50)} | ${part(split[k]?.recover_to_first_reply_ms_p50)} | ${String(f.turns_lost)} | ${String(f.samples_lost)} | ${String(f.unexpected_errors)} |`,
   );
   return [
-    '| fault_mode | runs | answered after recovery | recovery -> answer ms p50 / p95 | of which: until the turn ended + turn end -> answer, ms p50 | turns lost | samples lost | unexpected errors |',
-    '| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
+    '| fault_mode | runs | answered after recovery | recovery -> answer ms p50 / p95 | of which: until the turn ended + turn end -> answer, ms p50 | recovery -> first reply (any turn, held ones too), ms p50 | turns lost | samples lost | unexpected errors |',
+    '| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
     ...rows,
   ].join('\n');
 }
@@ -159,7 +164,9 @@ export async function runChaosBench(): Promise<Record<string, unknown>> {
         'server stays reachable). A turn is a client turn_end; it is answered when a reply becomes audible before the next ' +
         'turn_end. turns_lost counts turns from the fault on with no audible reply. A run that never answered after recovery ' +
         'counts as never in the p95 (reported as null). recover_to_answer_split: medians of recovery -> the end of the ' +
-        'first answered turn (when the looping recording next finished a sentence) and that turn end -> its audible reply.',
+        'first answered turn (when the looping recording next finished a sentence) and that turn end -> its audible reply; ' +
+        'recover_to_first_reply_ms_p50: recovery -> the first reply audible after it, to any turn (also a turn spoken ' +
+        'during the fault that was held and asked once the link was back).',
     },
   };
 }

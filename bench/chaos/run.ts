@@ -4,6 +4,8 @@
  * fault, the fault struck mid-turn (or mid-reply), then `afterS` seconds of turns after recovery.
  */
 import { randomBytes } from 'node:crypto';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import type { Browser, Page } from '@playwright/test';
 import { applyFault, TRIGGER, type FaultName } from './faults.ts';
 import { scoreRun, type RunScore, type TimedEvent } from './score.ts';
@@ -82,6 +84,52 @@ async function waitMidTurn(page: Page, after: number, timeoutMs: number): Promis
   }
 }
 
+/**
+ * CHAOS_TRACE=<dir>: the page records every client event the session sends and every server event it
+ * takes (type, ids, page time), written with the demo's log to `<dir>/<room>.json` (diagnosis only).
+ */
+async function installTrace(page: Page): Promise<void> {
+  // A string, not a function: tsx's name helpers do not exist in the page.
+  await page.evaluate(`(() => {
+    const s = window.sottoDemo.session;
+    if (!s) return;
+    const trace = [];
+    window.sottoTrace = trace;
+    const now = () => Math.round(s.audioContext.currentTime * 1000) / 1000;
+    const t = s.remoteTransport;
+    if (t) {
+      const send = t.send.bind(t);
+      t.send = (e) => {
+        if (e.type !== 'input_audio_buffer.append') trace.push({ t: now(), dir: 'out', type: e.type, id: e.response_id });
+        return send(e);
+      };
+    }
+    s.on('server_event', (x) => {
+      if (x.type.endsWith('.delta')) return;
+      trace.push({ t: now(), dir: 'in', type: x.type, id: x.response?.id, status: x.response?.status, code: x.error?.code });
+    });
+    for (const n of ['state', 'mode', 'error', 'speech_start', 'turn_end', 'agent_audio_start', 'agent_audio_end', 'handover']) {
+      s.on(n, (e) => {
+        trace.push({ t: now(), ev: n, v: typeof e === 'string' ? e : (e.code ?? e.mode ?? e.turnId), msg: e.message ?? e.reason });
+      });
+    }
+  })()`);
+}
+
+async function writeTrace(
+  page: Page,
+  dir: string,
+  room: string,
+  times: { fault: number; recovered: number },
+): Promise<void> {
+  const d = await page.evaluate(() => {
+    const w = window as unknown as { sottoTrace?: unknown[]; sottoDemo: { logText(): string } };
+    return { trace: w.sottoTrace ?? [], log: w.sottoDemo.logText() };
+  });
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(join(dir, `${room}.json`), JSON.stringify({ times, ...d }, null, 1));
+}
+
 export async function runOnce(
   browser: Browser,
   stack: ChaosStack,
@@ -104,6 +152,7 @@ export async function runOnce(
     recoverToAnswerMs: null,
     recoverToTurnEndMs: null,
     turnEndToAnswerMs: null,
+    recoverToFirstReplyMs: null,
     turnsLost: 0,
     samplesLost: 0,
     unexpectedErrors: [],
@@ -121,6 +170,7 @@ export async function runOnce(
       null,
       { timeout: 180_000 },
     );
+    if (process.env.CHAOS_TRACE) await installTrace(page);
     // Before the fault: one turn answered.
     if (!(await waitEvent(page, 'agent_audio_start', 0, 90_000))) return empty('no answered turn before the fault');
     const mark = await pageNow(page);
@@ -147,6 +197,7 @@ export async function runOnce(
         now: x.session?.audioContext.currentTime ?? 0,
       };
     });
+    if (process.env.CHAOS_TRACE) await writeTrace(page, process.env.CHAOS_TRACE, room, times);
     const score = scoreRun(d.events, { fault: times.fault, recovered: times.recovered, end: d.now, graceS: 5 });
     const unexpected = [
       ...d.errors.filter((e) => !EXPECTED_ERRORS.has(e.code)).map((e) => `${e.code}: ${e.message.slice(0, 120)}`),

@@ -23,6 +23,7 @@ describe('scoreRun', () => {
       recoverToAnswerMs: 3200,
       recoverToTurnEndMs: 2000,
       turnEndToAnswerMs: 1200,
+      recoverToFirstReplyMs: 3200,
       turnsLost: 1,
     });
   });
@@ -35,6 +36,7 @@ describe('scoreRun', () => {
       recoverToAnswerMs: 7000,
       recoverToTurnEndMs: 6000,
       turnEndToAnswerMs: 1000,
+      recoverToFirstReplyMs: 7000,
       turnsLost: 1,
     });
   });
@@ -46,7 +48,24 @@ describe('scoreRun', () => {
       recoverToAnswerMs: null,
       recoverToTurnEndMs: null,
       turnEndToAnswerMs: null,
+      recoverToFirstReplyMs: null,
       turnsLost: 1,
+    });
+  });
+
+  it('a turn held during the fault and answered after recovery is the first reply, not a turn after recovery', () => {
+    const events = [
+      ev('turn_end', 15),
+      ev('agent_audio_start', 21.2),
+      ev('turn_end', 26),
+      ev('agent_audio_start', 26.3),
+    ];
+    expect(scoreRun(events, marks)).toMatchObject({
+      afterTurns: 1,
+      afterAnswered: 1,
+      recoverToAnswerMs: 6300,
+      recoverToFirstReplyMs: 1200,
+      turnsLost: 0,
     });
   });
 });

@@ -38,6 +38,11 @@ export interface RunScore {
    */
   recoverToTurnEndMs: number | null;
   turnEndToAnswerMs: number | null;
+  /**
+   * Recovery -> the first reply that became audible after it, to any turn: also one spoken during the
+   * fault and held until the link was back (remote only). Null when none came.
+   */
+  recoverToFirstReplyMs: number | null;
   /** Turns from the fault on (before the grace period) with no audible reply. */
   turnsLost: number;
 }
@@ -78,6 +83,10 @@ export function scoreRun(events: readonly TimedEvent[], m: RunMarks): RunScore {
     turnEndToAnswerMs:
       firstAnswer === null || firstAnsweredEnd === null ? null : Math.round((firstAnswer - firstAnsweredEnd) * 1000),
     turnsLost,
+    recoverToFirstReplyMs: (() => {
+      const first = starts.find((s) => s > m.recovered);
+      return first === undefined ? null : Math.round((first - m.recovered) * 1000);
+    })(),
   };
 }
 

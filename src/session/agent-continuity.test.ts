@@ -25,6 +25,7 @@ function host(open: { speaking: boolean; turnId: string | null }, mode: 'remote'
   const sent: ClientEvent[] = [];
   const transport = {
     status: 'connected',
+    health: { level: 'healthy' },
     send: (e: ClientEvent) => {
       sent.push(e);
       return Promise.resolve();
@@ -41,9 +42,14 @@ function host(open: { speaking: boolean; turnId: string | null }, mode: 'remote'
       },
     } as unknown as TurnTaking,
     tracker: { awaiting: false } as unknown as TurnTracker,
-    replies: {} as unknown as ReplyController,
+    replies: {
+      pending: () => false,
+      agentSpeaking: false,
+      cancelAbandoned: () => undefined,
+    } as unknown as ReplyController,
     mode: () => mode,
     remote: () => transport,
+    agentReady: () => true,
     ring: () => reader,
     failover: () => false,
     emit: () => undefined,
@@ -102,12 +108,18 @@ const appendedSeconds = (sent: ClientEvent[]): number =>
   sent.reduce((n, e) => n + (e.type === 'input_audio_buffer.append' ? atob(e.audio).length : 0), 0) / 2 / 24_000;
 
 describe('AgentContinuity: turns spoken while no agent was ready', () => {
-  it('joins turns held one after another into one span, in order, at most 8 s long', () => {
+  it('joins turns held one after another into one span, in order, at most 20 s long', () => {
     expect(
       joinSpans({ unit: 'sample', start: 1000, end: 9000 }, { unit: 'sample', start: 20_000, end: 30_000 }),
     ).toEqual({ unit: 'sample', start: 1000, end: 30_000 });
-    const later = { unit: 'sample' as const, start: 200_000, end: 220_000 };
-    expect(joinSpans({ unit: 'sample', start: 0, end: 16_000 }, later)).toBe(later); // 13.75 s apart
+    const later = { unit: 'sample' as const, start: 400_000, end: 420_000 };
+    expect(joinSpans({ unit: 'sample', start: 0, end: 16_000 }, later)).toBe(later); // 26 s apart
+    // Longer than 20 s together: the oldest audio is cut.
+    expect(joinSpans({ unit: 'sample', start: 0, end: 120_000 }, later)).toEqual({
+      unit: 'sample',
+      start: 100_000,
+      end: 420_000,
+    });
     expect(joinSpans({ unit: 'time', start: 1, end: 2 }, later)).toBe(later); // other units
     expect(joinSpans(null, later)).toBe(later);
   });
@@ -143,5 +155,134 @@ describe('AgentContinuity: turns spoken while no agent was ready', () => {
     open.turnId = null;
     await live.resendPartial('vad-2', { unit: 'sample', start: 24_000, end: 32_000 });
     expect(appendedSeconds(sent)).toBeCloseTo(2, 1);
+  });
+});
+
+/**
+ * A session whose agent can stall, leave and come back: the transport's health is settable, the last
+ * committed turn is `vad-2` (0.5-1.5 s in the ring), and commits are recorded.
+ */
+function stallHost() {
+  const sent: ClientEvent[] = [];
+  const commits: string[] = [];
+  const errors: string[] = [];
+  const link = { level: 'healthy' as 'healthy' | 'down', awaiting: false };
+  const transport = {
+    status: 'connected',
+    get health() {
+      return { level: link.level };
+    },
+    send: (e: ClientEvent) => {
+      sent.push(e);
+      return Promise.resolve();
+    },
+  } as unknown as Transport;
+  const reader = ring(3);
+  const h: ContinuityHost = {
+    turns: {
+      userSpeaking: false,
+      turnId: null,
+      lastCommitted: () => ({ turnId: 'vad-2', span: { unit: 'sample', start: 8000, end: 24_000 } }),
+      commit: (id: string) => {
+        commits.push(id);
+        link.awaiting = true; // as the tracker does until a reply starts
+        return Promise.resolve();
+      },
+    } as unknown as TurnTaking,
+    tracker: {
+      get awaiting() {
+        return link.awaiting;
+      },
+      abandonPending: () => {
+        link.awaiting = false;
+      },
+    } as unknown as TurnTracker,
+    replies: {
+      pending: () => false,
+      agentSpeaking: false,
+      abandon: () => undefined,
+      cancelAbandoned: () => undefined,
+    } as unknown as ReplyController,
+    mode: () => 'remote',
+    remote: () => transport,
+    agentReady: () => true,
+    ring: () => reader,
+    failover: () => false,
+    emit: (name, payload) => {
+      if (name === 'error') errors.push((payload as { code: string }).code);
+    },
+    update: () => undefined,
+  };
+  return { h, sent, commits, errors, link };
+}
+
+const created = (id: string) =>
+  ({ type: 'response.created', event_id: 'e', response: { id, status: 'in_progress' } }) as unknown as Parameters<
+    AgentContinuity['serverEvent']
+  >[0];
+const settle = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+describe('AgentContinuity: turns around a stalled or replaced agent', () => {
+  it('asks a turn held while the link was down of the same agent once the link is back and idle', async () => {
+    const x = stallHost();
+    live = new AgentContinuity(x.h);
+    live.agentSession('sess_a');
+    await settle(20);
+    x.link.level = 'down';
+    live.hold('vad-3', { unit: 'sample', start: 16_000, end: 32_000 });
+    await settle(400);
+    expect(x.commits).toEqual([]); // never sent into the dead link
+    x.link.level = 'healthy';
+    await settle(400);
+    expect(x.commits).toEqual(['vad-3']);
+    expect(x.sent[0]).toEqual({ type: 'input_audio_buffer.clear' });
+    expect(appendedSeconds(x.sent)).toBeCloseTo(1, 1);
+    expect(x.errors).toEqual(['agent_unresponsive']); // the hold is reported once
+  });
+
+  it('keeps asking an unanswered turn of each new agent until one answers it', async () => {
+    const x = stallHost();
+    live = new AgentContinuity(x.h);
+    live.agentSession('sess_a');
+    await settle(20);
+    x.link.awaiting = true; // vad-2 was committed and asked
+    live.agentLeft(); // the job died before answering
+    live.agentSession('sess_b'); // re-dispatched: asked again
+    await settle(50);
+    expect(x.commits).toEqual(['vad-2']);
+    // That agent went away too before answering (its request still awaited): the next one is asked.
+    live.agentSession('sess_c');
+    await settle(50);
+    expect(x.commits).toEqual(['vad-2', 'vad-2']);
+    live.serverEvent(created('resp_1'), false, null); // sess_c answers it
+    x.link.awaiting = false; // (the tracker's reply started)
+    live.agentSession('sess_d');
+    await settle(50);
+    expect(x.commits).toEqual(['vad-2', 'vad-2']);
+  });
+
+  it('leaves a turn sent before a stall to the same agent, and asks it again only if no answer starts', async () => {
+    const x = stallHost();
+    live = new AgentContinuity(x.h, { replyTimeoutMs: 300 });
+    live.agentSession('sess_a');
+    await settle(20);
+    x.link.awaiting = true;
+    live.sent({ type: 'response.create' }, true);
+    await settle(600); // no reply within 300 ms: reported, kept for this agent
+    expect(x.errors).toContain('agent_unresponsive');
+    expect(x.commits).toEqual([]);
+    live.serverEvent(created('resp_late'), false, null); // the late answer came: nothing to ask
+    await settle(700);
+    expect(x.commits).toEqual([]);
+
+    const y = stallHost();
+    live.close();
+    live = new AgentContinuity(y.h, { replyTimeoutMs: 300 });
+    live.agentSession('sess_a');
+    await settle(20);
+    y.link.awaiting = true;
+    live.sent({ type: 'response.create' }, true);
+    await settle(2200); // reported at ~300-550 ms, no late answer within 1 s more: asked again
+    expect(y.commits).toEqual(['vad-2']);
   });
 });

@@ -99,6 +99,15 @@ function switched(s: SessionParts, mode: AnswerMode, reason: string): void {
 }
 
 /**
+ * A turn the remote agent takes: held when the link cannot take it now (asked when it can), else sent
+ * whole when the agent heard only part of it (or with turns held before it).
+ */
+async function holdOrResend(s: SessionParts, turnId: string, span: TurnSpan | null): Promise<void> {
+  if (!s.remote.takesTurns) s.continuity().hold(turnId, span);
+  else await s.continuity().resendPartial(turnId, span);
+}
+
+/**
  * Before a turn is committed: the fallback may switch to the engine (the link is down), which then gets
  * the turn's audio, read back whole from the capture ring.
  */
@@ -106,15 +115,14 @@ export async function prepareCommit(s: SessionParts, turnId: string, span: TurnS
   const fallback = s.fallback();
   if (!fallback) {
     // Remote only: a turn no agent can take now is kept for the next one (never dropped silently).
-    if (!s.remote.ready) s.continuity().hold(turnId, span);
-    else await s.continuity().resendPartial(turnId, span);
+    await holdOrResend(s, turnId, span);
     return;
   }
   try {
     await fallback.turnEnded();
     const local = fallback.active === 'local' ? fallback.local : null;
     if (!local) {
-      await s.continuity().resendPartial(turnId, span);
+      await holdOrResend(s, turnId, span);
       return;
     }
     const ring = s.client()?.capture.reader();

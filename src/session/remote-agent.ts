@@ -63,6 +63,15 @@ export class RemoteAgent {
     return this.#ready;
   }
 
+  /**
+   * Turns can go to the agent now: it announced itself on the current connection, the transport is
+   * connected and the link is not down (a turn that ends otherwise is held, not sent into a dead link).
+   */
+  get takesTurns(): boolean {
+    const t = this.#transport;
+    return this.#ready && t !== null && t.status === 'connected' && t.health.level !== 'down';
+  }
+
   /** Extensions the agent advertised. */
   get extensions(): readonly string[] {
     return this.#extensions;

@@ -60,6 +60,8 @@ export class ReplyController {
   #poll: ReturnType<typeof setInterval> | undefined;
   /** When each of the session's own cancels not yet answered by an error was sent (performance.now()). */
   readonly #cancelsSent: number[] = [];
+  /** A reply given up on (abandon) before the server said it was done: it may still run there. */
+  #abandonedId: string | null = null;
 
   constructor(host: ReplyHost) {
     this.#h = host;
@@ -221,7 +223,19 @@ export class ReplyController {
       reply.cancelled = true;
       this.#end(reply, this.#h.output()?.lastHeardTime() ?? this.#h.ctx.currentTime, reply.startTime !== null);
     }
+    if (reply && !reply.done) this.#abandonedId = reply.id;
     this.#h.output()?.restore();
+  }
+
+  /**
+   * Before asking the same agent again after giving up on its reply (the link stalled under it): that
+   * reply may still be running on the server, and a `response.create` over it would be refused. It is
+   * cancelled (a `response_cancel_not_active` answer is the session's own, not reported).
+   */
+  cancelAbandoned(): void {
+    const id = this.#abandonedId;
+    this.#abandonedId = null;
+    if (id !== null) this.#cancel(id);
   }
 
   /** The agent's output (re)appeared: look for the current reply on it. */
@@ -247,6 +261,7 @@ export class ReplyController {
         if (reply) reply.serverStopped = true;
         return;
       case 'response.done':
+        if (this.#abandonedId === event.response.id) this.#abandonedId = null;
         if (reply?.id === event.response.id) {
           reply.done = true;
           reply.doneAt = performance.now();

@@ -58,9 +58,10 @@ export class SessionCapture {
     opts: ConnectOptions,
     endpointing: NonNullable<ConnectOptions['endpointing']>,
   ): Promise<void> {
-    // With the fallback on, the ring holds a whole turn of maxTurnMs (default 30 s) for read-back.
+    // The ring holds a whole turn of maxTurnMs (default 30 s) for the on-device engine's read-back, and
+    // turns held while the link is down (up to 20 s of them, agent-continuity.ts) for the agent: 30 s+.
     const maxTurnMs = resolveEndpointerOptions(opts.vad?.endpointer).maxTurnMs;
-    const seconds = opts.fallback === 'off' || !opts.offline ? 10 : Math.max(10, maxTurnMs / 1000 + 2);
+    const seconds = Math.max(30, maxTurnMs / 1000 + 2);
     const options = sessionVadOptions({ ...opts, endpointing });
     // A VAD preloaded with these options is warm already (preload.ts): no backlog, `listening` at once.
     const preloaded = adoptPreloaded(options);

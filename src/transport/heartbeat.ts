@@ -42,6 +42,14 @@ export class Heartbeat {
     this.#lastPongAt = now;
   }
 
+  /**
+   * Something came from the agent: the link carries its events again, so it is not down (a heartbeat's
+   * answer may still be on its way behind them).
+   */
+  heard(now: number): void {
+    if (this.#supported) this.#lastPongAt = Math.max(this.#lastPongAt, now);
+  }
+
   /** The agent or the link went away: no heartbeat until an agent announces itself again. */
   stop(): void {
     this.#supported = false;

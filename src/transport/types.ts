@@ -68,6 +68,11 @@ export interface Transport extends Pick<TypedEmitter<TransportEvents>, 'on' | 'o
    * stops either track. Optional: transports without it cannot switch devices live.
    */
   replaceMicTrack?(track: MediaStreamTrack): Promise<void>;
+  /**
+   * Resolves true once the agent has answered a heartbeat after this call (a round trip: what is sent to
+   * it now arrives), false after `timeoutMs`. Optional: transports without a heartbeat lack it.
+   */
+  agentAnswers?(timeoutMs: number): Promise<boolean>;
   /** Closes the link; releases what the transport opened. Idempotent. */
   close(): Promise<void>;
 }

@@ -78,6 +78,8 @@ export class LiveKitTransport extends TypedEmitter<TransportEvents> implements T
   #connectedAt = 0;
   #closing = false;
   readonly #beat = new Heartbeat();
+  /** Calls of {@link agentAnswers} waiting for the next pong. */
+  #pongWaiters: ((ok: boolean) => void)[] = [];
 
   constructor(options: LiveKitTransportOptions) {
     super();
@@ -184,6 +186,33 @@ export class LiveKitTransport extends TypedEmitter<TransportEvents> implements T
     });
   }
 
+  /**
+   * A new agent's first events can be lost: the server drops data sent to a participant still becoming
+   * active (livekit/livekit#3049), and the agent may announce itself before that. A ping now, and the
+   * heartbeat's next ones, prove the path once one is answered.
+   */
+  agentAnswers(timeoutMs: number): Promise<boolean> {
+    const room = this.#room;
+    const agent = this.#agent.identity;
+    if (!room || agent === null || this.#status !== 'connected') return Promise.resolve(false);
+    if (!this.#beat.supported) return Promise.resolve(true); // an agent without a heartbeat: nothing to prove it
+    return new Promise((resolve) => {
+      const timer = setTimeout(() => {
+        this.#pongWaiters = this.#pongWaiters.filter((w) => w !== done);
+        resolve(false);
+      }, timeoutMs);
+      const done = (ok: boolean): void => {
+        clearTimeout(timer);
+        resolve(ok);
+      };
+      this.#pongWaiters.push(done);
+      const ping: ClientEvent = { type: 'sotto.ping', 'sotto:nonce': this.#beat.nextNonce() };
+      room.localParticipant
+        .publishData(encodeEvent(ping), { reliable: true, topic: REALTIME_TOPIC, destinationIdentities: [agent] })
+        .catch(() => undefined);
+    });
+  }
+
   async setMicEnabled(enabled: boolean): Promise<void> {
     this.#micEnabled = enabled;
     await this.#roomMic?.setEnabled(enabled);
@@ -198,6 +227,7 @@ export class LiveKitTransport extends TypedEmitter<TransportEvents> implements T
     if (this.#closing) return;
     this.#closing = true;
     clearInterval(this.#healthTimer);
+    for (const w of this.#pongWaiters.splice(0)) w(false);
     const room = this.#room;
     this.#room = null;
     if (room) {
@@ -429,11 +459,17 @@ export class LiveKitTransport extends TypedEmitter<TransportEvents> implements T
   #onServerEvent(event: ServerEvent): void {
     if (event.type === 'sotto.pong') {
       this.#beat.pong(event['sotto:nonce'], performance.now());
+      for (const w of this.#pongWaiters.splice(0)) w(true);
       return; // heartbeat traffic stays inside the transport
     }
     if (event.type === 'session.created') {
       this.#lkAgents.sottoAnnounced();
       this.#beat.announced(event.session['sotto:extensions']?.includes(EXT_HEARTBEAT) ?? false, performance.now());
+    } else if (this.#health.level === 'down') {
+      // The agent's events arrive again (a stalled link came back): healthy before the next pong, so a
+      // reply that starts now is not taken for one on a dead link.
+      this.#beat.heard(performance.now());
+      this.#updateHealth();
     }
     this.emit('server_event', event);
   }
