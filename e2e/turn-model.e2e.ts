@@ -165,3 +165,22 @@ test("turnDetector 'silence' at 200 ms: the same audio is cut at the pause", asy
     await browser.close();
   }
 });
+
+test('the end-of-turn model failing to load while connect() runs is reported after it returns; turns go on by the silence rule', async () => {
+  const { browser, page, problems } = await openDemo('turn-pause', { silenceMs: '200', turnDetector: 'smart-turn' });
+  try {
+    // The model's URL fails (a CDN outage): its load fails while the room joins, inside connect().
+    await page.context().route('**/smart-turn-v3.2-cpu.onnx', (r) => r.abort('failed'));
+    await page.reload();
+    await connectDemo(page);
+    // The app subscribes once connect() has returned (the demo does): the failure still reaches it.
+    await waitForDemo(page, "d.errors.some((e) => e.code === 'vad_error' && /turn/i.test(e.message))", 30_000);
+    await waitForDemo(page, "d.events.filter((e) => e.type === 'turn_end').length >= 2", 90_000);
+    const s = await snapshot(page);
+    console.log(`errors: ${JSON.stringify(s.errors)}`);
+    expect(s.errors.filter((e) => e.code !== 'vad_error')).toEqual([]);
+    expect(problems.filter((p) => !/smart-turn|ERR_FAILED|Failed to load resource/i.test(p))).toEqual([]);
+  } finally {
+    await browser.close();
+  }
+});
