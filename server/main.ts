@@ -22,7 +22,7 @@ async function main(): Promise<void> {
     config = readConfig();
   } catch (e) {
     if (e instanceof ConfigError) {
-      console.error(`[agent] ${e.message}`);
+      console.error(`[agent] ${new Date().toISOString()} ${e.message}`);
       process.exit(2);
     }
     throw e;
@@ -32,7 +32,7 @@ async function main(): Promise<void> {
   loopMonitorOffByDefault();
   // Pool, admission by the worker tree's measured CPU, and the agent_unavailable notice: worker-options.ts.
   const capacity = capacityOptions(config, (msg, extra) => {
-    console.error(`[agent] ${msg} ${JSON.stringify(extra ?? {})}`);
+    console.error(`[agent] ${new Date().toISOString()} ${msg} ${JSON.stringify(extra ?? {})}`);
   });
   const server = new AgentServer(
     new ServerOptions({
@@ -58,7 +58,7 @@ async function main(): Promise<void> {
   exitOnSignal(
     () => server.close(),
     (msg) => {
-      console.error(`[agent] ${msg}`);
+      console.error(`[agent] ${new Date().toISOString()} ${msg}`);
     },
     {
       before: () => {
@@ -77,7 +77,7 @@ async function main(): Promise<void> {
           apiKey: config.apiKey,
           apiSecret: config.apiSecret,
           log: (msg, extra) => {
-            console.error(`[agent] ${msg} ${JSON.stringify(extra ?? {})}`);
+            console.error(`[agent] ${new Date().toISOString()} ${msg} ${JSON.stringify(extra ?? {})}`);
           },
           busyRooms: () => jobWatch?.rooms() ?? new Set(),
         });
