@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { afterJobExit, roomsToDispatch } from './dispatch-reconciler.ts';
+import { afterJobExit, roomsToDispatch, roomsToInspect } from './dispatch-reconciler.ts';
 
 const user = { kind: 0 } as const;
 const agent = { kind: 4 } as const;
@@ -51,5 +51,19 @@ describe('afterJobExit', () => {
     expect(afterJobExit([dead], 'agent-AJ_dead').dispatch).toBe(false);
     expect(afterJobExit([], 'agent-AJ_dead').dispatch).toBe(false);
     expect(afterJobExit([u, dead, { identity: 'agent-AJ_new', kind: 4 }], 'agent-AJ_dead').dispatch).toBe(false);
+  });
+});
+
+describe('roomsToInspect', () => {
+  it('looks at rooms with people, and at young rooms whose participant count may not have caught up', () => {
+    const now = 1_000_000_000; // ms
+    const rooms = [
+      { name: 'busy-one', numParticipants: 1, creationTime: 0n },
+      { name: 'people', numParticipants: 2, creationTime: 0n },
+      { name: 'old-empty', numParticipants: 0, creationTime: 0n },
+      { name: 'new-lagging', numParticipants: 0, creationTime: BigInt(now / 1000 - 5) },
+      { name: 'a-minute-old', numParticipants: 0, creationTime: BigInt(now / 1000 - 60) },
+    ];
+    expect(roomsToInspect(rooms, new Set(['busy-one']), now).map((r) => r.name)).toEqual(['people', 'new-lagging']);
   });
 });

@@ -55,6 +55,26 @@ export interface RoomView {
   participants: { kind: number }[];
 }
 
+/** How long after its creation a room is looked at whatever its participant count says, in s. */
+const YOUNG_ROOM_S = 60;
+
+/**
+ * Rooms worth listing the participants of: those with people, and those created within the last
+ * {@link YOUNG_ROOM_S} (LiveKit's `numParticipants` lags a join by seconds: a room recreated by a user who
+ * rejoined a restarted server reads 0 for ~5-8 s, and its dispatch waited that long). Rooms this worker is
+ * starting or running a job for are skipped.
+ */
+export function roomsToInspect<R extends { name: string; numParticipants: number; creationTime: bigint }>(
+  rooms: readonly R[],
+  busy: ReadonlySet<string>,
+  nowMs: number,
+): R[] {
+  const nowS = BigInt(Math.floor(nowMs / 1000));
+  return rooms.filter(
+    (r) => !busy.has(r.name) && (r.numParticipants > 0 || nowS - r.creationTime < BigInt(YOUNG_ROOM_S)),
+  );
+}
+
 /** Pure decision: which rooms to dispatch now. `seen` maps room -> since when it has lacked an agent. */
 export function roomsToDispatch(
   rooms: RoomView[],
@@ -153,7 +173,7 @@ export class DispatchReconciler {
     try {
       const rooms = await this.#rooms.listRooms();
       const busy = this.#opts.busyRooms?.() ?? new Set<string>();
-      const withPeople = rooms.filter((r) => r.numParticipants > 0 && !busy.has(r.name));
+      const withPeople = roomsToInspect(rooms, busy, now);
       const detailed: RoomView[] = await Promise.all(
         withPeople.map(async (r) => ({
           name: r.name,
