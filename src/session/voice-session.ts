@@ -63,6 +63,12 @@ export class VoiceSession extends TypedEmitter<VoiceSessionEvents> {
   #closed = false;
   /** Inside `connect()`: events the app cannot have subscribed to yet are deferred by a task. */
   #connecting = true;
+  /**
+   * Errors reported inside `connect()` (a preloaded VAD's, the end-of-turn model failing to load while the
+   * room joins): held, and emitted once `connect()` has returned, so an app that subscribes right after
+   * `await connect()` gets them.
+   */
+  readonly #earlyErrors: SottoError[] = [];
 
   private constructor(opts: ConnectOptions, transport: Transport | null, mic: MediaStream, ctx: AudioContext) {
     super();
@@ -87,7 +93,8 @@ export class VoiceSession extends TypedEmitter<VoiceSessionEvents> {
         this.#sendQuietly(event);
       },
       emit: (name, payload) => {
-        this.emit(name, payload);
+        if (name === 'error' && this.#connecting) this.#earlyErrors.push(payload as SottoError);
+        else this.emit(name, payload);
       },
       emitMode: (m) => {
         this.#emitMode(m);
@@ -349,6 +356,11 @@ export class VoiceSession extends TypedEmitter<VoiceSessionEvents> {
         await this.#mic.apply();
         if (this.mode === 'remote') this.#emitMode({ mode: 'remote', reason: 'connected' });
         this.#connecting = false;
+        const early = this.#earlyErrors.splice(0);
+        if (early.length > 0)
+          setTimeout(() => {
+            for (const e of early) this.emit('error', e);
+          }, 0);
         this.#update();
       },
       abort: async () => {
