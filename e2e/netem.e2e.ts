@@ -6,10 +6,11 @@
  *
  * Needs root (network namespaces): elsewhere the tests skip and say why; on CI (root) they must run.
  */
-import { expect, test, type Page } from '@playwright/test';
+import { expect, test, type Browser, type Page } from '@playwright/test';
 import { condition, type Condition } from '../scripts/netem/conditions.ts';
-import { netemUnavailable, startNetem } from '../scripts/netem/relay.ts';
-import { demoUrl, fixture, launchChromium } from './browser.ts';
+import { netemUnavailable, startNetem, type Netem } from '../scripts/netem/relay.ts';
+import { fixture, launchChromium } from './browser.ts';
+import { startFaultStack, type FaultStack } from './faults.ts';
 import { snapshot, unexpectedErrors, waitForDemo } from './session-page.ts';
 
 const why = netemUnavailable();
@@ -63,120 +64,132 @@ test.describe('network-impairment relay', () => {
   });
 
   test('Chromium in the namespace loads the demo and speaks a turn through an impaired relay', async () => {
-    test.setTimeout(260_000);
-    const demo = new URL(demoUrl());
-    const livekit = new URL(process.env.SOTTO_E2E_LIVEKIT_URL ?? '');
-    const rtcPort = Number(process.env.SOTTO_E2E_RTC_PORT);
-    expect(Number.isInteger(rtcPort) && rtcPort > 0, 'SOTTO_E2E_RTC_PORT from the global setup').toBe(true);
+    test.setTimeout(300_000);
     const c = condition('loss5_rtt50_jitter20');
-    const netem = await startNetem({
-      tcpPorts: [Number(demo.port), Number(livekit.port)],
-      udpPorts: [rtcPort],
-      maxSeconds: 250,
-      condition: c,
-    });
+    // Chromium in the namespace sometimes never gets an ICE answer through the relay (beside a CPU hog, ~1
+    // run in 4: livekit-server answers no STUN check; docs/latency-lab.md). It is sticky for that
+    // livekit-server instance: fresh pages, browsers and relays against it fail the same way. So each
+    // attempt runs its own stack, relay and browser, and a failed attempt is logged (with the relay's
+    // counters) and replaced (up to three); the turn below must then go through.
+    let fs: FaultStack | null = null;
+    let netem: Netem | null = null;
+    let browser: Browser | null = null;
+    const stopAttempt = async (): Promise<void> => {
+      await browser?.close().catch(() => undefined);
+      await netem?.stop().catch(() => undefined);
+      await fs?.stop().catch(() => undefined);
+      browser = null;
+      netem = null;
+      fs = null;
+    };
     try {
-      const browser = await launchChromium({ wav: fixture('hello'), netns: netem });
-      try {
-        // Chromium in the namespace sometimes never gets an ICE answer through the relay (seen ~1 run in 10,
-        // with and without loss: the server answers no STUN check of that page for 20 s and more, over two
-        // joins; root cause not found yet). That is logged, with the relay's counters, and the page is
-        // opened afresh (up to three pages); the turn below must then go through.
-        let page: Page | null = null;
-        for (let attempt = 1; page === null; attempt++) {
-          const p = await browser.newPage();
-          const u = new URL(demo.toString());
-          // Committed by the button once the sentence has been said (the subject here is the network path,
-          // not the endpointer, which e2e/turn.e2e.ts and the latency lab cover through the relay too).
-          for (const [k, v] of Object.entries({ fallback: 'off', endpointing: 'manual' })) u.searchParams.set(k, v);
+      let page: Page | null = null;
+      let demo = new URL('http://127.0.0.1/');
+      let livekitPort = 0;
+      let rtcPort = 0;
+      for (let attempt = 1; page === null; attempt++) {
+        fs = await startFaultStack(`netem-${String(attempt)}`);
+        demo = new URL(fs.stack.demo.url);
+        livekitPort = fs.livekitPort;
+        rtcPort = fs.rtcPort;
+        netem = await startNetem({
+          tcpPorts: [Number(demo.port), livekitPort],
+          udpPorts: [rtcPort],
+          maxSeconds: 250,
+          condition: c,
+        });
+        browser = await launchChromium({ wav: fixture('hello'), netns: netem });
+        const p = await browser.newPage();
+        const u = new URL(demo.toString());
+        // Committed by the button once the sentence has been said (the subject here is the network path,
+        // not the endpointer, which e2e/turn.e2e.ts and the latency lab cover through the relay too).
+        for (const [k, v] of Object.entries({ fallback: 'off', endpointing: 'manual' })) u.searchParams.set(k, v);
+        try {
           await p.goto(u.toString(), { timeout: 60_000 });
           await p.click('#connect');
-          try {
-            // Generous bounds: the page is ~20 MB through a delayed relay, and the machine may be busy.
-            await waitForDemo(
-              p,
-              "d.states.includes('listening') || d.errors.some((e) => e.code === 'connect_timeout')",
-              60_000,
-            );
-            const failed = await p.evaluate(() =>
-              (window as unknown as { sottoDemo: { errors: { code: string }[] } }).sottoDemo.errors.some(
-                (e) => e.code === 'connect_timeout',
-              ),
-            );
-            if (failed) throw new Error('connect() timed out');
-            page = p;
-          } catch (e) {
-            console.log(
-              `attempt ${String(attempt)}: ${String(e).slice(0, 300)}; relay ${JSON.stringify(await netem.stats())}`,
-            );
-            await p.close();
-            if (attempt >= 3) throw e;
-          }
+          // Generous bounds: the page is ~20 MB through a delayed relay, and the machine may be busy.
+          await waitForDemo(
+            p,
+            "d.states.includes('listening') || d.errors.some((e) => e.code === 'connect_timeout')",
+            60_000,
+          );
+          const failed = await p.evaluate(() =>
+            (window as unknown as { sottoDemo: { errors: { code: string }[] } }).sottoDemo.errors.some(
+              (e) => e.code === 'connect_timeout',
+            ),
+          );
+          if (failed) throw new Error('connect() timed out');
+          page = p;
+        } catch (e) {
+          console.log(
+            `attempt ${String(attempt)}: ${String(e).slice(0, 300)}; relay ${JSON.stringify(await netem.stats())}`,
+          );
+          await stopAttempt();
+          if (attempt >= 3) throw e;
         }
-        await page.evaluate(() => {
-          const w = window as unknown as {
-            healthLog: string[];
-            sottoDemo: {
-              session: {
-                audioContext: AudioContext;
-                remoteTransport: { on(n: 'health', f: (h: { level: string; reason: string }) => void): void };
-              };
+      }
+      const relay: Netem = netem as unknown as Netem;
+      await page.evaluate(() => {
+        const w = window as unknown as {
+          healthLog: string[];
+          sottoDemo: {
+            session: {
+              audioContext: AudioContext;
+              remoteTransport: { on(n: 'health', f: (h: { level: string; reason: string }) => void): void };
             };
           };
-          const s = w.sottoDemo.session;
-          const h0 = (s.remoteTransport as unknown as { health: { level: string; reason: string } }).health;
-          w.healthLog = [`${h0.level} (${h0.reason}) at the start@${s.audioContext.currentTime.toFixed(2)}`];
-          s.remoteTransport.on('health', (h) => {
-            w.healthLog.push(`${h.level} (${h.reason})@${s.audioContext.currentTime.toFixed(2)}`);
-          });
+        };
+        const s = w.sottoDemo.session;
+        const h0 = (s.remoteTransport as unknown as { health: { level: string; reason: string } }).health;
+        w.healthLog = [`${h0.level} (${h0.reason}) at the start@${s.audioContext.currentTime.toFixed(2)}`];
+        s.remoteTransport.on('health', (h) => {
+          w.healthLog.push(`${h.level} (${h.reason})@${s.audioContext.currentTime.toFixed(2)}`);
         });
-        // The `hello` fixture's speech ends ~4.5 s after the mic opens: wait on the page's audio clock,
-        // and give the link 1.5 s after `listening` (a loaded machine may take tens of seconds to get there).
-        await waitForDemo(
-          page,
-          "d.session && d.session.audioContext.currentTime > Math.max(5.5, (d.events.find((e) => e.type === 'state:listening')?.time ?? 1e9) + 1.5)",
-          60_000,
-        );
-        await page.click('#commit');
-        await waitForDemo(page, 'd.turns[0]?.status !== undefined', 60_000);
-        const snap = await snapshot(page);
-        const heard = await page.evaluate(
-          () =>
-            (
-              window as unknown as { sottoDemo: { session: { agentAudio(): { audibleFrames: number } | null } | null } }
-            ).sottoDemo.session?.agentAudio()?.audibleFrames ?? 0,
-        );
-        console.log(
-          `through ${c.name}: turn ${JSON.stringify(snap.turns[0])}, reply ${(heard / 48_000).toFixed(2)} s audible`,
-        );
-        console.log(`events: ${snap.events.map((e) => `${e.type}@${e.time.toFixed(2)}`).join(' ')}`);
-        // Chromium in a namespace with only loopback says it is offline (navigator.onLine false) the whole
-        // time: the link's health must follow the heartbeat then, or the continuity watchdog would call a
-        // reply that is arriving "stopped" (it did, before the transport learnt to).
-        const errors = unexpectedErrors(snap.errors);
-        console.log(`errors: ${JSON.stringify(errors)}`);
-        console.log(
-          `link health: ${(await page.evaluate(() => (window as unknown as { healthLog: string[] }).healthLog)).join(', ')}`,
-        );
-        expect(errors).toEqual([]);
-        expect(snap.turns[0]?.status).toBe('completed');
-        // The echo reply carries the ~3.4 s sentence: well over a second is audible even with 5 % loss.
-        expect(heard / 48_000).toBeGreaterThan(1.5);
-      } finally {
-        await browser.close();
-      }
+      });
+      // The `hello` fixture's speech ends ~4.5 s after the mic opens: wait on the page's audio clock,
+      // and give the link 1.5 s after `listening` (a loaded machine may take tens of seconds to get there).
+      await waitForDemo(
+        page,
+        "d.session && d.session.audioContext.currentTime > Math.max(5.5, (d.events.find((e) => e.type === 'state:listening')?.time ?? 1e9) + 1.5)",
+        60_000,
+      );
+      await page.click('#commit');
+      await waitForDemo(page, 'd.turns[0]?.status !== undefined', 60_000);
+      const snap = await snapshot(page);
+      const heard = await page.evaluate(
+        () =>
+          (
+            window as unknown as { sottoDemo: { session: { agentAudio(): { audibleFrames: number } | null } | null } }
+          ).sottoDemo.session?.agentAudio()?.audibleFrames ?? 0,
+      );
+      console.log(
+        `through ${c.name}: turn ${JSON.stringify(snap.turns[0])}, reply ${(heard / 48_000).toFixed(2)} s audible`,
+      );
+      console.log(`events: ${snap.events.map((e) => `${e.type}@${e.time.toFixed(2)}`).join(' ')}`);
+      // Chromium in a namespace with only loopback says it is offline (navigator.onLine false) the whole
+      // time: the link's health must follow the heartbeat then, or the continuity watchdog would call a
+      // reply that is arriving "stopped" (it did, before the transport learnt to).
+      const errors = unexpectedErrors(snap.errors);
+      console.log(`errors: ${JSON.stringify(errors)}`);
+      console.log(
+        `link health: ${(await page.evaluate(() => (window as unknown as { healthLog: string[] }).healthLog)).join(', ')}`,
+      );
+      expect(errors).toEqual([]);
+      expect(snap.turns[0]?.status).toBe('completed');
+      // The echo reply carries the ~3.4 s sentence: well over a second is audible even with 5 % loss.
+      expect(heard / 48_000).toBeGreaterThan(1.5);
       // Everything went through the relay: the page and the signalling over TCP, the media over UDP,
       // and the relay dropped some of the media as configured.
-      const s = await netem.stats();
+      const s = await relay.stats();
       console.log(`relay: ${JSON.stringify(s)}`);
       const n = (k: string): number => s.counts[k] ?? 0;
       expect(n(`tcp${demo.port}_down_bytes`)).toBeGreaterThan(10_000);
-      expect(n(`tcp${livekit.port}_up_bytes`)).toBeGreaterThan(0);
+      expect(n(`tcp${String(livekitPort)}_up_bytes`)).toBeGreaterThan(0);
       expect(n(`udp${String(rtcPort)}_up_in`)).toBeGreaterThan(100);
       expect(n(`udp${String(rtcPort)}_down_in`)).toBeGreaterThan(100);
       expect(n(`udp${String(rtcPort)}_up_dropped`) + n(`udp${String(rtcPort)}_down_dropped`)).toBeGreaterThan(0);
     } finally {
-      await netem.stop();
+      await stopAttempt();
     }
   });
 });
