@@ -25,6 +25,7 @@ import {
   type Transcript,
   type TurnMetrics,
   type VoiceSession,
+  type VoiceSessionEvents,
 } from '../src/index.ts';
 import { ColdStartRecorder } from './lab/cold-start-recorder.ts';
 import { EventLog } from './ui/event-log.ts';
@@ -97,6 +98,9 @@ const demo = {
   metrics: [] as TurnMetrics[],
   interruptions: [] as Interruption[],
   transcripts: [] as Transcript[],
+  /** The end-of-turn model's verdicts and the turn ends, from the session's first event on (tests read them). */
+  turnVerdicts: [] as VoiceSessionEvents['turn_model'][],
+  turnEnds: [] as { startSample: number; endSample: number; reason: string; time: number }[],
   errors: [] as { code: string; message: string }[],
   states: [] as string[],
   reconnects: [] as { phase: string; attempt: number; delayMs: number }[],
@@ -246,6 +250,7 @@ function wire(session: VoiceSession, endpointing: string): void {
     ui.trace.push(f.time, f.probability);
   });
   session.on('turn_model', (v) => {
+    demo.turnVerdicts.push(v);
     if (v.probability !== null) ui.trace.mark(v.time, v.probability, v.complete);
     log(
       `end-of-turn model: p=${(v.probability ?? Number.NaN).toFixed(2)} after ${v.pauseMs.toFixed(0)} ms of pause (${v.inferenceMs.toFixed(0)} ms)${v.complete ? ' → turn over' : ' → keep listening'}`,
@@ -259,6 +264,7 @@ function wire(session: VoiceSession, endpointing: string): void {
   }
   session.on('turn_end', (t) => {
     note('turn_end');
+    demo.turnEnds.push({ startSample: t.startSample, endSample: t.endSample, reason: t.reason, time: t.decisionTime });
     log(`turn end (${t.speechMs.toFixed(0)} ms of speech) → commit + response.create`);
     ui.transcript.note('user', `🎤 ${(t.speechMs / 1000).toFixed(1)} s of speech`);
     demo.turns.push({ committedAt: session.audioContext.currentTime });

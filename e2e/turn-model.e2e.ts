@@ -50,36 +50,18 @@ interface Recorded {
   ends: { startSample: number; endSample: number; reason: string; time: number }[];
 }
 
-/** Records the model's verdicts and the turn ends (with their audio spans) from the page's session. */
-async function record(page: Page): Promise<void> {
-  await page.evaluate(() => {
-    const w = window as unknown as {
-      recorded: { verdicts: unknown[]; ends: unknown[] };
-      sottoDemo: {
-        session: {
-          on(n: 'turn_model', f: (v: unknown) => void): void;
-          on(
-            n: 'turn_end',
-            f: (e: { startSample: number; endSample: number; reason: string; decisionTime: number }) => void,
-          ): void;
-        };
-      };
-    };
-    w.recorded = { verdicts: [], ends: [] };
-    w.sottoDemo.session.on('turn_model', (v) => w.recorded.verdicts.push(v));
-    w.sottoDemo.session.on('turn_end', (e) =>
-      w.recorded.ends.push({
-        startSample: e.startSample,
-        endSample: e.endSample,
-        reason: e.reason,
-        time: e.decisionTime,
-      }),
-    );
-  });
-}
-
+/**
+ * The model's verdicts and the turn ends (with their audio spans), as the demo page recorded them from the
+ * session's first event on: a busy machine may reach `listening` only after the VAD has caught up with the
+ * whole turn, so listeners added after connectDemo() could miss it (seen in CI: the turn was held across
+ * the pause and answered once, and the test's own late listeners saw no verdict and no turn end).
+ */
 function recorded(page: Page): Promise<Recorded> {
-  return page.evaluate(() => (window as unknown as { recorded: Recorded }).recorded);
+  return page.evaluate(() => {
+    const d = (window as unknown as { sottoDemo: { turnVerdicts: Recorded['verdicts']; turnEnds: Recorded['ends'] } })
+      .sottoDemo;
+    return { verdicts: d.turnVerdicts, ends: d.turnEnds };
+  });
 }
 
 const seconds = (e: { startSample: number; endSample: number }): number => (e.endSample - e.startSample) / 16_000;
@@ -90,7 +72,6 @@ test('smart-turn policy: a 500 ms pause inside a sentence does not end the turn;
   const { browser, page, problems } = await openDemo('turn-pause', { silenceMs: '200', turnDetector: 'smart-turn' });
   try {
     await connectDemo(page);
-    await record(page);
     await waitForDemo(
       page,
       "d.transcripts.some((t) => t.role === 'assistant' && t.final) && d.session.state === 'listening'",
@@ -143,7 +124,6 @@ test("turnDetector 'silence' at 200 ms: the same audio is cut at the pause", asy
   const { browser, page, problems } = await openDemo('turn-pause', { silenceMs: '200', turnDetector: 'silence' });
   try {
     await connectDemo(page);
-    await record(page);
     await waitForDemo(page, "d.events.filter((e) => e.type === 'turn_end').length >= 2", 90_000);
     const s = await snapshot(page);
     const { verdicts, ends } = await recorded(page);
