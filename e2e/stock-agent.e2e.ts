@@ -170,10 +170,13 @@ test.describe('Sotto client with a stock LiveKit Agents agent', () => {
       await openInterop(page, stack.livekit.url, await stack.token(room, 'sotto-user'));
       await waitFor(page, "d.agentProtocol === 'livekit-agents' && d.states.includes('listening')", 60_000);
       // With manual turn detection the agent ends no turn by itself: each answer is to a turn end the client
-      // sent it over RPC.
+      // sent it over RPC. What an answer repeats is the framework's business: commitUserTurn() waits only so
+      // long for the STT's final transcript (in CI beside a CPU hog the first answer was "You said: ." and
+      // the second carried both sentences), so the answers are counted and the user's words must be in one.
       await waitFor(
         page,
-        "d.transcripts.filter((t) => t.role === 'assistant' && t.final && /^You said: I spoke for [0-9.]+ seconds[.]$/.test(t.text)).length >= 2",
+        "d.transcripts.filter((t) => t.role === 'assistant' && t.final && /^You said:/.test(t.text)).length >= 2 && " +
+          "d.transcripts.some((t) => t.role === 'assistant' && t.final && /^You said: I spoke for [0-9.]+ seconds/.test(t.text))",
         60_000,
       );
       const log = readFileSync(join(stack.runDir, 'stock-agent.log'), 'utf8');
