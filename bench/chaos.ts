@@ -1,10 +1,12 @@
 /**
  * `npm run bench -- chaos`: every fault of issue 11 against the real stack (livekit-server, agent worker,
  * demo page in Chromium through the SDK's connect()), with `fallback: 'auto'` and `'off'`, speaking turns
- * before, during and after (client endpointing, a looping multi-turn recording on the fake mic).
+ * before, during and after (client endpointing). The user is simulated (chaos/user.ts): the twelve sentences
+ * of the `multiturn` fixture said one at a time into the page's mic, each after the answer to the one before
+ * (0.7 s after it ends), or again after 3.5 s when no answer comes or 1.5 s after a remote answer went silent.
  *
  * Per fault and mode (`<fault>_<mode>`): runs; the share of turns spoken after recovery that were detected
- * and answered audibly; recovery -> next answered turn (p95; p50 in `detail`); turns lost from the fault
+ * and answered audibly; recovery -> the next answer the user heard (p95; p50 in `detail`); turns lost from the fault
  * on; samples lost (what the SDK reports of turn audio it could not read back for the on-device engine);
  * unexpected errors (error events other than the link's own troubles, and page errors).
  *
@@ -18,6 +20,7 @@ import { FAULTS, type FaultName } from './chaos/faults.ts';
 import { runOnce, type Mode, type RunResult } from './chaos/run.ts';
 import { percentile } from './chaos/score.ts';
 import { startChaosStack } from './chaos/stack.ts';
+import { sentencesOf } from './chaos/user.ts';
 
 const MODES: readonly Mode[] = ['auto', 'off'];
 
@@ -58,17 +61,21 @@ function median(xs: readonly (number | null)[]): number | null {
 export function summarise(results: readonly RunResult[]): {
   summary: FaultSummary;
   p50: number | null;
-  /** Medians of the two parts of recovery -> answer: until the answered turn ended, then to its reply. */
+  /**
+   * Medians for the first answered turn the user began after recovery: recovery -> its answer, and how
+   * that splits (until the turn ended: the user talking; then to its reply: the system).
+   */
   split: {
+    recover_to_new_turn_answer_ms_p50: number | null;
     recover_to_turn_end_ms_p50: number | null;
     turn_end_to_answer_ms_p50: number | null;
-    recover_to_first_reply_ms_p50: number | null;
   };
 } {
   const turns = results.reduce((n, r) => n + r.afterTurns, 0);
   const answered = results.reduce((n, r) => n + r.afterAnswered, 0);
-  // A run with no answered turn after recovery did not recover within the window: it counts as the window.
-  const times = results.map((r) => r.recoverToAnswerMs ?? Number.POSITIVE_INFINITY);
+  // Recovery -> the next answer the user heard (to a turn held or cut by the fault, or spoken after it). A
+  // run with none did not recover within the window: it counts as never.
+  const times = results.map((r) => r.recoverToFirstReplyMs ?? Number.POSITIVE_INFINITY);
   const finite = (x: number | null): number | null => (x === null || !Number.isFinite(x) ? null : x);
   return {
     summary: {
@@ -81,9 +88,9 @@ export function summarise(results: readonly RunResult[]): {
     },
     p50: finite(percentile(times, 50)),
     split: {
+      recover_to_new_turn_answer_ms_p50: median(results.map((r) => r.recoverToAnswerMs)),
       recover_to_turn_end_ms_p50: median(results.map((r) => r.recoverToTurnEndMs)),
       turn_end_to_answer_ms_p50: median(results.map((r) => r.turnEndToAnswerMs)),
-      recover_to_first_reply_ms_p50: median(results.map((r) => r.recoverToFirstReplyMs)),
     },
   };
 }
@@ -99,11 +106,11 @@ function table(
   const part = (x: number | null | undefined): string => (x === null || x === undefined ? '-' : String(x));
   const rows = Object.entries(faults).map(
     ([k, f]) =>
-      `| ${k} | ${String(f.runs)} | ${String(f.after_recovery_answered_pct)} % | ${ms(p50[k] ?? null)} / ${ms(f.recover_to_answer_ms_p95)} | ${part(split[k]?.recover_to_turn_end_ms_p50)} + ${part(split[k]?.turn_end_to_answer_ms_p50)} | ${part(split[k]?.recover_to_first_reply_ms_p50)} | ${String(f.turns_lost)} | ${String(f.samples_lost)} | ${String(f.unexpected_errors)} |`,
+      `| ${k} | ${String(f.runs)} | ${String(f.after_recovery_answered_pct)} % | ${ms(p50[k] ?? null)} / ${ms(f.recover_to_answer_ms_p95)} | ${part(split[k]?.recover_to_new_turn_answer_ms_p50)} = ${part(split[k]?.recover_to_turn_end_ms_p50)} + ${part(split[k]?.turn_end_to_answer_ms_p50)} | ${String(f.turns_lost)} | ${String(f.samples_lost)} | ${String(f.unexpected_errors)} |`,
   );
   return [
-    '| fault_mode | runs | answered after recovery | recovery -> answer ms p50 / p95 | of which: until the turn ended + turn end -> answer, ms p50 | recovery -> first reply (any turn, held ones too), ms p50 | turns lost | samples lost | unexpected errors |',
-    '| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
+    '| fault_mode | runs | answered after recovery | recovery -> next answer heard, ms p50 / p95 | first turn begun after recovery: recovery -> its answer = until it ended + its end -> answer, ms p50 | turns lost | samples lost | unexpected errors |',
+    '| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
     ...rows,
   ].join('\n');
 }
@@ -114,14 +121,15 @@ export async function runChaosBench(): Promise<Record<string, unknown>> {
   const faults = envList<FaultName>('CHAOS_FAULTS', FAULTS);
   const modes = envList<Mode>('CHAOS_MODES', MODES);
   const stack = await startChaosStack(root);
-  const browser = await launchChromium({ wav: fixture('multiturn'), loop: true });
+  const sentences = sentencesOf(fixture('multiturn'));
+  const browser = await launchChromium();
   const all: RunResult[] = [];
   try {
     for (let i = 0; i < runs; i++) {
       for (const fault of faults) {
         for (const mode of modes) {
           const t0 = performance.now();
-          const r = await runOnce(browser, stack, fault, mode, afterS);
+          const r = await runOnce(browser, stack, fault, mode, afterS, sentences);
           all.push(r);
           console.log(
             `chaos ${fault}_${mode} #${String(i + 1)}: answered ${String(r.afterAnswered)}/${String(r.afterTurns)} after recovery, ` +
@@ -162,11 +170,14 @@ export async function runChaosBench(): Promise<Record<string, unknown>> {
         'Recovery: livekit-server answering again (server_kill, outage_30s: restarted; server_freeze: SIGCONT), the link back ' +
         '(browser_offline: network service thawed, context online), the fault itself (participant_removed, job_kill: the ' +
         'server stays reachable). A turn is a client turn_end; it is answered when a reply becomes audible before the next ' +
-        'turn_end. turns_lost counts turns from the fault on with no audible reply. A run that never answered after recovery ' +
-        'counts as never in the p95 (reported as null). recover_to_answer_split: medians of recovery -> the end of the ' +
-        'first answered turn (when the looping recording next finished a sentence) and that turn end -> its audible reply; ' +
-        'recover_to_first_reply_ms_p50: recovery -> the first reply audible after it, to any turn (also a turn spoken ' +
-        'during the fault that was held and asked once the link was back).',
+        'turn_end and is heard for at least 1 s (a reply cut a moment after it began answers nothing). turns_lost counts ' +
+        'turns from the fault on with no such reply. recover_to_answer_ms (p95 in faults, p50 in detail): recovery -> the ' +
+        'first such reply that became audible after it: the answer the user waited for, to a turn spoken during the fault ' +
+        '(held, or cut when its agent died) or after it; a run with none counts as never (reported as null). ' +
+        'recover_to_answer_split: medians for the first answered turn the user began after recovery: recovery -> its ' +
+        'answer, recovery -> its end (the simulated user talking) and its end -> its answer (the system). The simulated ' +
+        'user (bench/chaos/user-policy.ts) says the next sentence 0.7 s after an answer ends, asks again 3.5 s after its ' +
+        'sentence when no answer came, 1.5 s after a remote answer went silent or broke off.',
     },
   };
 }

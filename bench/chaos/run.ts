@@ -1,7 +1,8 @@
 /**
  * One chaos run: a fresh page (its own browser context and room) on the demo with `fallback=<mode>` and
- * the client's endpointing, a looping multi-turn recording on the fake mic; one answered turn before the
- * fault, the fault struck mid-turn (or mid-reply), then `afterS` seconds of turns after recovery.
+ * the client's endpointing, a simulated user on the mic who says a sentence, waits for the answer and asks
+ * again when none comes (user.ts); one answered turn before the fault, the fault struck mid-turn (or
+ * mid-reply), then `afterS` seconds of turns after recovery.
  */
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -10,6 +11,7 @@ import type { Browser, Page } from '@playwright/test';
 import { applyFault, TRIGGER, type FaultName } from './faults.ts';
 import { scoreRun, type RunScore, type TimedEvent } from './score.ts';
 import type { ChaosStack } from './stack.ts';
+import { heardReplies, installUserMic, startUser, type UserRun } from './user.ts';
 
 export type Mode = 'auto' | 'off';
 
@@ -30,6 +32,8 @@ export interface RunResult extends RunScore {
   samplesLost: number;
   unexpectedErrors: string[];
   modes: string[];
+  /** The simulated user: sentences said, and why (see user-policy.ts). */
+  user?: { said: number; why: Record<string, number> };
   note?: string;
 }
 
@@ -136,12 +140,14 @@ export async function runOnce(
   fault: FaultName,
   mode: Mode,
   afterS: number,
+  sentences: readonly Int16Array[],
 ): Promise<RunResult> {
   await stack.ensureAgent();
   const room = `chaos-${fault.replaceAll('_', '-')}-${mode}-${randomBytes(3).toString('hex')}`;
   const context = await browser.newContext();
   const page = await context.newPage();
   const pageErrors: string[] = [];
+  let user: UserRun | null = null;
   page.on('pageerror', (e) => pageErrors.push(`pageerror: ${e.message}`));
   const empty = (note: string): RunResult => ({
     fault,
@@ -162,6 +168,7 @@ export async function runOnce(
   try {
     const u = new URL(stack.demoUrl);
     for (const [k, v] of Object.entries({ fallback: mode, silenceMs: '500', room })) u.searchParams.set(k, v);
+    await installUserMic(page);
     await page.goto(u.toString());
     await page.waitForFunction(() => 'sottoDemo' in window, null, { timeout: 120_000 });
     await page.click('#connect');
@@ -171,6 +178,7 @@ export async function runOnce(
       { timeout: 180_000 },
     );
     if (process.env.CHAOS_TRACE) await installTrace(page);
+    user = await startUser(page, sentences);
     // Before the fault: one turn answered.
     if (!(await waitEvent(page, 'agent_audio_start', 0, 90_000))) return empty('no answered turn before the fault');
     const mark = await pageNow(page);
@@ -197,13 +205,27 @@ export async function runOnce(
         now: x.session?.audioContext.currentTime ?? 0,
       };
     });
+    const said = await user.stop();
+    user = null;
     if (process.env.CHAOS_TRACE) await writeTrace(page, process.env.CHAOS_TRACE, room, times);
-    const score = scoreRun(d.events, { fault: times.fault, recovered: times.recovered, end: d.now, graceS: 5 });
+    // Which replies were cut: the page's events say when a reply ended, the user's ears whether it was cut.
+    const cuts = new Set((await heardReplies(page)).filter((r) => r.interrupted).map((r) => r.end));
+    const events = d.events.map((e) => (e.type === 'agent_audio_end' ? { ...e, interrupted: cuts.has(e.time) } : e));
+    const score = scoreRun(events, { fault: times.fault, recovered: times.recovered, end: d.now, graceS: 5 });
     const unexpected = [
       ...d.errors.filter((e) => !EXPECTED_ERRORS.has(e.code)).map((e) => `${e.code}: ${e.message.slice(0, 120)}`),
       ...pageErrors,
     ];
-    return { fault, mode, started: true, ...score, samplesLost: d.lost, unexpectedErrors: unexpected, modes: d.modes };
+    return {
+      fault,
+      mode,
+      started: true,
+      ...score,
+      samplesLost: d.lost,
+      unexpectedErrors: unexpected,
+      modes: d.modes,
+      user: said,
+    };
   } catch (e) {
     const states = await page
       .evaluate(() => (window as unknown as { sottoDemo: { states: string[] } }).sottoDemo.states.join('>'))
@@ -214,6 +236,7 @@ export async function runOnce(
       unexpectedErrors: [why, ...pageErrors],
     };
   } finally {
+    await user?.stop().catch(() => undefined);
     await context.close().catch(() => undefined);
   }
 }

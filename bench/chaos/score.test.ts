@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { percentile, scoreRun, type TimedEvent } from './score.ts';
 
-const ev = (type: string, time: number): TimedEvent => ({ type, time });
+const ev = (type: string, time: number, interrupted?: boolean): TimedEvent =>
+  interrupted === undefined ? { type, time } : { type, time, interrupted };
 
 describe('scoreRun', () => {
   const marks = { fault: 10, recovered: 20, end: 40, graceS: 5 };
@@ -67,6 +68,47 @@ describe('scoreRun', () => {
       recoverToFirstReplyMs: 1200,
       turnsLost: 0,
     });
+  });
+});
+
+describe('scoreRun: a reply cut a moment after it began', () => {
+  it('answers nothing; the reply to the turn asked again does', () => {
+    const marks = { fault: 10, recovered: 10, end: 40, graceS: 5 };
+    const events = [
+      ev('turn_end', 9.6),
+      ev('agent_audio_start', 9.7),
+      ev('agent_audio_end', 9.75, true), // the job died: 50 ms heard
+      ev('turn_end', 13),
+      ev('agent_audio_start', 13.1),
+      ev('agent_audio_end', 15.6),
+      ev('turn_end', 20),
+      ev('agent_audio_start', 20.2),
+      ev('agent_audio_end', 20.9, true), // cut at 0.7 s: not an answer
+      ev('agent_audio_start', 21.5), // asked again, heard to its end
+      ev('agent_audio_end', 24),
+    ];
+    expect(scoreRun(events, marks)).toMatchObject({
+      afterTurns: 2,
+      afterAnswered: 2,
+      recoverToAnswerMs: 3100,
+      turnEndToAnswerMs: 100,
+      turnsLost: 0,
+    });
+    // Without the second reply the turn at 20 s is lost; a short reply that ended by itself answers it.
+    expect(scoreRun(events.slice(0, 9), marks).turnsLost).toBe(1);
+    const short = [...events.slice(0, 8), ev('agent_audio_end', 20.9, false)];
+    expect(scoreRun(short, marks).turnsLost).toBe(0);
+  });
+});
+
+describe('scoreRun: an answer playing when the link came back', () => {
+  it('the user was not waiting: the next answer heard is at 0 ms', () => {
+    const marks = { fault: 10, recovered: 20, end: 40, graceS: 5 };
+    const events = [ev('turn_end', 18), ev('agent_audio_start', 18.5), ev('agent_audio_end', 23)];
+    expect(scoreRun(events, marks).recoverToFirstReplyMs).toBe(0);
+    // Cut before a second of it was heard, it answered nothing.
+    const cut = [ev('turn_end', 18), ev('agent_audio_start', 19.5), ev('agent_audio_end', 20.2, true)];
+    expect(scoreRun(cut, marks).recoverToFirstReplyMs).toBeNull();
   });
 });
 

@@ -3,15 +3,21 @@
  * clock): which turns were spoken after recovery, which were answered, how long from recovery to the
  * first answered turn, and how many turns from the fault on were never answered.
  *
- * A turn is a `turn_end` (the client's endpointer ended it). It is answered when an `agent_audio_start`
- * (a reply became audible, from the remote agent or the on-device engine) comes after it and before the
- * next `turn_end` (or before the end of the window for the last one). Turns that ended in the last
- * `graceS` of the window are not scored (their reply may still be on its way).
+ * A turn is a `turn_end` (the client's endpointer ended it). It is answered when a reply (from the remote
+ * agent or the on-device engine) becomes audible after it and before the next `turn_end` (or before the
+ * end of the window for the last one), and is not cut before {@link MIN_HEARD_S} of it was heard: a
+ * reply cut a moment after its first sample (its agent died) answered nothing. Turns that ended in the last `graceS`
+ * of the window are not scored (their reply may still be on its way).
  */
+
+/** A reply cut (interrupted) before this much of it was heard (s) does not answer its turn. */
+export const MIN_HEARD_S = 1;
 
 export interface TimedEvent {
   type: string;
   time: number;
+  /** `agent_audio_end` only: the reply was cut (barge-in, its agent died, the session switched). */
+  interrupted?: boolean;
 }
 
 export interface RunMarks {
@@ -39,8 +45,10 @@ export interface RunScore {
   recoverToTurnEndMs: number | null;
   turnEndToAnswerMs: number | null;
   /**
-   * Recovery -> the first reply that became audible after it, to any turn: also one spoken during the
-   * fault and held until the link was back (remote only). Null when none came.
+   * Recovery -> the next answer the user heard: the first reply that became audible after it, to any turn
+   * (also one spoken during the fault and held until the link was back, or whose reply its dying agent
+   * cut); 0 when an answer was playing at the moment of recovery (the on-device engine answering through
+   * the fault: the user was not waiting). Null when none came.
    */
   recoverToFirstReplyMs: number | null;
   /** Turns from the fault on (before the grace period) with no audible reply. */
@@ -49,7 +57,12 @@ export interface RunScore {
 
 export function scoreRun(events: readonly TimedEvent[], m: RunMarks): RunScore {
   const ends = events.filter((e) => e.type === 'turn_end').map((e) => e.time);
-  const starts = events.filter((e) => e.type === 'agent_audio_start').map((e) => e.time);
+  const replyEnds = events.filter((e) => e.type === 'agent_audio_end');
+  const heardEnough = (start: number): boolean => {
+    const end = replyEnds.find((e) => e.time >= start);
+    return end?.interrupted !== true || end.time - start >= MIN_HEARD_S;
+  };
+  const starts = events.filter((e) => e.type === 'agent_audio_start' && heardEnough(e.time)).map((e) => e.time);
   const scored = (t: number): boolean => t <= m.end - m.graceS;
   const answerOf = (i: number): number | null => {
     const at = ends[i] ?? 0;
@@ -84,6 +97,13 @@ export function scoreRun(events: readonly TimedEvent[], m: RunMarks): RunScore {
       firstAnswer === null || firstAnsweredEnd === null ? null : Math.round((firstAnswer - firstAnsweredEnd) * 1000),
     turnsLost,
     recoverToFirstReplyMs: (() => {
+      // Playing: began before recovery, its end event (before any later reply began) after it.
+      const playing = starts.some((s) => {
+        const end = replyEnds.find((e) => e.time >= s)?.time;
+        const next = starts.find((t) => t > s) ?? Number.POSITIVE_INFINITY;
+        return s <= m.recovered && end !== undefined && end > m.recovered && end <= next;
+      });
+      if (playing) return 0;
       const first = starts.find((s) => s > m.recovered);
       return first === undefined ? null : Math.round((first - m.recovered) * 1000);
     })(),

@@ -166,7 +166,7 @@ function stallHost() {
   const sent: ClientEvent[] = [];
   const commits: string[] = [];
   const errors: string[] = [];
-  const link = { level: 'healthy' as 'healthy' | 'down', awaiting: false };
+  const link = { level: 'healthy' as 'healthy' | 'down', awaiting: false, speaking: false, cutShort: false };
   const transport = {
     status: 'connected',
     get health() {
@@ -199,8 +199,14 @@ function stallHost() {
     } as unknown as TurnTracker,
     replies: {
       pending: () => false,
-      agentSpeaking: false,
-      abandon: () => undefined,
+      get agentSpeaking() {
+        return link.speaking;
+      },
+      cutShort: () => link.cutShort,
+      abandon: () => {
+        link.speaking = false;
+        link.cutShort = false;
+      },
       cancelAbandoned: () => undefined,
     } as unknown as ReplyController,
     mode: () => 'remote',
@@ -259,6 +265,33 @@ describe('AgentContinuity: turns around a stalled or replaced agent', () => {
     live.agentSession('sess_d');
     await settle(50);
     expect(x.commits).toEqual(['vad-2', 'vad-2']);
+  });
+
+  it('asks a turn again of the next agent when its reply was cut before a second of it was heard', async () => {
+    const x = stallHost();
+    live = new AgentContinuity(x.h);
+    live.agentSession('sess_a');
+    await settle(20);
+    x.link.speaking = true; // vad-2's reply started...
+    x.link.cutShort = true; // ...and its job died 0.1 s into it
+    live.agentLeft();
+    expect(x.errors).toEqual(['agent_unresponsive']);
+    live.agentSession('sess_b');
+    await settle(50);
+    expect(x.commits).toEqual(['vad-2']);
+    expect(appendedSeconds(x.sent)).toBeCloseTo(1, 1);
+
+    // A reply the user heard more of stands: the next agent is not asked the turn again.
+    const y = stallHost();
+    live.close();
+    live = new AgentContinuity(y.h);
+    live.agentSession('sess_a');
+    await settle(20);
+    y.link.speaking = true;
+    live.agentLeft();
+    live.agentSession('sess_b');
+    await settle(50);
+    expect(y.commits).toEqual([]);
   });
 
   it('leaves a turn sent before a stall to the same agent, and asks it again only if no answer starts', async () => {

@@ -334,7 +334,8 @@ export class AgentContinuity {
     this.#askedAt = null;
     if (this.#h.mode() !== 'remote') return;
     const { tracker, replies, turns } = this.#h;
-    const unanswered = tracker.awaiting || replies.pending(false);
+    // A reply cut before the user heard a second of it did not answer the turn either.
+    const unanswered = tracker.awaiting || replies.pending(false) || replies.cutShort();
     const busy = unanswered || replies.agentSpeaking;
     this.#h.emit(
       'error',

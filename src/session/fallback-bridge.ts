@@ -76,11 +76,12 @@ export function fallbackHost(s: SessionParts): FallbackHost {
 
 /**
  * Who answers changed. The reply in progress is given up (its agent is gone or on standby); a turn the
- * remote agent never answered is answered locally from the capture ring; the remote agent's input buffer
- * is cleared of what it heard meanwhile.
+ * remote agent never answered (or whose reply was cut before a second of it was heard) is answered
+ * locally from the capture ring; the remote agent's input buffer is cleared of what it heard meanwhile.
  */
 function switched(s: SessionParts, mode: AnswerMode, reason: string): void {
-  const unanswered = s.tracker.awaiting || s.replies.pending(false);
+  // A reply cut before the user heard a second of it did not answer its turn: the device answers it.
+  const unanswered = s.tracker.awaiting || s.replies.pending(false) || s.replies.cutShort();
   s.replies.abandon();
   s.tracker.abandonPending();
   if (mode === 'local') {

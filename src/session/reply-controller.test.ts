@@ -134,6 +134,19 @@ describe('ReplyController', () => {
     expect(h.sent).toEqual([{ type: 'response.cancel' }]);
   });
 
+  it('a playing reply is cut short until the user has heard a second of it', () => {
+    const h = setup();
+    expect(h.replies.cutShort()).toBe(false); // no reply
+    h.create('r1');
+    expect(h.replies.cutShort()).toBe(false); // not audible yet: pending, not cut
+    h.becomesAudible(10);
+    h.out.heard = 10.9;
+    expect(h.replies.cutShort()).toBe(true);
+    h.out.heard = 11;
+    expect(h.replies.cutShort()).toBe(false);
+    h.replies.close();
+  });
+
   it('confirmed while audible: cancel, clear and truncate at the last heard sample', () => {
     const h = setup();
     h.create('r1');

@@ -18,6 +18,12 @@ const QUANTUM_S = 128 / 48_000;
 export const AUDIBLE_WINDOW_MS = 120;
 /** How long after the session's own `response.cancel` a `response_cancel_not_active` answers it, in ms. */
 const CANCEL_RACE_MS = 15_000;
+/**
+ * A reply whose agent goes away before the user heard this much of it (s) did not answer its turn: the
+ * turn is asked again (of the next agent, or of the device). A longer fragment stands, truncated at the
+ * heard sample, and the user goes on from there.
+ */
+export const UNHEARD_REPLY_S = 1;
 
 /** What the controller needs from its session. */
 export interface ReplyHost {
@@ -83,6 +89,18 @@ export class ReplyController {
     const r = this.#reply;
     if (!r || r.cancelled) return false;
     return this.#agentSpeaking || (this.#h.output()?.audible(AUDIBLE_WINDOW_MS) ?? false);
+  }
+
+  /**
+   * A reply is playing and the user has heard less than {@link UNHEARD_REPLY_S} of it. When its agent goes
+   * away now (it died, or the session switches to the device), the reply did not answer the turn: the turn
+   * is asked again rather than left with a fragment.
+   */
+  cutShort(): boolean {
+    const r = this.#reply;
+    if (!r || r.ended || r.cancelled || r.startTime === null) return false;
+    const last = this.#h.output()?.lastHeardTime() ?? r.startTime;
+    return Math.max(0, last - r.startTime) < UNHEARD_REPLY_S;
   }
 
   /**
