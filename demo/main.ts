@@ -20,18 +20,14 @@ import {
   prepareOffline,
   type OfflineModelConfig,
   type ConnectOptions,
-  type Interruption,
   type RealtimeTransportConfig,
-  type Transcript,
-  type TurnMetrics,
   type VoiceSession,
-  type VoiceSessionEvents,
 } from '../src/index.ts';
 import { ColdStartRecorder } from './lab/cold-start-recorder.ts';
 import { EventLog } from './ui/event-log.ts';
 import { TranscriptView } from './ui/transcript-view.ts';
 import { VadTrace } from './ui/vad-trace.ts';
-import { renderWaterfall } from './ui/waterfall.ts';
+import { emptyRecord, wire } from './wire.ts';
 
 /** The on-device engine's files (the zipformer from ../shared/models; Flite and onnxruntime bundled). */
 const OFFLINE_MODELS: OfflineModelConfig = { asr: gigaspeech3mAssets('/models/kws-zipformer-gigaspeech-3.3M/') };
@@ -40,14 +36,6 @@ interface TokenReply {
   url: string;
   token: string;
   room: string;
-}
-
-/** One reply as the page saw it (kept for the e2e tests). */
-interface Turn {
-  committedAt: number;
-  responseId?: string;
-  status?: string;
-  serverMs?: number;
 }
 
 function $(id: string): HTMLElement {
@@ -94,30 +82,8 @@ const demo = {
   /** The SDK entry point, for tests that drive it directly. */
   sdk: { connect },
   session: null as VoiceSession | null,
-  turns: [] as Turn[],
-  metrics: [] as TurnMetrics[],
-  interruptions: [] as Interruption[],
-  transcripts: [] as Transcript[],
-  /** The end-of-turn model's verdicts and the turn ends, from the session's first event on (tests read them). */
-  turnVerdicts: [] as VoiceSessionEvents['turn_model'][],
-  turnEnds: [] as { startSample: number; endSample: number; reason: string; time: number }[],
-  errors: [] as { code: string; message: string }[],
-  states: [] as string[],
-  reconnects: [] as { phase: string; attempt: number; delayMs: number }[],
-  /** Every session event type with its AudioContext time, in order. */
-  events: [] as { type: string; time: number }[],
-  /** Mode changes (remote / local) with their reasons. */
-  modes: [] as { mode: string; reason: string; time: number }[],
-  /** Turns whose audio went to the on-device engine (read back from the capture ring). */
-  localTurnAudio: [] as {
-    turnId: string;
-    samples: number;
-    lostSamples: number;
-    startSample: number;
-    endSample: number;
-  }[],
-  /** Offline turns handed to the remote agent. */
-  handovers: [] as { turns: number }[],
+  /** What the page saw of the session (turns, events, errors, …; demo/wire.ts fills it). */
+  ...emptyRecord(),
   micPeak: 0,
   /** `?lab=coldstart` (bench/coldstart.ts): ready time, VAD lag per frame, turn stages. */
   /** The event log, newest first (also while its panel is closed and not drawn). */
@@ -191,130 +157,6 @@ async function fetchToken(): Promise<TokenReply> {
   return (await r.json()) as TokenReply;
 }
 
-function renderStats(session: VoiceSession): void {
-  const s = session.stats();
-  const v = s.voice_to_voice;
-  ui.stats.textContent = v
-    ? `${String(s.turns)} turns — voice-to-voice p50 ${v.p50.toFixed(0)} ms, p95 ${v.p95.toFixed(0)} ms`
-    : '';
-}
-
-function wire(session: VoiceSession, endpointing: string): void {
-  /** Records an event at `time` (its own AudioContext time when it has one, else now). */
-  const note = (type: string, time = session.audioContext.currentTime): void => {
-    demo.events.push({ type, time });
-  };
-  session.remoteTransport?.on('reconnect', (step) => {
-    demo.reconnects.push(step);
-    log(`reconnect: ${step.phase} attempt ${String(step.attempt)} in ${String(step.delayMs)} ms`);
-  });
-  session.on('state', (s) => {
-    demo.states.push(s);
-    note(`state:${s}`);
-    setState(s);
-    const live = s !== 'connecting' && s !== 'closed';
-    ui.commit.disabled = !live || endpointing !== 'manual';
-    ui.talk.disabled = !live || endpointing !== 'push-to-talk';
-    ui.mute.disabled = !live;
-    ui.text.disabled = !live;
-    ui.send.disabled = !live;
-    ui.set.offline.disabled = !live || session.localTransport === null;
-    if (s === 'closed') {
-      ui.connect.disabled = false;
-      ui.disconnect.disabled = true;
-    }
-  });
-  session.on('mode', (m) => {
-    demo.modes.push({ ...m, time: session.audioContext.currentTime });
-    note(`mode:${m.mode}`);
-    ui.mode.textContent = m.mode === 'local' ? 'on-device' : 'remote';
-    ui.mode.dataset.mode = m.mode;
-    ui.mode.title = m.reason;
-    log(`mode ${m.mode} (${m.reason})`);
-  });
-  session.on('local_turn_audio', (a) => {
-    demo.localTurnAudio.push(a);
-    log(
-      `turn ${a.turnId}: ${(a.samples / 16).toFixed(0)} ms of audio from the ring to the on-device engine (${String(a.lostSamples)} lost)`,
-    );
-  });
-  session.on('handover', (h) => {
-    demo.handovers.push(h);
-    log(`back online: ${String(h.turns)} offline turn(s) handed to the agent`);
-    ui.transcript.note('assistant', `↺ ${String(h.turns)} offline turn(s) shared with the agent`);
-  });
-  session.on('server_event', (e) => {
-    log(`← ${e.type}`);
-  });
-  session.on('vad_frame', (f) => {
-    ui.trace.push(f.time, f.probability);
-  });
-  session.on('turn_model', (v) => {
-    demo.turnVerdicts.push(v);
-    if (v.probability !== null) ui.trace.mark(v.time, v.probability, v.complete);
-    log(
-      `end-of-turn model: p=${(v.probability ?? Number.NaN).toFixed(2)} after ${v.pauseMs.toFixed(0)} ms of pause (${v.inferenceMs.toFixed(0)} ms)${v.complete ? ' → turn over' : ' → keep listening'}`,
-    );
-  });
-  for (const type of ['speech_start', 'turn_ending', 'turn_resumed', 'misfire'] as const) {
-    session.on(type, () => {
-      note(type);
-      log(type.replace('_', ' '));
-    });
-  }
-  session.on('turn_end', (t) => {
-    note('turn_end');
-    demo.turnEnds.push({ startSample: t.startSample, endSample: t.endSample, reason: t.reason, time: t.decisionTime });
-    log(`turn end (${t.speechMs.toFixed(0)} ms of speech) → commit + response.create`);
-    ui.transcript.note('user', `🎤 ${(t.speechMs / 1000).toFixed(1)} s of speech`);
-    demo.turns.push({ committedAt: session.audioContext.currentTime });
-  });
-  session.on('transcript', (t) => {
-    demo.transcripts.push(t);
-    ui.transcript.update(t);
-  });
-  session.on('response_created', (r) => {
-    note('response_created');
-    const turn = demo.turns.findLast((t) => t.responseId === undefined);
-    if (turn) turn.responseId = r.id;
-    else demo.turns.push({ committedAt: session.audioContext.currentTime, responseId: r.id });
-  });
-  session.on('response_done', (r) => {
-    note('response_done');
-    const turn = demo.turns.find((t) => t.responseId === r.id);
-    if (turn) {
-      turn.status = r.status;
-      const ms = r['sotto:timings']?.commit_to_first_audio_ms;
-      if (ms !== undefined) turn.serverMs = ms;
-    }
-  });
-  session.on('agent_audio_start', (a) => {
-    note('agent_audio_start', a.time);
-    ui.trace.agentStart(a.time);
-  });
-  session.on('agent_audio_end', (a) => {
-    note('agent_audio_end', a.time);
-    ui.trace.agentEnd(a.time);
-  });
-  session.on('interrupted', (i) => {
-    note('interrupted');
-    demo.interruptions.push(i);
-    ui.transcript.markInterrupted(i.itemId);
-    log(
-      `interrupted: agent silent ${((i.silentTime - i.onsetTime) * 1000).toFixed(0)} ms after your onset; heard ${String(i.playedMs)} ms`,
-    );
-  });
-  session.on('metrics', (m) => {
-    demo.metrics.push(m);
-    renderWaterfall(ui.waterfall, demo.metrics);
-    renderStats(session);
-  });
-  session.on('error', (e) => {
-    demo.errors.push({ code: e.code, message: e.message });
-    log(`error ${e.code}: ${e.message}`);
-  });
-}
-
 /** Mic level from an analyser on the session's own AudioContext (display only). */
 function meterMic(session: VoiceSession, stream: MediaStream): () => number {
   const ctx = session.audioContext;
@@ -383,7 +225,7 @@ async function onConnect(): Promise<void> {
       log('turns ended by @ricky0123/vad-web (MicVAD defaults)');
     }
     if (mic) micLevel = meterMic(session, mic);
-    wire(session, opts.endpointing ?? 'client');
+    wire(session, opts.endpointing ?? 'client', { record: demo, ui, log, setState });
     setState(session.state);
     ui.disconnect.disabled = false;
     session.on('state', (s) => {

@@ -11,17 +11,9 @@
  *
  * Each test runs its own stack (it breaks it), on free loopback ports, and stops it on every path.
  */
-import { expect, test, type Browser, type Page } from '@playwright/test';
-import { fixture, launchChromium } from './browser.ts';
-import {
-  eventMark,
-  faultErrors,
-  openAndConnect,
-  removeUsers,
-  startFaultStack,
-  waitForAnsweredTurns,
-  type FaultStack,
-} from './faults.ts';
+import { expect, test, type Page } from '@playwright/test';
+import { withRemoteSession } from './fault-session.ts';
+import { eventMark, faultErrors, removeUsers, waitForAnsweredTurns } from './faults.ts';
 import { waitForDemo } from './session-page.ts';
 
 interface ReconnectWindow {
@@ -43,11 +35,8 @@ const read = (page: Page): Promise<ReconnectWindow['sottoDemo'] & { state: strin
     return { ...d, session: null, state: d.session?.state ?? 'none', link: link ?? 'none' };
   });
 
-/** Opens the demo on `fs` in room `room`, connects, and waits for the first turn answered. */
-async function openAndTalk(browser: Browser, fs: FaultStack, room: string): Promise<Page> {
-  const page = await browser.newPage();
-  await openAndConnect(page, `${fs.stack.demo.url}?room=${room}&fallback=off&silenceMs=500`);
-  await waitForDemo(page, "d.session?.state === 'listening'", 120_000);
+/** Waits for the listening session's first turn answered, then counts its VAD frames. */
+async function talk(page: Page): Promise<void> {
   // The stack is fresh: its first turn may wait for the agent's job process.
   await waitForAnsweredTurns(page, 0, 1, 120_000);
   // Diagnostics: VAD frames keep coming while the capture track is alive.
@@ -61,7 +50,6 @@ async function openAndTalk(browser: Browser, fs: FaultStack, room: string): Prom
       w.vadFrames++;
     });
   });
-  return page;
 }
 
 /** After the fault: rejoined, and two more turns heard and answered. */
@@ -128,12 +116,8 @@ async function expectTurnsAfter(page: Page, label: string): Promise<void> {
 
 test('the LiveKit server dies and comes back: the session hears and answers the turns after', async () => {
   test.setTimeout(240_000);
-  const browser = await launchChromium({ wav: fixture('hello'), loop: true });
-  let fs: FaultStack | null = null;
-  let page: Page | null = null;
-  try {
-    fs = await startFaultStack('reconnect-kill');
-    page = await openAndTalk(browser, fs, 'reconnect-kill');
+  await withRemoteSession('reconnect-kill', 'hello', async (fs, page) => {
+    await talk(page);
     await fs.stack.livekit.kill('SIGKILL');
     await waitForDemo(page, "d.states.includes('reconnecting')", 15_000);
     // Resuming cannot work against a dead server: wait until the transport has moved on to rejoining.
@@ -142,43 +126,23 @@ test('the LiveKit server dies and comes back: the session hears and answers the 
     await expectTurnsAfter(page, 'server killed');
     const d = await read(page);
     expect(d.reconnects.filter((r) => r.phase === 'resume').map((r) => r.attempt)).toEqual([1, 2, 3, 4]);
-  } catch (e) {
-    if (page) console.log(`page log (newest first):\n${(await page.locator('#log').textContent()) ?? ''}`);
-    throw e;
-  } finally {
-    await browser.close();
-    await fs?.stop();
-  }
+  });
 });
 
 test('the server removes the participant: the session rejoins, hears and answers the turns after', async () => {
   test.setTimeout(240_000);
-  const browser = await launchChromium({ wav: fixture('hello'), loop: true });
-  let fs: FaultStack | null = null;
-  let page: Page | null = null;
-  try {
-    fs = await startFaultStack('reconnect-removed');
-    page = await openAndTalk(browser, fs, 'reconnect-removed');
+  await withRemoteSession('reconnect-removed', 'hello', async (fs, page) => {
+    await talk(page);
     const removed = await removeUsers(fs.stack, 'reconnect-removed');
     expect(removed).toHaveLength(1);
     await expectTurnsAfter(page, 'participant removed');
-  } catch (e) {
-    if (page) console.log(`page log (newest first):\n${(await page.locator('#log').textContent()) ?? ''}`);
-    throw e;
-  } finally {
-    await browser.close();
-    await fs?.stop();
-  }
+  });
 });
 
 test('a 30 s outage: a remote-only session keeps trying and recovers by itself', async () => {
   test.setTimeout(300_000);
-  const browser = await launchChromium({ wav: fixture('hello'), loop: true });
-  let fs: FaultStack | null = null;
-  let page: Page | null = null;
-  try {
-    fs = await startFaultStack('reconnect-outage');
-    page = await openAndTalk(browser, fs, 'reconnect-outage');
+  await withRemoteSession('reconnect-outage', 'hello', async (fs, page) => {
+    await talk(page);
     await fs.stack.livekit.kill('SIGKILL');
     const down = performance.now();
     await waitForDemo(page, "d.states.includes('reconnecting')", 15_000);
@@ -198,11 +162,5 @@ test('a 30 s outage: a remote-only session keeps trying and recovers by itself',
     // Capped backoff: attempts kept coming through the outage, none more than 3 s apart.
     expect(rejoins.length).toBeGreaterThanOrEqual(10);
     expect(Math.max(...rejoins.map((r) => r.delayMs))).toBeLessThanOrEqual(3000);
-  } catch (e) {
-    if (page) console.log(`page log (newest first):\n${(await page.locator('#log').textContent()) ?? ''}`);
-    throw e;
-  } finally {
-    await browser.close();
-    await fs?.stop();
-  }
+  });
 });

@@ -11,15 +11,8 @@
 import { expect, test, type Page } from '@playwright/test';
 import { setBrowserNetworkFrozen } from '../scripts/stack/browser-net.ts';
 import { freezeGroup } from '../scripts/stack/faults.ts';
-import { fixture, launchChromium } from './browser.ts';
-import {
-  eventMark,
-  faultErrors,
-  openAndConnect,
-  startFaultStack,
-  waitForAnsweredTurns,
-  type FaultStack,
-} from './faults.ts';
+import { withRemoteSession } from './fault-session.ts';
+import { eventMark, faultErrors, waitForAnsweredTurns } from './faults.ts';
 import { waitForDemo } from './session-page.ts';
 
 interface Sent {
@@ -44,10 +37,8 @@ interface StallWindow {
   };
 }
 
-/** Opens the demo, connects (fallback off), records every client event sent, waits for one answered turn. */
-async function openAndTalk(page: Page, fs: FaultStack, room: string): Promise<void> {
-  await openAndConnect(page, `${fs.stack.demo.url}?room=${room}&fallback=off&silenceMs=500`);
-  await waitForDemo(page, "d.session?.state === 'listening'", 120_000);
+/** Records every client event the listening session sends, and waits for one answered turn. */
+async function recordAndTalk(page: Page): Promise<void> {
   await page.evaluate(() => {
     const w = window as unknown as StallWindow;
     const s = w.sottoDemo.session;
@@ -139,12 +130,8 @@ async function expectHeldTurnAsked(page: Page, from: number, to: number, label: 
 
 test("the browser's network stalls mid-turn: turns spoken meanwhile are held, then asked; no server error", async () => {
   test.setTimeout(300_000);
-  const browser = await launchChromium({ wav: fixture('multiturn'), loop: true });
-  let fs: FaultStack | null = null;
-  const page = await browser.newPage();
-  try {
-    fs = await startFaultStack('stall-browser');
-    await openAndTalk(page, fs, 'stall-browser');
+  await withRemoteSession('stall-browser', 'multiturn', async (_fs, page) => {
+    await recordAndTalk(page);
     await midTurn(page);
     const from = await now(page);
     await page.context().setOffline(true);
@@ -156,34 +143,17 @@ test("the browser's network stalls mid-turn: turns spoken meanwhile are held, th
       await page.context().setOffline(false);
     }
     await expectHeldTurnAsked(page, from, await now(page), 'browser stalled');
-  } catch (e) {
-    console.log(`page log (newest first):\n${(await page.locator('#log').textContent()) ?? ''}`);
-    throw e;
-  } finally {
-    setBrowserNetworkFrozen(false);
-    await browser.close();
-    await fs?.stop();
-  }
+  });
 });
 
 test('the LiveKit server freezes mid-turn: no request is asked over its late answers; turns go on after', async () => {
   test.setTimeout(300_000);
-  const browser = await launchChromium({ wav: fixture('multiturn'), loop: true });
-  let fs: FaultStack | null = null;
-  const page = await browser.newPage();
-  try {
-    fs = await startFaultStack('stall-server');
-    await openAndTalk(page, fs, 'stall-server');
+  await withRemoteSession('stall-server', 'multiturn', async (fs, page) => {
+    await recordAndTalk(page);
     await midTurn(page);
     const from = await now(page);
     // Long enough for the heartbeat to call the link down (5 s) and a turn to end after that.
     await freezeGroup(fs.stack.livekit.pid, 16_000);
     await expectHeldTurnAsked(page, from, await now(page), 'server frozen');
-  } catch (e) {
-    console.log(`page log (newest first):\n${(await page.locator('#log').textContent()) ?? ''}`);
-    throw e;
-  } finally {
-    await browser.close();
-    await fs?.stop();
-  }
+  });
 });

@@ -20,12 +20,46 @@ function ring(seconds: number): RingReader {
   return new RingReader(storage);
 }
 
-/** The parts of a session continuity uses, with a transport that records what it was sent. */
-function host(open: { speaking: boolean; turnId: string | null }, mode: 'remote' | 'local' = 'remote') {
+/** What a test host's session is doing; the test changes it as it goes. */
+interface HostState {
+  /** The user is speaking, in turn `turnId`. */
+  speaking: boolean;
+  turnId: string | null;
+  mode: 'remote' | 'local';
+  /** The transport's health. */
+  level: 'healthy' | 'down';
+  /** The tracker awaits a reply. */
+  awaiting: boolean;
+  /** A reply is playing, and the user has heard less than a second of it. */
+  agentSpeaking: boolean;
+  cutShort: boolean;
+}
+
+/**
+ * The parts of a session continuity uses, read from `state` (`init`, else not speaking, remote, healthy,
+ * nothing awaited), with a transport that records what it was sent. The last committed turn is `vad-2`
+ * (0.5-1.5 s in the ring); commits are recorded (and then awaited, as the tracker does until a reply
+ * starts), and so are the codes of the errors emitted.
+ */
+function host(init: Partial<HostState> = {}) {
+  const state: HostState = {
+    speaking: false,
+    turnId: null,
+    mode: 'remote',
+    level: 'healthy',
+    awaiting: false,
+    agentSpeaking: false,
+    cutShort: false,
+    ...init,
+  };
   const sent: ClientEvent[] = [];
+  const commits: string[] = [];
+  const errors: string[] = [];
   const transport = {
     status: 'connected',
-    health: { level: 'healthy' },
+    get health() {
+      return { level: state.level };
+    },
     send: (e: ClientEvent) => {
       sent.push(e);
       return Promise.resolve();
@@ -35,27 +69,49 @@ function host(open: { speaking: boolean; turnId: string | null }, mode: 'remote'
   const h: ContinuityHost = {
     turns: {
       get userSpeaking() {
-        return open.speaking;
+        return state.speaking;
       },
       get turnId() {
-        return open.turnId;
+        return state.turnId;
+      },
+      lastCommitted: () => ({ turnId: 'vad-2', span: { unit: 'sample', start: 8000, end: 24_000 } }),
+      commit: (id: string) => {
+        commits.push(id);
+        state.awaiting = true; // as the tracker does until a reply starts
+        return Promise.resolve();
       },
     } as unknown as TurnTaking,
-    tracker: { awaiting: false } as unknown as TurnTracker,
+    tracker: {
+      get awaiting() {
+        return state.awaiting;
+      },
+      abandonPending: () => {
+        state.awaiting = false;
+      },
+    } as unknown as TurnTracker,
     replies: {
       pending: () => false,
-      agentSpeaking: false,
+      get agentSpeaking() {
+        return state.agentSpeaking;
+      },
+      cutShort: () => state.cutShort,
+      abandon: () => {
+        state.agentSpeaking = false;
+        state.cutShort = false;
+      },
       cancelAbandoned: () => undefined,
     } as unknown as ReplyController,
-    mode: () => mode,
+    mode: () => state.mode,
     remote: () => transport,
     agentReady: () => true,
     ring: () => reader,
     failover: () => false,
-    emit: () => undefined,
+    emit: (name, payload) => {
+      if (name === 'error') errors.push((payload as { code: string }).code);
+    },
     update: () => undefined,
   };
-  return { h, sent };
+  return { h, state, sent, commits, errors };
 }
 
 let live: AgentContinuity | null = null;
@@ -66,8 +122,7 @@ afterEach(() => {
 
 describe('AgentContinuity: a turn open when the agent announced itself', () => {
   it('is committed with its whole audio: clear, then the span from the ring', async () => {
-    const open = { speaking: true, turnId: 'vad-3' };
-    const { h, sent } = host(open);
+    const { h, sent, state: open } = host({ speaking: true, turnId: 'vad-3' });
     live = new AgentContinuity(h);
     live.agentSession('sess_b'); // the agent (re)joined while the user was talking
     open.speaking = false;
@@ -86,8 +141,7 @@ describe('AgentContinuity: a turn open when the agent announced itself', () => {
   });
 
   it('leaves other turns alone: one that started after the announcement, or when nothing was open', async () => {
-    const open = { speaking: false, turnId: null as string | null };
-    const { h, sent } = host(open);
+    const { h, sent } = host();
     live = new AgentContinuity(h);
     live.agentSession('sess_c');
     await live.resendPartial('vad-4', { unit: 'sample', start: 0, end: 16_000 });
@@ -95,8 +149,7 @@ describe('AgentContinuity: a turn open when the agent announced itself', () => {
   });
 
   it('sends nothing when the device answers the turn', async () => {
-    const open = { speaking: true, turnId: 'vad-5' };
-    const { h, sent } = host(open, 'local');
+    const { h, sent } = host({ speaking: true, turnId: 'vad-5', mode: 'local' });
     live = new AgentContinuity(h);
     live.agentSession('sess_d');
     await live.resendPartial('vad-5', { unit: 'sample', start: 0, end: 16_000 });
@@ -125,8 +178,7 @@ describe('AgentContinuity: turns spoken while no agent was ready', () => {
   });
 
   it('goes with the commit of the turn the user is speaking when the agent announces itself', async () => {
-    const open = { speaking: false, turnId: null as string | null };
-    const { h, sent } = host(open);
+    const { h, sent, state: open } = host();
     live = new AgentContinuity(h);
     live.hold('vad-1', { unit: 'sample', start: 0, end: 8000 }); // 0-0.5 s, no agent
     open.speaking = true;
@@ -145,8 +197,7 @@ describe('AgentContinuity: turns spoken while no agent was ready', () => {
   });
 
   it('goes with the next commit when the user starts speaking after the agent announced itself', async () => {
-    const open = { speaking: false, turnId: null as string | null };
-    const { h, sent } = host(open);
+    const { h, sent, state: open } = host();
     live = new AgentContinuity(h);
     live.hold('vad-1', { unit: 'sample', start: 0, end: 8000 });
     open.speaking = true; // speaking again before the agent's announcement is handled
@@ -158,70 +209,6 @@ describe('AgentContinuity: turns spoken while no agent was ready', () => {
   });
 });
 
-/**
- * A session whose agent can stall, leave and come back: the transport's health is settable, the last
- * committed turn is `vad-2` (0.5-1.5 s in the ring), and commits are recorded.
- */
-function stallHost() {
-  const sent: ClientEvent[] = [];
-  const commits: string[] = [];
-  const errors: string[] = [];
-  const link = { level: 'healthy' as 'healthy' | 'down', awaiting: false, speaking: false, cutShort: false };
-  const transport = {
-    status: 'connected',
-    get health() {
-      return { level: link.level };
-    },
-    send: (e: ClientEvent) => {
-      sent.push(e);
-      return Promise.resolve();
-    },
-  } as unknown as Transport;
-  const reader = ring(3);
-  const h: ContinuityHost = {
-    turns: {
-      userSpeaking: false,
-      turnId: null,
-      lastCommitted: () => ({ turnId: 'vad-2', span: { unit: 'sample', start: 8000, end: 24_000 } }),
-      commit: (id: string) => {
-        commits.push(id);
-        link.awaiting = true; // as the tracker does until a reply starts
-        return Promise.resolve();
-      },
-    } as unknown as TurnTaking,
-    tracker: {
-      get awaiting() {
-        return link.awaiting;
-      },
-      abandonPending: () => {
-        link.awaiting = false;
-      },
-    } as unknown as TurnTracker,
-    replies: {
-      pending: () => false,
-      get agentSpeaking() {
-        return link.speaking;
-      },
-      cutShort: () => link.cutShort,
-      abandon: () => {
-        link.speaking = false;
-        link.cutShort = false;
-      },
-      cancelAbandoned: () => undefined,
-    } as unknown as ReplyController,
-    mode: () => 'remote',
-    remote: () => transport,
-    agentReady: () => true,
-    ring: () => reader,
-    failover: () => false,
-    emit: (name, payload) => {
-      if (name === 'error') errors.push((payload as { code: string }).code);
-    },
-    update: () => undefined,
-  };
-  return { h, sent, commits, errors, link };
-}
-
 const created = (id: string) =>
   ({ type: 'response.created', event_id: 'e', response: { id, status: 'in_progress' } }) as unknown as Parameters<
     AgentContinuity['serverEvent']
@@ -230,15 +217,15 @@ const settle = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 describe('AgentContinuity: turns around a stalled or replaced agent', () => {
   it('asks a turn held while the link was down of the same agent once the link is back and idle', async () => {
-    const x = stallHost();
+    const x = host();
     live = new AgentContinuity(x.h);
     live.agentSession('sess_a');
     await settle(20);
-    x.link.level = 'down';
+    x.state.level = 'down';
     live.hold('vad-3', { unit: 'sample', start: 16_000, end: 32_000 });
     await settle(400);
     expect(x.commits).toEqual([]); // never sent into the dead link
-    x.link.level = 'healthy';
+    x.state.level = 'healthy';
     await settle(400);
     expect(x.commits).toEqual(['vad-3']);
     expect(x.sent[0]).toEqual({ type: 'input_audio_buffer.clear' });
@@ -247,11 +234,11 @@ describe('AgentContinuity: turns around a stalled or replaced agent', () => {
   });
 
   it('keeps asking an unanswered turn of each new agent until one answers it', async () => {
-    const x = stallHost();
+    const x = host();
     live = new AgentContinuity(x.h);
     live.agentSession('sess_a');
     await settle(20);
-    x.link.awaiting = true; // vad-2 was committed and asked
+    x.state.awaiting = true; // vad-2 was committed and asked
     live.agentLeft(); // the job died before answering
     live.agentSession('sess_b'); // re-dispatched: asked again
     await settle(50);
@@ -261,19 +248,19 @@ describe('AgentContinuity: turns around a stalled or replaced agent', () => {
     await settle(50);
     expect(x.commits).toEqual(['vad-2', 'vad-2']);
     live.serverEvent(created('resp_1'), false, null); // sess_c answers it
-    x.link.awaiting = false; // (the tracker's reply started)
+    x.state.awaiting = false; // (the tracker's reply started)
     live.agentSession('sess_d');
     await settle(50);
     expect(x.commits).toEqual(['vad-2', 'vad-2']);
   });
 
   it('asks a turn again of the next agent when its reply was cut before a second of it was heard', async () => {
-    const x = stallHost();
+    const x = host();
     live = new AgentContinuity(x.h);
     live.agentSession('sess_a');
     await settle(20);
-    x.link.speaking = true; // vad-2's reply started...
-    x.link.cutShort = true; // ...and its job died 0.1 s into it
+    x.state.agentSpeaking = true; // vad-2's reply started...
+    x.state.cutShort = true; // ...and its job died 0.1 s into it
     live.agentLeft();
     expect(x.errors).toEqual(['agent_unresponsive']);
     live.agentSession('sess_b');
@@ -282,12 +269,12 @@ describe('AgentContinuity: turns around a stalled or replaced agent', () => {
     expect(appendedSeconds(x.sent)).toBeCloseTo(1, 1);
 
     // A reply the user heard more of stands: the next agent is not asked the turn again.
-    const y = stallHost();
+    const y = host();
     live.close();
     live = new AgentContinuity(y.h);
     live.agentSession('sess_a');
     await settle(20);
-    y.link.speaking = true;
+    y.state.agentSpeaking = true;
     live.agentLeft();
     live.agentSession('sess_b');
     await settle(50);
@@ -295,11 +282,11 @@ describe('AgentContinuity: turns around a stalled or replaced agent', () => {
   });
 
   it('leaves a turn sent before a stall to the same agent, and asks it again only if no answer starts', async () => {
-    const x = stallHost();
+    const x = host();
     live = new AgentContinuity(x.h, { replyTimeoutMs: 300 });
     live.agentSession('sess_a');
     await settle(20);
-    x.link.awaiting = true;
+    x.state.awaiting = true;
     live.sent({ type: 'response.create' }, true);
     await settle(600); // no reply within 300 ms: reported, kept for this agent
     expect(x.errors).toContain('agent_unresponsive');
@@ -308,12 +295,12 @@ describe('AgentContinuity: turns around a stalled or replaced agent', () => {
     await settle(700);
     expect(x.commits).toEqual([]);
 
-    const y = stallHost();
+    const y = host();
     live.close();
     live = new AgentContinuity(y.h, { replyTimeoutMs: 300 });
     live.agentSession('sess_a');
     await settle(20);
-    y.link.awaiting = true;
+    y.state.awaiting = true;
     live.sent({ type: 'response.create' }, true);
     await settle(2200); // reported at ~300-550 ms, no late answer within 1 s more: asked again
     expect(y.commits).toEqual(['vad-2']);

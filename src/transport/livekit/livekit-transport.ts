@@ -29,6 +29,7 @@ import type { HealthSnapshot } from '../health.ts';
 import { connectionOf, Heartbeat } from '../heartbeat.ts';
 import type { Transport, TransportEvents, TransportStartOptions, TransportStatus } from '../types.ts';
 import { AgentPeer } from './agent-peer.ts';
+import { AgentPings } from './agent-pings.ts';
 import { connectRoom } from './connect-room.ts';
 import { RoomMic } from './room-mic.ts';
 
@@ -66,8 +67,6 @@ export class LiveKitTransport extends TypedEmitter<TransportEvents> implements T
   readonly #lkAgents: LkAgentsLink;
   /** Audio tracks of the agent participants in the room; only the trusted agent's plays. */
   readonly #agentTracks = new Map<string, MediaStreamTrack>();
-  /** When the room's agents were last asked to announce themselves (performance.now()). */
-  #helloAt = 0;
   /**
    * A `session.created` that arrived before livekit-client knew its sender (no participant yet): it is the
    * announcement of the agent that joins next, within a few seconds (only an agent's later events count).
@@ -78,8 +77,8 @@ export class LiveKitTransport extends TypedEmitter<TransportEvents> implements T
   #connectedAt = 0;
   #closing = false;
   readonly #beat = new Heartbeat();
-  /** Calls of {@link agentAnswers} waiting for the next pong. */
-  #pongWaiters: ((ok: boolean) => void)[] = [];
+  /** The heartbeat's pings, the hello, and {@link agentAnswers}'s ping (all to agents in the room). */
+  readonly #pings = new AgentPings(this.#beat);
 
   constructor(options: LiveKitTransportOptions) {
     super();
@@ -149,8 +148,8 @@ export class LiveKitTransport extends TypedEmitter<TransportEvents> implements T
       }
     }
     this.#healthTimer = setInterval(() => {
-      this.#heartbeat();
-      this.#hello();
+      const room = this.#room;
+      if (room && this.#status === 'connected') this.#pings.tick(room, this.#agent.identity, performance.now());
       this.#lkAgents.tick(performance.now());
       this.#updateHealth();
     }, HEALTH_TICK_MS);
@@ -195,22 +194,7 @@ export class LiveKitTransport extends TypedEmitter<TransportEvents> implements T
     const room = this.#room;
     const agent = this.#agent.identity;
     if (!room || agent === null || this.#status !== 'connected') return Promise.resolve(false);
-    if (!this.#beat.supported) return Promise.resolve(true); // an agent without a heartbeat: nothing to prove it
-    return new Promise((resolve) => {
-      const timer = setTimeout(() => {
-        this.#pongWaiters = this.#pongWaiters.filter((w) => w !== done);
-        resolve(false);
-      }, timeoutMs);
-      const done = (ok: boolean): void => {
-        clearTimeout(timer);
-        resolve(ok);
-      };
-      this.#pongWaiters.push(done);
-      const ping: ClientEvent = { type: 'sotto.ping', 'sotto:nonce': this.#beat.nextNonce() };
-      room.localParticipant
-        .publishData(encodeEvent(ping), { reliable: true, topic: REALTIME_TOPIC, destinationIdentities: [agent] })
-        .catch(() => undefined);
-    });
+    return this.#pings.answers(room, agent, timeoutMs);
   }
 
   async setMicEnabled(enabled: boolean): Promise<void> {
@@ -227,7 +211,7 @@ export class LiveKitTransport extends TypedEmitter<TransportEvents> implements T
     if (this.#closing) return;
     this.#closing = true;
     clearInterval(this.#healthTimer);
-    for (const w of this.#pongWaiters.splice(0)) w(false);
+    this.#pings.close();
     const room = this.#room;
     this.#room = null;
     if (room) {
@@ -269,7 +253,7 @@ export class LiveKitTransport extends TypedEmitter<TransportEvents> implements T
         this.#agent.reset();
         this.#agentTracks.clear();
         this.#earlyHello = null;
-        this.#helloAt = performance.now(); // an agent already in the room greets by itself first
+        this.#pings.joining(performance.now()); // an agent already in the room greets by itself first
         this.#listen(r);
         this.#lkAgents.attach(r, performance.now());
       },
@@ -425,23 +409,6 @@ export class LiveKitTransport extends TypedEmitter<TransportEvents> implements T
     this.#setStatus('closed');
   }
 
-  /**
-   * While no agent has announced a session on this connection, asks the agents in the room to (a ping: an
-   * agent that greeted a rejoining user before its data channel was up greets again on its first event).
-   */
-  #hello(): void {
-    const room = this.#room;
-    const now = performance.now();
-    if (!room || this.#status !== 'connected' || this.#agent.identity !== null || now - this.#helloAt < 1000) return;
-    const agents = [...room.remoteParticipants.values()].filter((p) => p.isAgent).map((p) => p.identity);
-    if (agents.length === 0) return;
-    this.#helloAt = now;
-    const ping: ClientEvent = { type: 'sotto.ping', 'sotto:nonce': this.#beat.nextNonce() };
-    room.localParticipant
-      .publishData(encodeEvent(ping), { reliable: true, topic: REALTIME_TOPIC, destinationIdentities: agents })
-      .catch(() => undefined);
-  }
-
   /** Only the agents in the room may subscribe to the mic. */
   #allowAgents(room: Room): void {
     const agents = [...room.remoteParticipants.values()].filter((p) => p.isAgent);
@@ -458,8 +425,7 @@ export class LiveKitTransport extends TypedEmitter<TransportEvents> implements T
 
   #onServerEvent(event: ServerEvent): void {
     if (event.type === 'sotto.pong') {
-      this.#beat.pong(event['sotto:nonce'], performance.now());
-      for (const w of this.#pongWaiters.splice(0)) w(true);
+      this.#pings.pong(event['sotto:nonce'], performance.now());
       return; // heartbeat traffic stays inside the transport
     }
     if (event.type === 'session.created') {
@@ -472,21 +438,6 @@ export class LiveKitTransport extends TypedEmitter<TransportEvents> implements T
       this.#updateHealth();
     }
     this.emit('server_event', event);
-  }
-
-  /** Sends a ping about once a second while connected to a server that answers them. */
-  #heartbeat(): void {
-    const room = this.#room;
-    const agent = this.#agent.identity;
-    if (!room || agent === null || this.#status !== 'connected') return;
-    const nonce = this.#beat.due(performance.now());
-    if (nonce === null) return;
-    const ping: ClientEvent = { type: 'sotto.ping', 'sotto:nonce': nonce };
-    room.localParticipant
-      .publishData(encodeEvent(ping), { reliable: true, topic: REALTIME_TOPIC, destinationIdentities: [agent] })
-      .catch(() => {
-        this.#beat.failed(nonce);
-      });
   }
 
   /** A method, not the field, so TypeScript does not narrow it across awaits. */
