@@ -27,8 +27,11 @@ export interface SessionRecord {
   errors: { code: string; message: string }[];
   states: string[];
   reconnects: { phase: string; attempt: number; delayMs: number }[];
-  /** Every session event type with its AudioContext time, in order. */
-  events: { type: string; time: number }[];
+  /**
+   * Every session event type with its AudioContext time, in order; `agent_audio_end` also says whether the
+   * reply was cut (barge-in, its agent went away, the session switched).
+   */
+  events: { type: string; time: number; interrupted?: boolean }[];
   /** Mode changes (remote / local) with their reasons. */
   modes: { mode: string; reason: string; time: number }[];
   /** Turns whose audio went to the on-device engine (read back from the capture ring). */
@@ -190,7 +193,7 @@ export function wire(session: VoiceSession, endpointing: string, page: WiredPage
     ui.trace.agentStart(a.time);
   });
   session.on('agent_audio_end', (a) => {
-    note('agent_audio_end', a.time);
+    demo.events.push({ type: 'agent_audio_end', time: a.time, interrupted: a.interrupted });
     ui.trace.agentEnd(a.time);
   });
   session.on('interrupted', (i) => {

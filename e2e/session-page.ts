@@ -6,7 +6,7 @@ import { demoUrl, fixture, launchChromium } from './browser.ts';
 export interface DemoSnapshot {
   states: string[];
   errors: { code: string; message: string }[];
-  events: { type: string; time: number }[];
+  events: { type: string; time: number; interrupted?: boolean }[];
   turns: { responseId?: string; status?: string }[];
   metrics: { turnId: string; marks: Record<string, number>; stages: Record<string, number> }[];
   interruptions: {
@@ -34,7 +34,7 @@ interface DemoWindow {
     } | null;
     states: string[];
     errors: { code: string; message: string }[];
-    events: { type: string; time: number }[];
+    events: { type: string; time: number; interrupted?: boolean }[];
     turns: { responseId?: string; status?: string }[];
     metrics: DemoSnapshot['metrics'];
     interruptions: DemoSnapshot['interruptions'];

@@ -11,7 +11,7 @@ import type { Browser, Page } from '@playwright/test';
 import { applyFault, TRIGGER, type FaultName } from './faults.ts';
 import { scoreRun, type RunScore, type TimedEvent } from './score.ts';
 import type { ChaosStack } from './stack.ts';
-import { heardReplies, installUserMic, startUser, type UserRun } from './user.ts';
+import { installUserMic, startUser, type UserRun } from './user.ts';
 
 export type Mode = 'auto' | 'off';
 
@@ -208,10 +208,7 @@ export async function runOnce(
     const said = await user.stop();
     user = null;
     if (process.env.CHAOS_TRACE) await writeTrace(page, process.env.CHAOS_TRACE, room, times);
-    // Which replies were cut: the page's events say when a reply ended, the user's ears whether it was cut.
-    const cuts = new Set((await heardReplies(page)).filter((r) => r.interrupted).map((r) => r.end));
-    const events = d.events.map((e) => (e.type === 'agent_audio_end' ? { ...e, interrupted: cuts.has(e.time) } : e));
-    const score = scoreRun(events, { fault: times.fault, recovered: times.recovered, end: d.now, graceS: 5 });
+    const score = scoreRun(d.events, { fault: times.fault, recovered: times.recovered, end: d.now, graceS: 5 });
     const unexpected = [
       ...d.errors.filter((e) => !EXPECTED_ERRORS.has(e.code)).map((e) => `${e.code}: ${e.message.slice(0, 120)}`),
       ...pageErrors,

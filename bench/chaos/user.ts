@@ -11,7 +11,7 @@
  */
 import type { Page } from '@playwright/test';
 import { readWavPcm16 } from '../../server/testing/wav.ts';
-import { decide, DEFAULT_POLICY, type HeardReply, type UserObservation, type UserPolicy } from './user-policy.ts';
+import { decide, DEFAULT_POLICY, type UserObservation, type UserPolicy } from './user-policy.ts';
 
 const RATE = 48_000;
 
@@ -100,9 +100,6 @@ export async function installUserMic(page: Page): Promise<void> {
           }
         });
       },
-      replies() {
-        return replies;
-      },
       observe() {
         const s = window.sottoDemo.session;
         return {
@@ -129,11 +126,6 @@ export async function installUserMic(page: Page): Promise<void> {
 export interface UserRun {
   /** Sentences said, and why each was said (the policy's reasons). */
   stop(): Promise<{ said: number; why: Record<string, number> }>;
-}
-
-/** The replies the user heard since it started, with whether each was cut. */
-export function heardReplies(page: Page): Promise<HeardReply[]> {
-  return page.evaluate<HeardReply[]>('window.sottoUser.replies()');
 }
 
 /** Loads the sentences into the page and starts the user talking (the page's session must exist). */
