@@ -36,6 +36,9 @@ describe('the simulated user', () => {
     expect(at({ replies: [reply(9, 12.2)], now: 12.2 + P.gapS + 0.01 })).toBe(true);
     // A reply that began while the user was still talking is listened to as well.
     expect(at({ replies: [reply(7.5)], remote: false, now: 8 + P.patienceS + 1 })).toBe(false);
+    // A second reply that begins within the gap (the answer to a sentence said again) is listened to.
+    expect(at({ replies: [reply(9, 12.2), reply(12.6)], lastHeard: 12.8, now: 12.9 })).toBe(false);
+    expect(at({ replies: [reply(9, 12.2), reply(12.6, 14)], now: 14 + P.gapS + 0.01 })).toBe(true);
     // A short reply that ends by itself is an answer.
     expect(at({ replies: [reply(9, 9.5)], now: 9.5 + P.gapS + 0.01 })).toBe(true);
   });

@@ -1,8 +1,8 @@
 /**
  * The chaos bench's simulated user, as a pure decision: given what the user has said and heard so far,
  * speak the next sentence now or keep waiting. It behaves as a person talking to an assistant does: says a
- * sentence, waits for the answer, listens to it to its end (also one that began while it was still talking),
- * leaves a short gap and says the next one; when no answer comes, or the answer breaks off or goes silent,
+ * sentence, waits for the answer, listens to it to its end (also one that began while it was still talking,
+ * and one that begins after it), leaves a short gap and says the next one; when no answer comes, or the answer breaks off or goes silent,
  * asks again after a while (a person says "hello?" rather than waiting for ever).
  *
  * Times are seconds on the session's AudioContext clock. What the user hears is the page's events
@@ -71,7 +71,7 @@ export function decide(o: UserObservation, p: UserPolicy = DEFAULT_POLICY): User
   if (o.saidEnd === null) return { say: true, why: 'first sentence' };
   const said = o.saidEnd;
   let cut: number | null = null;
-  for (const r of o.replies) {
+  for (const [i, r] of o.replies.entries()) {
     if (r.end !== null && r.end <= said) continue; // over before the sentence ended
     if (r.end === null) {
       if (o.remote && o.now - Math.max(r.start, o.lastHeard ?? r.start) >= p.quietS) {
@@ -85,6 +85,8 @@ export function decide(o: UserObservation, p: UserPolicy = DEFAULT_POLICY): User
       cut = r.end;
       continue;
     }
+    // Another reply began after this one (an answer to a sentence said again): the user listens to it too.
+    if (i < o.replies.length - 1) continue;
     return o.now - r.end >= p.gapS ? { say: true, why: 'next sentence' } : { say: false, why: 'gap' };
   }
   if (cut !== null) {
