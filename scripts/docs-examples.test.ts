@@ -82,7 +82,11 @@ describe('documentation examples', () => {
         allowImportingTsExtensions: true,
         exactOptionalPropertyTypes: true,
         noUncheckedIndexedAccess: true,
-        paths: { sotto: [join(root, 'src/index.ts')], 'sotto/testing': [join(root, 'src/testing/index.ts')] },
+        paths: {
+          sotto: [join(root, 'src/index.ts')],
+          'sotto/testing': [join(root, 'src/testing/index.ts')],
+          '@sotto/asr-gigaspeech-3m': [join(root, 'packages/asr-gigaspeech-3m/index.d.ts')],
+        },
       });
       const problems = ts
         .getPreEmitDiagnostics(program)

@@ -9,6 +9,8 @@
 //   4. livekit-server v1.13.5: one on PATH, else `go install` into .tools/ (cached by version).
 //   5. Test fixtures (WAV) generated into .fixtures/ and .fixtures/vad/ (cached by a hash of their recipe).
 //   6. Smart Turn v3.2 (end-of-turn model) from the pipecat-ai wheel on PyPI into .tools/models/ (scripts/models/smart-turn.mjs).
+//   7. The on-device ASR model's files into packages/asr-gigaspeech-3m/ (its build.mjs: copied from SOTTO_ASR_SOURCE or
+//      ../shared/models/kws-zipformer-gigaspeech-3.3M, each checked against checksums.json; skipped when all match).
 //
 // SOTTO_NO_INSTALL=1 makes every install step print what it would run and fail instead (for machines
 // where you install things yourself). SOTTO_TOOLS_DIR moves .tools/.
@@ -19,6 +21,7 @@ import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { AsrPackageError, buildAsrPackage } from '../packages/asr-gigaspeech-3m/build.mjs';
 import { buildFixtures } from './fixtures.mjs';
 import { ensureSmartTurn, ModelSetupError, smartTurnReady } from './models/smart-turn.mjs';
 import { buildTurnFixtures } from './turn-fixtures.mjs';
@@ -159,6 +162,14 @@ function ensureLivekit() {
   return true;
 }
 
+function ensureAsrPackage() {
+  try {
+    return buildAsrPackage({ log });
+  } catch (e) {
+    throw e instanceof AsrPackageError ? new SetupError(e.message) : e;
+  }
+}
+
 function ensureFixtures() {
   const dir = join(root, '.fixtures');
   const made = buildFixtures(dir, { log });
@@ -175,6 +186,7 @@ try {
   if (ensureAptPackages()) did.push('apt');
   if (ensureLivekit()) did.push('livekit-server');
   if (ensureFixtures()) did.push('fixtures');
+  if (ensureAsrPackage()) did.push('asr model package');
   if (!smartTurnReady()) {
     await ensureSmartTurn({ quiet }).catch((e) => {
       throw e instanceof ModelSetupError ? new SetupError(e.message) : e;

