@@ -49,7 +49,11 @@ test('WebSocket transport: the device answers while the endpoint is down, then h
     d = await read();
     console.log(`back: ${JSON.stringify(d.modes.at(-1))}; handovers ${JSON.stringify(d.handovers)}`);
     expect(d.modes.at(-1)?.mode).toBe('remote');
-    expect(d.handovers.find((h) => h.reason === 'back_online')?.turns).toBe(1);
+    // Every turn the device answered is handed back: the next one, and the first one too when the endpoint
+    // died before the user had heard a second of its reply (the device then answers that turn again).
+    const local = d.metrics.filter((m) => m.mode === 'local').length;
+    expect(local).toBeGreaterThanOrEqual(1);
+    expect(d.handovers.find((h) => h.reason === 'back_online')?.turns).toBe(local);
     const expected = (x: { code: string; message: string }): boolean =>
       ['not_connected', 'server_unreachable', 'agent_unresponsive'].includes(x.code) ||
       (x.code === 'vad_error' && x.message.includes('behind'));
