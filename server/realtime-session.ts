@@ -26,6 +26,7 @@ import { APPEND_RATE, applySessionUpdate, initialSession } from './session-confi
 import { decodePcm16Base64 } from './tts/pcm.ts';
 import { SessionServerVad } from './session-server-vad.ts';
 import type { SpeechModel } from './vad/silero-model.ts';
+import { MicArrival } from './mic-arrival.ts';
 
 export { INPUT_RATE } from './input-turns.ts';
 
@@ -85,6 +86,8 @@ export class RealtimeSession {
   readonly #silentClientMs: number | undefined;
   #silentClientTimer: ReturnType<typeof setTimeout> | undefined;
   #heardFromClient = false;
+  /** How the user's audio arrives (for the heartbeat's pong). */
+  readonly #mic = new MicArrival();
 
   constructor(io: SessionIO, brain: Brain, opts: SessionOptions = {}) {
     this.#io = io;
@@ -185,6 +188,7 @@ export class RealtimeSession {
   /** Feeds user audio (mono 16-bit PCM at {@link INPUT_RATE}). */
   pushAudio(pcm: Int16Array): void {
     if (this.#closed) return;
+    this.#mic.frame(this.#io.now());
     this.#turns.buffer.append(pcm);
     this.#serverVad.push(pcm);
   }
@@ -328,7 +332,7 @@ export class RealtimeSession {
         }
         return;
       case 'sotto.ping':
-        this.#io.send({ type: 'sotto.pong', 'sotto:nonce': event['sotto:nonce'] });
+        this.#io.send({ type: 'sotto.pong', 'sotto:nonce': event['sotto:nonce'], ...this.#mic.report(this.#io.now()) });
         return;
       case 'sotto.turn.resumed':
         // Nothing was committed or played on the hint, so there is nothing to undo.

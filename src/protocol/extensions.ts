@@ -22,7 +22,9 @@ export const EXT_TIMINGS = 'sotto:timings';
  * Heartbeat (`sotto.heartbeat`): the client sends `sotto.ping {sotto:nonce}` about once a second and the
  * server answers `sotto.pong` with the same nonce at once, so the client measures the data channel's
  * round-trip time and notices a silent link. A server without it simply never answers; the client then
- * judges health by the connection state alone.
+ * judges health by the connection state alone. The pong may also say how the server hears the user's mic
+ * (`sotto:audio_age_ms`, `sotto:audio_run_ms`): a turn that began before the agent's audio from the mic
+ * was flowing is then sent whole from the client's capture ring.
  */
 export const EXT_HEARTBEAT = 'sotto.heartbeat';
 

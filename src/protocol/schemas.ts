@@ -179,5 +179,9 @@ export const SERVER_EVENT_SCHEMAS = {
   'rate_limits.updated': s({
     rate_limits: arr(obj({ name: str(256), limit: num(0, 1e12), remaining: num(0, 1e12), reset_seconds: num(0, 1e9) })),
   }),
-  'sotto.pong': s({ 'sotto:nonce': int(0, Number.MAX_SAFE_INTEGER) }),
+  'sotto.pong': s({
+    'sotto:nonce': int(0, Number.MAX_SAFE_INTEGER),
+    'sotto:audio_age_ms': opt(int(-1, Number.MAX_SAFE_INTEGER)),
+    'sotto:audio_run_ms': opt(int(0, Number.MAX_SAFE_INTEGER)),
+  }),
 } satisfies Record<ServerEventType, Guard>;

@@ -260,6 +260,12 @@ export interface RateLimitsUpdatedEvent extends ServerEventBase {
 export interface SottoPongEvent extends ServerEventBase {
   type: 'sotto.pong';
   'sotto:nonce': number;
+  /**
+   * How the agent hears the user's mic: ms since its last audio frame arrived (-1: none yet), and ms of
+   * audio it has had without a gap up to that frame. Optional: servers that do not say leave them out.
+   */
+  'sotto:audio_age_ms'?: number;
+  'sotto:audio_run_ms'?: number;
 }
 
 export type ServerEvent =

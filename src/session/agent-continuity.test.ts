@@ -33,6 +33,8 @@ interface HostState {
   /** A reply is playing, and the user has heard less than a second of it. */
   agentSpeaking: boolean;
   cutShort: boolean;
+  /** What the transport says of the agent hearing the mic (`micHeardSince`). */
+  heardSince: number | null | undefined;
 }
 
 /**
@@ -50,6 +52,7 @@ function host(init: Partial<HostState> = {}) {
     awaiting: false,
     agentSpeaking: false,
     cutShort: false,
+    heardSince: undefined,
     ...init,
   };
   const sent: ClientEvent[] = [];
@@ -64,6 +67,7 @@ function host(init: Partial<HostState> = {}) {
       sent.push(e);
       return Promise.resolve();
     },
+    micHeardSince: () => state.heardSince,
   } as unknown as Transport;
   const reader = ring(3);
   const h: ContinuityHost = {
@@ -206,6 +210,32 @@ describe('AgentContinuity: turns spoken while no agent was ready', () => {
     open.turnId = null;
     await live.resendPartial('vad-2', { unit: 'sample', start: 24_000, end: 32_000 });
     expect(appendedSeconds(sent)).toBeCloseTo(2, 1);
+  });
+});
+
+describe('AgentContinuity: a turn that began before the agent heard the mic', () => {
+  // The ring holds 3 s; this turn is 0.5-1.5 s in it, so it began 2.5 s before the newest sample.
+  const span = { unit: 'sample' as const, start: 8000, end: 24_000 };
+
+  it('is sent whole when the agent heard nothing, or only since after the turn began', async () => {
+    for (const heardSince of [null, performance.now() - 1000]) {
+      const { h, sent } = host({ heardSince });
+      live = new AgentContinuity(h);
+      await live.resendPartial('vad-2', span);
+      expect(sent[0]).toEqual({ type: 'input_audio_buffer.clear' });
+      expect(appendedSeconds(sent)).toBeCloseTo(1, 1);
+      live.close();
+    }
+  });
+
+  it('goes as it is when the agent heard the mic since before the turn, or does not say', async () => {
+    for (const heardSince of [performance.now() - 5000, undefined]) {
+      const { h, sent } = host({ heardSince });
+      live = new AgentContinuity(h);
+      await live.resendPartial('vad-2', span);
+      expect(sent).toEqual([]);
+      live.close();
+    }
   });
 });
 

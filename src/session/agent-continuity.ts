@@ -203,14 +203,17 @@ export class AgentContinuity {
   }
 
   /**
-   * Before a remote commit: a turn that was open when the agent announced itself is sent whole (clear,
-   * then its audio from the capture ring), so the agent answers what was said, not the tail it heard
-   * (or an empty buffer). A turn still waiting for an agent (held, or never answered) goes with it: the
-   * audio sent runs from that turn's start to this one's end.
+   * Before a remote commit: a turn that was open when the agent announced itself, or that began before
+   * the agent's audio from the mic was flowing (its heartbeat says: a fresh agent's subscription to the
+   * mic can lag its announcement by seconds on a loaded machine), is sent whole (clear, then its audio
+   * from the capture ring), so the agent answers what was said, not the tail it heard (or an empty
+   * buffer). A turn still waiting for an agent (held, or never answered) goes with it: the audio sent
+   * runs from that turn's start to this one's end.
    */
   async resendPartial(turnId: string, span: TurnSpan | null): Promise<void> {
-    const partial = this.#partial === turnId;
-    if (partial) this.#partial = null;
+    const open = this.#partial === turnId;
+    if (open) this.#partial = null;
+    const partial = open || this.#missedStart(span);
     this.#lateAnswerDue(performance.now());
     const earlier = this.#notHeard();
     const held = earlier?.turnId === turnId ? null : earlier;
@@ -227,6 +230,23 @@ export class AgentContinuity {
     this.#h.replies.cancelAbandoned();
     await t.send({ type: 'input_audio_buffer.clear' });
     for (const e of appendEvents(audio.samples)) await t.send(e);
+  }
+
+  /**
+   * Whether the agent missed the start of the turn at `span`: by its latest heartbeat it did not hear the
+   * mic, or its audio from the mic has run without a gap only since after the turn began. False when it
+   * does not say (a server without it, or no pong yet from a new agent).
+   */
+  #missedStart(span: TurnSpan | null): boolean {
+    const since = this.#h.remote()?.micHeardSince?.();
+    if (since === undefined || span === null) return false;
+    if (since === null) return true;
+    const ring = this.#h.ring();
+    if (!ring) return false;
+    const start = span.unit === 'sample' ? span.start : ring.positionAtTime(span.start);
+    if (!Number.isFinite(start)) return false;
+    const began = performance.now() - ((ring.writePosition() - start) / RING_RATE) * 1000;
+    return since > began;
   }
 
   /** The device answered these exchanges offline; back to remote, the agent is told. */

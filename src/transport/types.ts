@@ -73,6 +73,12 @@ export interface Transport extends Pick<TypedEmitter<TransportEvents>, 'on' | 'o
    * it now arrives), false after `timeoutMs`. Optional: transports without a heartbeat lack it.
    */
   agentAnswers?(timeoutMs: number): Promise<boolean>;
+  /**
+   * Since when (`performance.now()`) the agent has heard the user's mic without a gap, as it last said;
+   * null when it did not hear it then, undefined when unknown (the agent does not say, or has not yet).
+   * Optional: transports that carry the mic's audio in their own events lack it.
+   */
+  micHeardSince?(): number | null | undefined;
   /** Closes the link; releases what the transport opened. Idempotent. */
   close(): Promise<void>;
 }

@@ -80,4 +80,20 @@ describe('AgentPings', () => {
     pings.close();
     await expect(closed).resolves.toBe(false);
   });
+
+  it('says since when the agent hears the mic, as its pongs report it; unknown for a new agent', () => {
+    const beat = new Heartbeat();
+    const pings = new AgentPings(beat);
+    expect(pings.micHeardSince()).toBeUndefined();
+    pings.pong(1, 10_000); // a pong that says nothing of the mic changes nothing
+    expect(pings.micHeardSince()).toBeUndefined();
+    pings.pong(2, 10_000, { ageMs: -1, runMs: 0 }); // no frame yet
+    expect(pings.micHeardSince()).toBeNull();
+    pings.pong(3, 11_000, { ageMs: 20, runMs: 600 });
+    expect(pings.micHeardSince()).toBe(11_000 - 20 - 600);
+    pings.pong(4, 12_000, { ageMs: 900, runMs: 1500 }); // nothing for 0.9 s: not hearing now
+    expect(pings.micHeardSince()).toBeNull();
+    pings.newAgent();
+    expect(pings.micHeardSince()).toBeUndefined();
+  });
 });

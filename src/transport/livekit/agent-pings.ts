@@ -11,6 +11,8 @@ import type { Heartbeat } from '../heartbeat.ts';
 
 /** The least time between two hellos, in ms. */
 const HELLO_EVERY_MS = 1000;
+/** An agent whose last frame of the mic is at most this old (ms) when it pongs is hearing it. */
+const HEARD_RECENTLY_MS = 500;
 
 function sendPing(room: Room, nonce: number, to: string[]): Promise<void> {
   const ping: ClientEvent = { type: 'sotto.ping', 'sotto:nonce': nonce };
@@ -27,6 +29,8 @@ export class AgentPings {
   #helloAt = 0;
   /** Calls of {@link answers} waiting for the next pong. */
   #pongWaiters: ((ok: boolean) => void)[] = [];
+  /** From the latest pong that said: since when the agent has heard the mic without a gap (null: not now). */
+  #hearing: number | null | undefined = undefined;
 
   constructor(beat: Heartbeat) {
     this.#beat = beat;
@@ -66,10 +70,28 @@ export class AgentPings {
     });
   }
 
-  /** A `sotto.pong` from the trusted agent: the heartbeat's, and the answer every waiting call was for. */
-  pong(nonce: number, now: number): void {
+  /**
+   * A `sotto.pong` from the trusted agent: the heartbeat's, and the answer every waiting call was for.
+   * `mic` is what it says of the user's audio reaching it, when it says (see {@link micHeardSince}).
+   */
+  pong(nonce: number, now: number, mic?: { ageMs: number; runMs: number }): void {
     this.#beat.pong(nonce, now);
+    if (mic) this.#hearing = mic.ageMs >= 0 && mic.ageMs <= HEARD_RECENTLY_MS ? now - mic.ageMs - mic.runMs : null;
     for (const w of this.#pongWaiters.splice(0)) w(true);
+  }
+
+  /**
+   * Since when (performance.now()) the agent has heard the user's mic without a gap, as its latest pong
+   * said; null when it did not hear it then (no frame yet, or none lately), undefined when the agent does
+   * not say. A new agent (see {@link newAgent}) starts unknown until its first pong.
+   */
+  micHeardSince(): number | null | undefined {
+    return this.#hearing;
+  }
+
+  /** Another agent is trusted now: what the previous one heard says nothing of it. */
+  newAgent(): void {
+    this.#hearing = undefined;
   }
 
   /** The transport closes: no waiting call will be answered. */

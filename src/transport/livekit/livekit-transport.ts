@@ -190,6 +190,11 @@ export class LiveKitTransport extends TypedEmitter<TransportEvents> implements T
    * active (livekit/livekit#3049), and the agent may announce itself before that. A ping now, and the
    * heartbeat's next ones, prove the path once one is answered.
    */
+  /** Since when the trusted agent has heard the mic without a gap (see {@link Transport.micHeardSince}). */
+  micHeardSince(): number | null | undefined {
+    return this.#pings.micHeardSince();
+  }
+
   agentAnswers(timeoutMs: number): Promise<boolean> {
     const room = this.#room;
     const agent = this.#agent.identity;
@@ -425,11 +430,18 @@ export class LiveKitTransport extends TypedEmitter<TransportEvents> implements T
 
   #onServerEvent(event: ServerEvent): void {
     if (event.type === 'sotto.pong') {
-      this.#pings.pong(event['sotto:nonce'], performance.now());
+      const age = event['sotto:audio_age_ms'];
+      const run = event['sotto:audio_run_ms'];
+      this.#pings.pong(
+        event['sotto:nonce'],
+        performance.now(),
+        age === undefined ? undefined : { ageMs: age, runMs: run ?? 0 },
+      );
       return; // heartbeat traffic stays inside the transport
     }
     if (event.type === 'session.created') {
       this.#lkAgents.sottoAnnounced();
+      this.#pings.newAgent(); // what it hears of the mic: from its next pong on
       this.#beat.announced(event.session['sotto:extensions']?.includes(EXT_HEARTBEAT) ?? false, performance.now());
     } else if (this.#health.level === 'down') {
       // The agent's events arrive again (a stalled link came back): healthy before the next pong, so a
