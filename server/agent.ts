@@ -41,6 +41,12 @@ const brainOptions = (c: AgentConfig): BrainOptions => ({
  */
 const SILENT_CLIENT_VAD_MS = 3000;
 
+/** Test fault injection only (`SOTTO_TEST_DEAF_MS`): see LivekitSessionOptions.deafForMs. */
+function testDeafMs(): number {
+  const ms = Number(process.env.SOTTO_TEST_DEAF_MS ?? 0);
+  return Number.isFinite(ms) && ms > 0 ? ms : 0;
+}
+
 export default defineAgent<ProcData>({
   prewarm: async (proc: JobProcess<ProcData>) => {
     const t0 = performance.now();
@@ -91,6 +97,7 @@ export default defineAgent<ProcData>({
       turnDetection: config.turnDetection === 'server_vad' ? { type: 'server_vad', ...SERVER_VAD_DEFAULTS } : null,
       // A stock LiveKit client never speaks the Realtime protocol: give it server VAD so it is answered.
       serverVadForSilentClientMs: SILENT_CLIENT_VAD_MS,
+      ...(testDeafMs() > 0 ? { deafForMs: testDeafMs() } : {}),
     });
     ctx.addShutdownCallback(() => session.close());
     // One session per room. When the last user leaves, keep the session for `rejoinGraceMs` (a client

@@ -52,6 +52,11 @@ const SUBSCRIBE_ATTEMPTS = 6;
 export interface LivekitSessionOptions extends SessionOptions {
   log: Logger;
   loadVadModel?: () => Promise<SpeechModel>;
+  /**
+   * Fault injection for tests (`SOTTO_TEST_DEAF_MS`): the first read of the user's mic drops its frames
+   * for this long, as a subscription that lags the session's announcement on a loaded machine does.
+   */
+  deafForMs?: number;
 }
 
 export class LivekitSession {
@@ -72,6 +77,8 @@ export class LivekitSession {
   #owner: string | null = null;
   #reading: AudioStream | null = null;
   #closed = false;
+  /** What is left of the test fault {@link LivekitSessionOptions.deafForMs} (0 once used). */
+  #deafForMs: number;
   /** The user rejoined: `session.created` goes out again on their first event. */
   #reannounce = false;
   /** The owner's participant sid when last seen: a new sid is a rejoin, with or without a join event. */
@@ -81,6 +88,7 @@ export class LivekitSession {
   readonly #asking = new WeakSet<RemoteTrackPublication>();
 
   constructor(room: Room, brain: Brain, opts: LivekitSessionOptions) {
+    this.#deafForMs = opts.deafForMs ?? 0;
     this.#room = room;
     this.#log = opts.log;
     this.#output = new AudioOutput(brain.sampleRate);
@@ -272,6 +280,8 @@ export class LivekitSession {
 
   #readTrack(track: Track, identity: string): void {
     this.#log('reading user audio', { participant: identity });
+    const deafUntil = this.#deafForMs > 0 ? performance.now() + this.#deafForMs : 0;
+    this.#deafForMs = 0; // the first read only
     // 20 ms frames: half the per-frame JS work of the default 10 ms, and the VAD works in 32 ms windows anyway.
     const stream = new AudioStream(track, { sampleRate: INPUT_RATE, numChannels: 1, frameSizeMs: 20 });
     this.#reading = stream;
@@ -280,6 +290,7 @@ export class LivekitSession {
       try {
         for await (const frame of stream) {
           if (this.#closed || this.#reading !== stream) break;
+          if (deafUntil > 0 && performance.now() < deafUntil) continue;
           this.#session.pushAudio(frame.data);
         }
       } catch (e) {
