@@ -94,8 +94,11 @@ test('smart-turn policy: a 500 ms pause inside a sentence does not end the turn;
     expect(seconds(ends[0] ?? { startSample: 0, endSample: 0 })).toBeGreaterThan(wholeTurnS - 0.5);
     expect(types.indexOf('turn_resumed')).toBeGreaterThan(-1);
     expect(types.indexOf('turn_resumed')).toBeLessThan(types.indexOf('turn_end'));
-    expect(s.serverEvents.filter((e) => e.type === 'input_audio_buffer.committed')).toHaveLength(1);
-    expect(s.serverEvents.filter((e) => e.type === 'response.created')).toHaveLength(1);
+    // One commit, one reply: counted on the page's own record of the session's events (kept from the
+    // session's first event on). A listener added once the page is 'listening' can come too late: beside
+    // a CPU hog the VAD caught up with the whole turn before that, and the commit had gone (ci19).
+    expect(types.filter((t) => t === 'turn_end')).toHaveLength(1);
+    expect(types.filter((t) => t === 'response_created')).toHaveLength(1);
     // The model was asked at the pause and said "incomplete"; its last answer ended the turn (or the ceiling did).
     expect(verdicts.length).toBeGreaterThanOrEqual(1);
     expect(verdicts[0]?.complete).toBe(false);
