@@ -23,7 +23,7 @@ import type { AnswerMode } from './fallback-policy.ts';
 import type { OfflineTurn } from '../offline/types.ts';
 import type { ReplyController } from './reply-controller.ts';
 import { appendEvents } from './reask-audio.ts';
-import { readTurnAudio } from './turn-audio.ts';
+import { readTurnAudio, spanPosition } from './turn-audio.ts';
 import type { TurnSpan, TurnTaking } from './turn-taking.ts';
 import type { Transcript } from './transcripts.ts';
 import type { TurnTracker } from './turn-tracker.ts';
@@ -243,9 +243,9 @@ export class AgentContinuity {
     if (since === null) return true;
     const ring = this.#h.ring();
     if (!ring) return false;
-    const start = span.unit === 'sample' ? span.start : ring.positionAtTime(span.start);
+    const start = spanPosition(ring, span, span.start);
     if (!Number.isFinite(start)) return false;
-    const began = performance.now() - ((ring.writePosition() - start) / RING_RATE) * 1000;
+    const began = performance.now() - ((ring.writePosition() - start) / ring.sampleRate) * 1000;
     return since > began;
   }
 

@@ -24,6 +24,11 @@ export interface TurnAudio {
 /** A few tries when the writer is caught mid-publish (readRange returns 0 then). */
 const TRIES = 4;
 
+/** Ring position of an edge of a turn's span (`at`: its start or end); NaN before the ring's clock is known. */
+export function spanPosition(ring: RingReader, span: TurnSpan, at: number): number {
+  return span.unit === 'sample' ? at : ring.positionAtTime(at);
+}
+
 /**
  * Copies the turn's samples. A span in AudioContext times (manual turns) is mapped to positions with the
  * ring's clock anchors; an open end (`null`) reads to the newest sample. Audio already overwritten is
@@ -31,8 +36,8 @@ const TRIES = 4;
  */
 export function readTurnAudio(ring: RingReader, span: TurnSpan): TurnAudio {
   const newest = ring.writePosition();
-  let start = span.unit === 'sample' ? span.start : ring.positionAtTime(span.start);
-  let end = span.end === null ? newest : span.unit === 'sample' ? span.end : ring.positionAtTime(span.end);
+  let start = spanPosition(ring, span, span.start);
+  let end = span.end === null ? newest : spanPosition(ring, span, span.end);
   start = Math.floor(Number.isFinite(start) ? start : newest);
   end = Math.floor(Math.min(Number.isFinite(end) ? end : newest, newest));
   const want = Math.max(0, end - start);
